@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+export const runStatus = z.enum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'timed-out',
+  'skipped',
+  'missed',
+  'canceled',
+  'interrupted',
+]);
+export const runTrigger = z.enum(['schedule', 'manual', 'catch-up', 'retry']);
+
+/** One stream's output, bounded: the first and last bytes, and whether anything was dropped. */
+export const boundedOutput = z.object({
+  head: z.string(),
+  tail: z.string(),
+  truncated: z.boolean(),
+  totalBytes: z.number().int().min(0),
+});
+
+/**
+ * One execution of a task, as written to <dataDir>/jobs/<project>/<group>/<task>/<runId>.json.
+ * Times are epoch milliseconds.
+ */
+export const runRecord = z.object({
+  runId: z.string().min(1).max(64),
+  taskId: z.string().min(1).max(64),
+  project: z.string().min(1).max(64),
+  group: z.string().min(1).max(64),
+  name: z.string().min(1).max(64),
+  sessionId: z.string().max(64).nullable().default(null),
+  status: runStatus,
+  trigger: runTrigger,
+  scheduledFor: z.number().nullable(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  /** Updated while 'running' so a crashed writer can be told from a long run. */
+  heartbeatAt: z.number().nullable().default(null),
+  attempt: z.number().int().min(1).default(1),
+  /** The first attempt's runId, for retries. */
+  firstRunId: z.string().max(64).nullable().default(null),
+  exitCode: z.number().int().nullable().default(null),
+  httpStatus: z.number().int().nullable().default(null),
+  stdout: boundedOutput.nullable().default(null),
+  stderr: boundedOutput.nullable().default(null),
+  error: z.string().max(16_384).nullable().default(null),
+  /** True when Run now returned a cached result instead of running the action. */
+  fromCache: z.boolean().default(false),
+});
+
+export type RunStatus = z.output<typeof runStatus>;
+export type RunTrigger = z.output<typeof runTrigger>;
+export type BoundedOutput = z.output<typeof boundedOutput>;
+export type RunRecord = z.output<typeof runRecord>;
+
+/** Statuses after which a run will not change again. */
+export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'succeeded',
+  'failed',
+  'timed-out',
+  'skipped',
+  'missed',
+  'canceled',
+  'interrupted',
+]);
