@@ -33,14 +33,6 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function waitFor(check: () => Promise<boolean>, limitMs = 5000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not reached');
-    await delay(20);
-  }
-}
-
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crontray-shell-'));
