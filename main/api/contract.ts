@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import { channel } from './channel.js';
+import type { ChannelSpec } from './channel.js';
+import { idSchema, projectName, groupName, taskName } from '../core/model/names.js';
+import { scheduleSchema, instant } from '../core/model/schedule.js';
+import { taskCreateInput, taskPolicies, timezoneSchema } from '../core/model/task.js';
+import { actionSchema } from '../core/model/action.js';
+import { runStatus } from '../core/model/run.js';
+import type { RunRecord, RunStatus } from '../core/model/run.js';
+import type { Action } from '../core/model/action.js';
+import type { StoredTask } from '../core/model/task.js';
+import type { Schedule } from '../core/model/schedule.js';
+
+// ---------------------------------------------------------------------------------------------
+// Views: what the renderer receives. Secrets never appear in them in clear.
+// ---------------------------------------------------------------------------------------------
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: 'electron' | 'headless';
+  testMode: boolean;
+  dataDir: string;
+  platform: string;
+  versions: { node: string; electron: string | null; chrome: string | null };
+}
+
+export interface VaultStatus {
+  backend: string;
+  secure: boolean;
+  /** Shown to the user when the backend is not secure or something is locked. */
+  warning: string | null;
+  entries: number;
+  locked: string[];
+}
+
+export interface SchedulerStatus {
+  running: boolean;
+  sessionId: string | null;
+  startedAt: number | null;
+  /** Paused by the tray's "Pause for 1 hour"; the scheduler resumes on its own at this time. */
+  pausedUntil: number | null;
+  tasks: number;
+  enabledTasks: number;
+  activeRuns: number;
+  nextRun: { taskId: string; name: string; at: number } | null;
+  lastRunFailed: boolean;
+  vault: VaultStatus;
+  testMode: boolean;
+  now: number;
+}
+
+export interface TaskView extends Omit<StoredTask, 'schedule'> {
+  schedule: Schedule;
+  /** The action with secret values replaced by a mask; null when the task is locked. */
+  action: Action | null;
+  locked: string | null;
+  scheduleText: string;
+  nextRunAt: number | null;
+  lastRun: { runId: string; status: RunStatus; startedAt: number | null; durationMs: number | null } | null;
+  activeRuns: number;
+}
+
+export interface PreviewRun {
+  at: number;
+  taskTime: string;
+  localTime: string;
+}
+
+export interface SchedulePreview {
+  description: string;
+  timezone: string;
+  runs: PreviewRun[];
+  dstNotes: string[];
+}
+
+export interface SessionView {
+  sessionId: string;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  endReason: string | null;
+  cycles: number;
+  counts: Partial<Record<RunStatus, number>>;
+}
+
+export type RunSummary = Omit<RunRecord, 'stdout' | 'stderr'> & { durationMs: number | null };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export interface DashboardStats {
+  total: number;
+  counts: Partial<Record<RunStatus, number>>;
+  successRate: number | null;
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
+  failuresLast24h: RunSummary[];
+  durations: { taskId: string; name: string; points: { at: number; durationMs: number; status: RunStatus }[] }[];
+  unreadableFiles: string[];
+}
+
+export interface CacheEntry {
+  name: string;
+  sizeBytes: number;
+  modifiedAt: number;
+  ageMs: number;
+}
+
+export interface Settings {
+  startAtLogin: boolean;
+  notifications: boolean;
+  theme: 'system' | 'light' | 'dark';
+  retention: { keepLast: number; keepFailuresDays: number };
+  globalConcurrency: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+
+const empty = z.object({}).strict().optional();
+const taskRef = z.object({ id: idSchema }).strict();
+const runKey = z
+  .object({ project: projectName, group: groupName, name: taskName, runId: idSchema })
+  .strict();
+
+export const settingsSchema = z
+  .object({
+    startAtLogin: z.boolean(),
+    notifications: z.boolean(),
+    theme: z.enum(['system', 'light', 'dark']),
+    retention: z
+      .object({
+        keepLast: z.number().int().min(1).max(100_000),
+        keepFailuresDays: z.number().int().min(0).max(3650),
+      })
+      .strict(),
+    globalConcurrency: z.number().int().min(1).max(256),
+  })
+  .strict();
+
+const taskPatch = taskPolicies
+  .partial()
+  .extend({
+    name: taskName.optional(),
+    project: projectName.optional(),
+    group: groupName.optional(),
+    schedule: scheduleSchema.optional(),
+    timezone: timezoneSchema.nullable().optional(),
+    /** A full action; masked secret values mean "keep the stored value". */
+    action: actionSchema.optional(),
+  })
+  .strict();
+
+const runFilter = z
+  .object({
+    taskId: idSchema.optional(),
+    project: projectName.optional(),
+    group: groupName.optional(),
+    status: runStatus.optional(),
+    from: instant('from').optional(),
+    to: instant('to').optional(),
+    sessionId: idSchema.optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(256).optional(),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// The contract: the only place a channel is named.
+// ---------------------------------------------------------------------------------------------
+
+export const contract = {
+  'app:info': channel<AppInfo>()(empty),
+
+  'scheduler:status': channel<SchedulerStatus>()(empty),
+  'scheduler:start': channel<SchedulerStatus>()(empty),
+  'scheduler:stop': channel<SchedulerStatus>()(empty),
+  /** Stops firing until the given time (the tray's "Pause for 1 hour"); 0 resumes now. */
+  'scheduler:pause': channel<SchedulerStatus>()(z.object({ minutes: z.number().int().min(0).max(7 * 24 * 60) }).strict()),
+
+  'tasks:list': channel<TaskView[]>()(
+    z.object({ project: projectName.optional(), group: groupName.optional() }).strict().optional(),
+  ),
+  'tasks:get': channel<TaskView>()(taskRef),
+  'tasks:create': channel<TaskView>()(taskCreateInput.strict()),
+  'tasks:update': channel<TaskView>()(z.object({ id: idSchema, patch: taskPatch }).strict()),
+  'tasks:delete': channel<{ deleted: true }>()(taskRef),
+  'tasks:enable': channel<TaskView>()(taskRef),
+  'tasks:disable': channel<TaskView>()(taskRef),
+  'tasks:runNow': channel<RunSummary>()(
+    z.object({ id: idSchema, toleranceSeconds: z.number().min(0).max(366 * 24 * 3600).optional() }).strict(),
+  ),
+  'tasks:preview': channel<SchedulePreview>()(
+    z
+      .object({
+        schedule: scheduleSchema,
+        timezone: timezoneSchema.optional(),
+        count: z.number().int().min(1).max(50).default(5),
+      })
+      .strict(),
+  ),
+
+  'runs:cancel': channel<{ canceled: boolean }>()(z.object({ runId: idSchema }).strict()),
+
+  'history:sessions': channel<Page<SessionView>>()(
+    z.object({ limit: z.number().int().min(1).max(1000).default(50), cursor: z.string().max(256).optional() }).strict(),
+  ),
+  'history:runs': channel<Page<RunSummary>>()(runFilter),
+  'history:run': channel<RunRecord>()(runKey),
+  'history:stats': channel<DashboardStats>()(empty),
+  'history:delete': channel<{ deleted: true }>()(runKey),
+
+  'cache:list': channel<CacheEntry[]>()(empty),
+  'cache:clear': channel<{ removed: number }>()(
+    z.object({ name: z.string().max(256).optional() }).strict().optional(),
+  ),
+
+  'vault:status': channel<VaultStatus>()(empty),
+
+  'settings:get': channel<Settings>()(empty),
+  'settings:set': channel<Settings>()(settingsSchema.partial().strict()),
+
+  /** Moves the engine's virtual clock; exists only in headless --test-mode. */
+  'clock:advance': channel<{ now: number }>()(
+    z.object({ ms: z.number().int().min(0).max(366 * 24 * 3600_000) }).strict(),
+    { testOnly: true },
+  ),
+} as const satisfies Record<string, ChannelSpec<z.ZodType, unknown>>;
+
+/** Events pushed from main to the renderer, with their payloads. */
+export interface EventMap {
+  'run:started': RunSummary;
+  'run:finished': RunSummary;
+  'task:changed': { taskId: string; deleted: boolean };
+  'scheduler:state': SchedulerStatus;
+  'history:changed': { reason: string };
+  /** Something the user should know: a file moved aside, an insecure vault, a disk error. */
+  notice: { level: 'info' | 'warning' | 'error'; message: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types derived from the contract; handlers, the preload and the client are checked against them.
+// ---------------------------------------------------------------------------------------------
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type EventName = keyof EventMap;
+/** What a caller may send (defaults not yet applied). */
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+/** What a handler receives (validated, defaults applied). */
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends Channel> = NonNullable<Contract[C]['__response']>;
+
+/** The server side: one handler per channel. */
+export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** The client side: what the renderer calls, the same in Electron and in a browser. */
+export type Api = {
+  [C in Channel]: (
+    ...request: undefined extends RequestOf<C> ? [request?: RequestOf<C>] : [request: RequestOf<C>]
+  ) => Promise<ResponseOf<C>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+};
+
+export const channels = Object.keys(contract) as Channel[];
+export { channelNames, eventNames } from './names.js';

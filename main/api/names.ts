@@ -1,0 +1,45 @@
+/**
+ * The contract's channel and event names without its schemas, for the preload: a sandboxed
+ * preload is bundled small, and it needs the names only. A type test keeps this list equal to
+ * the contract's keys.
+ */
+export const channelNames = [
+  'app:info',
+  'scheduler:status',
+  'scheduler:start',
+  'scheduler:stop',
+  'scheduler:pause',
+  'tasks:list',
+  'tasks:get',
+  'tasks:create',
+  'tasks:update',
+  'tasks:delete',
+  'tasks:enable',
+  'tasks:disable',
+  'tasks:runNow',
+  'tasks:preview',
+  'runs:cancel',
+  'history:sessions',
+  'history:runs',
+  'history:run',
+  'history:stats',
+  'history:delete',
+  'cache:list',
+  'cache:clear',
+  'vault:status',
+  'settings:get',
+  'settings:set',
+  'clock:advance',
+] as const;
+
+export const eventNames = [
+  'run:started',
+  'run:finished',
+  'task:changed',
+  'scheduler:state',
+  'history:changed',
+  'notice',
+] as const;
+
+/** Prefix of every IPC channel and of the HTTP routes, so nothing else is ever mistaken for one. */
+export const EVENT_CHANNEL = 'crontray:event';

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { contract } from '../../api/contract.js';
+import type { Channel, Handlers } from '../../api/contract.js';
+import type { Envelope, ErrorBody } from '../../api/channel.js';
+import type { Logger } from '../log/logger.js';
+import { ServiceError } from './service-error.js';
+
+export interface DispatchOptions {
+  /** Allows the test-only channels (headless --test-mode). */
+  testMode: boolean;
+  logger: Logger;
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.') || '(request)';
+}
+
+/** Turns zod's issues into one message per field, naming the field and the reason. */
+export function describeZodError(error: z.ZodError): ErrorBody {
+  const issues = error.issues.map((issue) => {
+    const field = fieldOf(issue.path);
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field(s): ${issue.keys.join(', ')}`;
+    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    return { field, message: `${field}: ${message}` };
+  });
+  const first = issues[0] ?? { field: '(request)', message: 'invalid request' };
+  return { code: 'invalid', message: first.message, field: first.field, issues };
+}
+
+export function isChannel(name: string, testMode: boolean): name is Channel {
+  if (!Object.hasOwn(contract, name)) return false;
+  return testMode || !contract[name as Channel].testOnly;
+}
+
+/**
+ * The one way into the service from any transport: checks the channel, validates the payload
+ * against its schema, runs the handler and wraps the outcome in an envelope. No exception and
+ * no stack trace ever reaches the caller.
+ */
+export async function dispatch(
+  handlers: Handlers,
+  channelName: string,
+  payload: unknown,
+  options: DispatchOptions,
+): Promise<Envelope<unknown>> {
+  if (!isChannel(channelName, options.testMode)) {
+    return { ok: false, error: { code: 'not-found', message: `Service: unknown channel '${channelName.slice(0, 64)}'` } };
+  }
+  const parsed = contract[channelName].request.safeParse(payload);
+  if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) };
+  try {
+    const handler = handlers[channelName] as (request: unknown) => Promise<unknown>;
+    const value = await handler(parsed.data);
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      const body: ErrorBody = { code: error.code, message: error.message };
+      if (error.field) {
+        body.field = error.field;
+        body.issues = [{ field: error.field, message: error.message }];
+      }
+      return { ok: false, error: body };
+    }
+    if (error instanceof z.ZodError) return { ok: false, error: describeZodError(error) };
+    options.logger.error(`Service: ${channelName} failed`, error);
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ok: false, error: { code: 'internal', message: `Service: ${channelName} failed: ${reason}` } };
+  }
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface HeadlessOptions {
+  /** Where everything is stored. Default: the same folder the desktop app uses. */
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Virtual clock, plaintext vault and the clock:advance channel, for end-to-end tests. */
+  testMode: boolean;
+  /** Start the scheduler at once instead of waiting for the user. */
+  autostart: boolean;
+}
+
+export const USAGE = `Usage: crontray-headless [--data-dir DIR] [--port N] [--start] [--test-mode]
+
+  --data-dir DIR  where tasks, history and the vault live (default: the desktop app's folder)
+  --port N        port on 127.0.0.1 to serve the UI and API on (default: any free port)
+  --start         start the scheduler immediately
+  --test-mode     virtual clock, plaintext vault, clock:advance channel (never for real use)
+  --help          show this help`;
+
+/** Electron's userData folder for "Crontray" on each OS, so both modes share one data folder. */
+export function defaultDataDir(platform = process.platform, env = process.env): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Crontray');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Crontray');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Crontray');
+}
+
+export class CliError extends Error {}
+
+/** Parses and validates the flags; a bad flag names itself and the reason. */
+export function parseHeadlessArgs(argv: string[]): HeadlessOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        start: { type: 'boolean', default: false },
+        'test-mode': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new CliError(`Headless: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  let port = 0;
+  if (values.port !== undefined) {
+    if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
+      throw new CliError(`Headless: --port '${values.port}' must be a whole number from 0 to 65535`);
+    }
+    port = Number(values.port);
+  }
+  const dataDir = values['data-dir'];
+  if (dataDir !== undefined && dataDir.trim() === '') throw new CliError('Headless: --data-dir must not be empty');
+  return {
+    dataDir: resolve(dataDir ?? defaultDataDir()),
+    port,
+    testMode: values['test-mode'],
+    autostart: values.start,
+  };
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CrontrayService } from '../core/service/service.js';
+import { appRoot, appVersion } from '../core/app-paths.js';
+import { consoleLogger } from '../core/log/logger.js';
+import type { Logger } from '../core/log/logger.js';
+import type { HeadlessOptions } from './cli-options.js';
+import { startHttpTransport } from './http-transport.js';
+import type { HttpTransport } from './http-transport.js';
+import { issueToken } from './token.js';
+
+export interface HeadlessApp {
+  service: CrontrayService;
+  transport: HttpTransport;
+  url: string;
+  stop(reason?: string): Promise<void>;
+}
+
+/** Starts the core on plain Node and serves the UI and the contract on 127.0.0.1. */
+export async function runHeadless(options: HeadlessOptions, logger: Logger = consoleLogger('headless')): Promise<HeadlessApp> {
+  await mkdir(options.dataDir, { recursive: true });
+  const root = appRoot();
+  const staticDir = join(root, 'dist', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    logger.warn(`Headless: no built UI in ${staticDir}; run 'npm run build' to serve it. The API works without it.`);
+  }
+  const service = new CrontrayService({
+    dataDir: options.dataDir,
+    host: 'headless',
+    testMode: options.testMode,
+    logger,
+    version: appVersion(root),
+  });
+  await service.open();
+  const token = await issueToken(options.dataDir);
+  const transport = await startHttpTransport({
+    service,
+    token,
+    staticDir: existsSync(staticDir) ? staticDir : null,
+    port: options.port,
+    logger,
+  });
+  if (options.autostart) await service.call('scheduler:start', undefined);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    service,
+    transport,
+    url: transport.url,
+    stop(reason = 'quit') {
+      stopping ??= (async () => {
+        await transport.close();
+        await service.close(reason);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const OUTPUT_DIR = join(ROOT, 'test-results');
+
+export interface HeadlessProcess {
+  child: ChildProcess;
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the built headless entry as a real child process and waits for its printed URL. */
+export async function startHeadless(
+  options: { testMode?: boolean; dataDir?: string; args?: string[] } = {},
+): Promise<HeadlessProcess> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'crontray-e2e-')));
+  const args = [join(ROOT, 'dist/main/headless/entry.js'), '--data-dir', dataDir, '--port', '0'];
+  if (options.testMode ?? true) args.push('--test-mode');
+  args.push(...(options.args ?? []));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`headless did not print a URL:\n${output}`)), 20_000);
+    const check = () => {
+      const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`headless exited with ${code}:\n${output}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    child,
+    url,
+    origin: parsed.origin,
+    token: parsed.hash.replace('#token=', ''),
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      const code = await exited;
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with a fresh profile and no background network chatter. */
+export async function openBrowser(options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserSession> {
+  const profile = await mkdtemp(join(tmpdir(), 'crontray-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  return {
+    context,
+    page,
+    async screenshot(name) {
+      const path = join(OUTPUT_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
