@@ -1,0 +1,195 @@
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { systemClock } from '../time/clock.js';
+import type { Logger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
+import { atomicWrite } from '../fs/atomic-write.js';
+import type { RunRecord } from '../model/run.js';
+import { FINAL_STATUSES, runRecord } from '../model/run.js';
+import type { z } from 'zod';
+import {
+  checkRunKey,
+  listRunFiles,
+  listTaskDirs,
+  readRunRecordFile,
+  runRecordPath,
+  TimeSlicer,
+} from './run-record-files.js';
+import { join } from 'node:path';
+
+/** A run record as a caller may hand it over: defaults (heartbeatAt, attempt, ...) are filled in. */
+export type RunRecordInput = z.input<typeof runRecord>;
+
+export interface RunRecordWriterOptions {
+  /** Usually <dataDir>/jobs. */
+  jobsDir: string;
+  /** Drives heartbeats and the times markInterrupted writes. Default: the system clock. */
+  clock?: Clock;
+  /** Default: silent. */
+  logger?: Logger;
+  /**
+   * While a record is 'running', rewrite its heartbeatAt this often (ms), so a reader can tell a
+   * long run from a crashed writer. 0 turns heartbeats off. Default 30,000.
+   */
+  heartbeatMs?: number;
+}
+
+interface LiveRun {
+  latest: RunRecord;
+  /** Writes of one run land in order, so a late heartbeat can never overwrite the final state. */
+  chain: Promise<void>;
+  timer: TimerHandle | undefined;
+}
+
+/**
+ * Writes one JSON file per run, atomically, at <jobsDir>/<project>/<group>/<name>/<runId>.json:
+ * 'running' first, then the final state. It is the engine's RunSink.
+ */
+export class RunRecordWriter {
+  readonly jobsDir: string;
+  readonly heartbeatMs: number;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #live = new Map<string, LiveRun>();
+
+  constructor(options: RunRecordWriterOptions) {
+    this.jobsDir = options.jobsDir;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.heartbeatMs = options.heartbeatMs ?? 30_000;
+    if (!(Number.isFinite(this.heartbeatMs) && this.heartbeatMs >= 0)) {
+      throw new RangeError(
+        `RunRecordWriter: heartbeatMs must be >= 0 (got ${this.heartbeatMs}); 0 turns heartbeats off`,
+      );
+    }
+  }
+
+  /** Where a run's record lives; throws when project, group, name or runId cannot be a path segment. */
+  pathFor(key: { project: string; group: string; name: string; runId: string }): string {
+    checkRunKey('RunRecordWriter', key);
+    return runRecordPath(this.jobsDir, key);
+  }
+
+  /**
+   * Validates and writes a record. A 'running' record starts heartbeats; a final one stops
+   * them. Resolves once the file is on disk.
+   */
+  async write(input: RunRecordInput): Promise<void> {
+    const parsed = runRecord.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new RangeError(
+        `RunRecordWriter: record is invalid at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'unknown'}`,
+      );
+    }
+    const record = parsed.data;
+    const path = this.pathFor(record);
+    const live = this.#live.get(path) ?? {
+      latest: record,
+      chain: Promise.resolve(),
+      timer: undefined,
+    };
+    live.latest = record;
+    this.#live.set(path, live);
+    const done = this.#enqueue(path, live, record);
+    if (FINAL_STATUSES.has(record.status)) {
+      this.#stopHeartbeat(live);
+      // Forget the run once its final write lands, unless a newer write (a retry reusing the id) took over.
+      void done.then(
+        () => this.#forgetIfSettled(path, live),
+        () => this.#forgetIfSettled(path, live),
+      );
+    } else if (record.status === 'running' && this.heartbeatMs > 0 && live.timer === undefined) {
+      this.#armHeartbeat(path, live);
+    }
+    return done;
+  }
+
+  /**
+   * After a crash, records left 'running' are marked 'interrupted'. Their endedAt is the last
+   * sign of life (heartbeat, else start), so durations do not swallow the time the app was
+   * down. Call once on start, before the engine writes. Returns the records it rewrote.
+   */
+  async markInterrupted(): Promise<RunRecord[]> {
+    const slicer = new TimeSlicer();
+    const rewritten: RunRecord[] = [];
+    for (const task of listTaskDirs(this.jobsDir)) {
+      for (const file of listRunFiles(task.dir)) {
+        await slicer.maybeYield();
+        const path = join(task.dir, file);
+        let record: RunRecord;
+        try {
+          record = readRunRecordFile(path);
+        } catch {
+          continue; // Unreadable files are JobCache's to report, not ours to rewrite.
+        }
+        if (record.status !== 'running' || this.#live.has(path)) continue;
+        const interrupted: RunRecord = {
+          ...record,
+          status: 'interrupted',
+          endedAt: record.heartbeatAt ?? record.startedAt ?? this.#clock.now(),
+          error:
+            record.error ??
+            'RunRecordWriter: Crontray stopped while this run was in progress (found on the next start)',
+        };
+        try {
+          await atomicWrite(path, JSON.stringify(interrupted, null, 2));
+          rewritten.push(interrupted);
+        } catch (error) {
+          this.#logger.error(`RunRecordWriter: could not mark ${path} interrupted`, error);
+        }
+      }
+    }
+    if (rewritten.length > 0)
+      this.#logger.info(
+        `RunRecordWriter: marked ${rewritten.length} unfinished run(s) interrupted`,
+      );
+    return rewritten;
+  }
+
+  /** Runs currently heartbeating, for diagnostics and tests. */
+  liveRuns(): number {
+    let n = 0;
+    for (const live of this.#live.values()) if (live.timer !== undefined) n++;
+    return n;
+  }
+
+  /** Stops every heartbeat and waits for pending writes: call on quit, before the process exits. */
+  async close(): Promise<void> {
+    const chains = [...this.#live.values()].map((live) => {
+      this.#stopHeartbeat(live);
+      return live.chain;
+    });
+    await Promise.all(chains);
+  }
+
+  #enqueue(path: string, live: LiveRun, record: RunRecord): Promise<void> {
+    const write = live.chain.then(() => atomicWrite(path, JSON.stringify(record, null, 2)));
+    live.chain = write.catch(() => undefined);
+    return write;
+  }
+
+  #armHeartbeat(path: string, live: LiveRun): void {
+    live.timer = this.#clock.setTimer(() => {
+      live.timer = undefined;
+      if (live.latest.status !== 'running' || this.#live.get(path) !== live) return;
+      live.latest = { ...live.latest, heartbeatAt: this.#clock.now() };
+      this.#enqueue(path, live, live.latest).catch((error: unknown) => {
+        this.#logger.warn(
+          `RunRecordWriter: heartbeat write to ${path} failed; will try again`,
+          error,
+        );
+      });
+      this.#armHeartbeat(path, live);
+    }, this.heartbeatMs);
+  }
+
+  #stopHeartbeat(live: LiveRun): void {
+    if (live.timer !== undefined) this.#clock.clearTimer(live.timer);
+    live.timer = undefined;
+  }
+
+  #forgetIfSettled(path: string, live: LiveRun): void {
+    if (this.#live.get(path) === live && FINAL_STATUSES.has(live.latest.status))
+      this.#live.delete(path);
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtemp, rm, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunRecordWriter } from '../../../main/core/store/run-records.js';
+import type { RunRecord } from '../../../main/core/model/run.js';
+import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
+import { run } from './run-record-fixtures.js';
+
+const START = Date.UTC(2026, 0, 1);
+let jobsDir: string;
+beforeEach(async () => {
+  jobsDir = join(await mkdtemp(join(tmpdir(), 'crontray-runs-')), 'jobs');
+});
+afterEach(async () => {
+  await rm(join(jobsDir, '..'), { recursive: true, force: true });
+});
+
+async function onDisk(runId = 'run-1'): Promise<RunRecord> {
+  return JSON.parse(
+    await readFile(join(jobsDir, 'home', 'backups', 'nightly', `${runId}.json`), 'utf8'),
+  ) as RunRecord;
+}
+
+describe('RunRecordWriter', () => {
+  it('writes a run to <project>/<group>/<name>/<runId>.json with defaults filled in', async () => {
+    const writer = new RunRecordWriter({ jobsDir, clock: new VirtualClock(START) });
+    await writer.write(run());
+    expect(await onDisk()).toMatchObject({
+      runId: 'run-1',
+      status: 'succeeded',
+      attempt: 1,
+      fromCache: false,
+    });
+  });
+
+  it('refuses names that would climb out of the jobs folder, and invalid records', async () => {
+    const writer = new RunRecordWriter({ jobsDir });
+    await expect(writer.write(run({ project: '..' }))).rejects.toThrow(
+      /RunRecordWriter: project '..' cannot be a folder name/,
+    );
+    await expect(writer.write(run({ runId: 'a/b' }))).rejects.toThrow(
+      /RunRecordWriter: runId 'a\/b'/,
+    );
+    await expect(writer.write(run({ status: 'weird' as 'failed' }))).rejects.toThrow(
+      /RunRecordWriter: record is invalid at 'status'/,
+    );
+  });
+
+  it('beats the heartbeat of a running record until the final state lands', async () => {
+    const clock = new VirtualClock(START);
+    const writer = new RunRecordWriter({ jobsDir, clock, heartbeatMs: 10_000 });
+    await writer.write(run({ status: 'running', endedAt: null }));
+    expect(clock.pendingTimers()).toBe(1);
+    await clock.advance(10_000);
+    await writer.close();
+    expect((await onDisk()).heartbeatAt).toBe(START + 10_000);
+    await clock.advance(10_000);
+    expect((await onDisk()).heartbeatAt).toBe(START + 10_000);
+  });
+
+  it('never lets a heartbeat overwrite the final state', async () => {
+    const clock = new VirtualClock(START);
+    const writer = new RunRecordWriter({ jobsDir, clock, heartbeatMs: 1_000 });
+    await writer.write(run({ status: 'running', endedAt: null }));
+    await clock.advance(3_000);
+    await writer.write(run({ status: 'failed', endedAt: START + 3_000, error: 'exit 1' }));
+    expect(clock.pendingTimers()).toBe(0);
+    await clock.advance(5_000);
+    expect(await onDisk()).toMatchObject({ status: 'failed', error: 'exit 1' });
+    expect(writer.liveRuns()).toBe(0);
+  });
+
+  it('marks records left running by a crash as interrupted, ending at their last heartbeat', async () => {
+    const clock = new VirtualClock(START);
+    const before = new RunRecordWriter({ jobsDir, clock, heartbeatMs: 0 });
+    await before.write(
+      run({ runId: 'crashed', status: 'running', endedAt: null, heartbeatAt: START + 500 }),
+    );
+    await before.write(run({ runId: 'done' }));
+    await clock.advance(3_600_000);
+    const after = new RunRecordWriter({ jobsDir, clock });
+    const marked = await after.markInterrupted();
+    expect(marked.map((r) => r.runId)).toEqual(['crashed']);
+    expect(await onDisk('crashed')).toMatchObject({ status: 'interrupted', endedAt: START + 500 });
+    expect((await onDisk('done')).status).toBe('succeeded');
+    expect((await readdir(join(jobsDir, 'home', 'backups', 'nightly'))).sort()).toEqual([
+      'crashed.json',
+      'done.json',
+    ]);
+  });
+});
