@@ -120,7 +120,11 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       return refuse(res, { status: 415, message: 'Headless: Content-Type must be application/json' });
     }
     const body = await readBody(req, maxBody);
-    if (typeof body !== 'string') return refuse(res, body);
+    if (typeof body !== 'string') {
+      // The rest of the body is never read, so this connection cannot carry another request.
+      res.shouldKeepAlive = false;
+      return refuse(res, body);
+    }
     let payload: unknown;
     try {
       payload = body.trim() === '' ? undefined : JSON.parse(body);
@@ -185,8 +189,10 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       unsubscribe();
       for (const client of sseClients) client.end();
       sseClients.clear();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would otherwise hold close() open for seconds.
       server.closeAllConnections();
+      await closed;
     },
   };
 }
