@@ -1,0 +1,277 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TaskStore } from '../../../main/core/store/task-store.js';
+import type { ConfigMigration, StoredTaskInput } from '../../../main/core/store/task-store.js';
+import { configMigrations } from '../../../main/core/store/config-migrations.js';
+import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
+import { recordingLogger } from '../routine/recording-logger.js';
+
+const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
+const STAMP = '2026-03-01T09-00-00-000Z';
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crontray-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function task(id: string, extra: Partial<StoredTaskInput> = {}): StoredTaskInput {
+  return {
+    id,
+    name: `backup ${id}`,
+    schedule: { kind: 'cron', pattern: '0 3 * * *' },
+    createdAt: T0,
+    updatedAt: T0,
+    ...extra,
+  };
+}
+
+function open(extra: Partial<ConstructorParameters<typeof TaskStore>[0]> = {}): TaskStore {
+  return new TaskStore({ dataDir: dir, clock: new VirtualClock(T0), ...extra });
+}
+
+const configPath = (): string => join(dir, 'config.json');
+
+describe('TaskStore', () => {
+  it('starts with default settings and no tasks', () => {
+    const store = open();
+    expect(store.recovery).toBeNull();
+    expect(store.listTasks()).toEqual([]);
+    expect(store.getSettings()).toEqual({
+      startAtLogin: false,
+      notifications: true,
+      theme: 'system',
+      retention: { keepLast: 200, keepFailuresDays: 30 },
+      globalConcurrency: 8,
+    });
+  });
+
+  it('gives back the same tasks and settings after a restart', async () => {
+    const first = open();
+    first.putTask(task('a1'));
+    first.putTask(
+      task('b2', { project: 'site', priority: 5, schedule: { kind: 'interval', everyMs: 60_000 } }),
+    );
+    first.setSettings({ theme: 'dark', retention: { keepLast: 50 } });
+    first.close();
+
+    const second = open();
+    expect(second.recovery).toBeNull();
+    expect(second.listTasks().map((t) => t.id)).toEqual(['a1', 'b2']);
+    expect(second.getTask('b2')).toMatchObject({
+      project: 'site',
+      priority: 5,
+      overlap: 'skip',
+      lastDueAt: null,
+    });
+    expect(second.getSettings()).toMatchObject({
+      theme: 'dark',
+      retention: { keepLast: 50, keepFailuresDays: 30 },
+    });
+    expect(JSON.parse(await readFile(configPath(), 'utf8'))).toMatchObject({
+      __internal__: { migrations: { version: '1.0.0' } },
+    });
+  });
+
+  it('deletes a task and says whether there was one', () => {
+    const store = open();
+    store.putTask(task('a1'));
+    expect(store.deleteTask('a1')).toBe(true);
+    expect(store.deleteTask('a1')).toBe(false);
+    expect(open().getTask('a1')).toBeUndefined();
+  });
+
+  it('refuses a task that carries its action, so no action is ever written to config.json', async () => {
+    const store = open();
+    const withAction = { ...task('a1'), action: { kind: 'shell', command: 'echo secret-marker' } };
+    expect(() => store.putTask(withAction)).toThrow(
+      'TaskStore: a stored task has no action; keep the action in the vault',
+    );
+    await expect(
+      stat(configPath()).then(() => readFile(configPath(), 'utf8')),
+    ).resolves.not.toContain('secret-marker');
+  });
+
+  it('refuses an invalid task or setting with a message naming the field', () => {
+    const store = open();
+    expect(() => store.putTask(task('a1', { priority: 500 }))).toThrow(
+      /^TaskStore: task is not valid: priority: /,
+    );
+    expect(() => store.setSettings({ globalConcurrency: 0 })).toThrow(
+      /^TaskStore: settings are not valid: globalConcurrency: /,
+    );
+    expect(store.listTasks()).toEqual([]);
+    expect(store.getSettings().globalConcurrency).toBe(8);
+  });
+
+  it('gathers bookkeeping updates and writes them once the delay has passed', async () => {
+    const clock = new VirtualClock(T0);
+    const store = new TaskStore({ dataDir: dir, clock, bookkeepingDelayMs: 1000 });
+    store.putTask(task('a1'));
+    const before = await readFile(configPath(), 'utf8');
+    store.updateBookkeeping('a1', { lastDueAt: T0 + 5000, cycles: 1 });
+    store.updateBookkeeping('a1', { lastDueAt: T0 + 6000, cycles: 2 });
+    expect(store.getTask('a1')).toMatchObject({ lastDueAt: T0 + 6000, cycles: 2 });
+    expect(clock.pendingTimers()).toBe(1);
+    expect(await readFile(configPath(), 'utf8')).toBe(before);
+
+    await clock.advance(1000);
+    expect(clock.pendingTimers()).toBe(0);
+    expect(open().getTask('a1')).toMatchObject({ lastDueAt: T0 + 6000, cycles: 2 });
+  });
+
+  it('writes bookkeeping at once with a delay of 0, and on close() otherwise', () => {
+    const immediate = open({ bookkeepingDelayMs: 0 });
+    immediate.putTask(task('a1'));
+    immediate.updateBookkeeping('a1', { cycles: 7 });
+    expect(open().getTask('a1')?.cycles).toBe(7);
+
+    const delayed = open();
+    delayed.updateBookkeeping('a1', { cycles: 8 });
+    delayed.close();
+    expect(open().getTask('a1')?.cycles).toBe(8);
+    expect(() => delayed.updateBookkeeping('zz', { cycles: 1 })).toThrow(
+      "TaskStore: no task with id 'zz'",
+    );
+  });
+
+  it('replaces config.json by rename on every write and keeps the last good copy as config.json.bak', async () => {
+    const store = open();
+    store.putTask(task('a1'));
+    const inodeBefore = (await stat(configPath())).ino;
+    store.putTask(task('b2'));
+    expect((await stat(configPath())).ino).not.toBe(inodeBefore);
+    expect(await readFile(`${configPath()}.bak`, 'utf8')).toBe(
+      await readFile(configPath(), 'utf8'),
+    );
+    expect((await readdir(dir)).sort()).toEqual(['config.json', 'config.json.bak']);
+  });
+
+  it('keeps writing good files when config.json is damaged on disk while it runs', async () => {
+    const store = open();
+    store.putTask(task('a1'));
+    await writeFile(configPath(), '{"tasks": ');
+    store.putTask(task('b2'));
+    expect(
+      open()
+        .listTasks()
+        .map((t) => t.id),
+    ).toEqual(['a1', 'b2']);
+  });
+
+  describe.each([
+    ['an empty', '', 'is empty'],
+    [
+      'a truncated',
+      '{"settings": {"theme": "dark"}, "tasks": {"a1": {"id": "a1", "na',
+      'is not valid JSON',
+    ],
+    ['a garbage', '\u0000\u0001\u0002PK garbage', 'is not valid JSON'],
+    ['a list instead of an object in', '[1, 2, 3]', 'holds a list, not settings and tasks'],
+    [
+      'a wrong-schema',
+      JSON.stringify({ settings: { theme: 'purple' }, tasks: { a1: { id: 'a1' } } }),
+      'does not match the schema: settings.theme: ',
+    ],
+  ])('%s config.json', (_what, content, reason) => {
+    it('is moved aside untouched and the store starts from the last good backup', async () => {
+      const first = open();
+      first.putTask(task('a1'));
+      first.setSettings({ notifications: false });
+      first.close();
+      await writeFile(configPath(), content);
+
+      const logger = recordingLogger();
+      const store = open({ logger });
+      const movedTo = `${configPath()}.corrupt-${STAMP}`;
+      expect(store.recovery).toEqual({
+        file: configPath(),
+        movedTo,
+        restoredFrom: `${configPath()}.bak`,
+        reason: expect.stringContaining(reason) as unknown,
+      });
+      expect(await readFile(movedTo, 'utf8')).toBe(content);
+      expect(store.listTasks().map((t) => t.id)).toEqual(['a1']);
+      expect(store.getSettings().notifications).toBe(false);
+      expect(logger.messages('warn')).toEqual([
+        expect.stringMatching(/moved to .*Started from the last good backup/),
+      ]);
+
+      const again = open();
+      expect(again.recovery).toBeNull();
+      expect(again.listTasks().map((t) => t.id)).toEqual(['a1']);
+    });
+
+    it('is moved aside and the store starts empty when there is no backup', async () => {
+      await writeFile(configPath(), content);
+      const store = open();
+      expect(store.recovery).toMatchObject({
+        movedTo: `${configPath()}.corrupt-${STAMP}`,
+        restoredFrom: null,
+      });
+      expect(store.listTasks()).toEqual([]);
+      expect(await readFile(`${configPath()}.corrupt-${STAMP}`, 'utf8')).toBe(content);
+    });
+  });
+
+  it('moves a bad backup aside too instead of letting the next backup overwrite it', async () => {
+    await writeFile(configPath(), 'not json');
+    await writeFile(`${configPath()}.bak`, 'not json either');
+    const store = open();
+    expect(store.recovery).toMatchObject({ restoredFrom: null });
+    expect(store.recovery?.reason).toContain(`the backup ${configPath()}.bak is not valid JSON`);
+    expect(await readFile(`${configPath()}.bak.corrupt-${STAMP}`, 'utf8')).toBe('not json either');
+    expect(await readFile(`${configPath()}.corrupt-${STAMP}`, 'utf8')).toBe('not json');
+  });
+
+  it('restores a missing config.json from its backup and says so', async () => {
+    const first = open();
+    first.putTask(task('a1'));
+    await rm(configPath());
+    const store = open();
+    expect(store.recovery).toEqual({
+      file: configPath(),
+      movedTo: null,
+      restoredFrom: `${configPath()}.bak`,
+      reason: `${configPath()} was missing`,
+    });
+    expect(store.listTasks().map((t) => t.id)).toEqual(['a1']);
+  });
+
+  it('migrates a file from before migrations existed, and runs each migration only once', async () => {
+    await writeFile(configPath(), JSON.stringify({ tasks: { a1: task('a1') } }));
+    let runs = 0;
+    const migrations: ConfigMigration[] = [
+      ...configMigrations,
+      {
+        version: '1.1.0',
+        description: 'test step: dark theme for everyone',
+        migrate(data) {
+          runs++;
+          (data.settings as Record<string, unknown>).theme = 'dark';
+        },
+      },
+    ];
+    const logger = recordingLogger();
+    const first = new TaskStore({ dataDir: dir, clock: new VirtualClock(T0), migrations, logger });
+    expect(first.recovery).toBeNull();
+    expect(first.getSettings().theme).toBe('dark');
+    expect(first.listTasks().map((t) => t.id)).toEqual(['a1']);
+    expect(logger.messages('info')).toEqual([
+      'TaskStore: migrated config.json to 1.0.0: files from before settings existed get the settings and tasks sections',
+      'TaskStore: migrated config.json to 1.1.0: test step: dark theme for everyone',
+    ]);
+
+    first.setSettings({ theme: 'light' });
+    const second = new TaskStore({ dataDir: dir, clock: new VirtualClock(T0), migrations });
+    expect(second.getSettings().theme).toBe('light');
+    expect(runs).toBe(2); // once for the check on a copy, once for real; none on the second open
+    expect(JSON.parse(await readFile(configPath(), 'utf8'))).toMatchObject({
+      __internal__: { migrations: { version: '1.1.0' } },
+    });
+  });
+});
