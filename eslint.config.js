@@ -16,7 +16,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/require-await': 'off',
     },
   },
@@ -26,8 +29,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'main/core runs on plain Node: adapt Electron in main/electron.' }],
-          patterns: [{ group: ['electron/*', '**/electron/**'], message: 'main/core must not depend on the Electron adapter.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'main/core runs on plain Node: adapt Electron in main/electron.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['electron/*', '**/electron/**'],
+              message: 'main/core must not depend on the Electron adapter.',
+            },
+          ],
         },
       ],
     },

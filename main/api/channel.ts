@@ -13,7 +13,10 @@ export interface ChannelSpec<Req extends z.ZodType, Res> {
 
 /** Declares a channel: `channel<Response>()(requestSchema)`. */
 export function channel<Res>() {
-  return <Req extends z.ZodType>(request: Req, options: { testOnly?: boolean } = {}): ChannelSpec<Req, Res> => ({
+  return <Req extends z.ZodType>(
+    request: Req,
+    options: { testOnly?: boolean } = {},
+  ): ChannelSpec<Req, Res> => ({
     request,
     testOnly: options.testOnly ?? false,
   });
@@ -21,7 +24,15 @@ export function channel<Res>() {
 
 /** A failure as it crosses a process boundary; rebuilt as an ApiError on the other side. */
 export interface ErrorBody {
-  code: 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'locked' | 'unavailable' | 'internal';
+  code:
+    | 'invalid'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'not-found'
+    | 'conflict'
+    | 'locked'
+    | 'unavailable'
+    | 'internal';
   message: string;
   /** Dotted path of the offending field, for the first problem found. */
   field?: string;

@@ -57,7 +57,12 @@ export interface TaskView extends Omit<StoredTask, 'schedule'> {
   locked: string | null;
   scheduleText: string;
   nextRunAt: number | null;
-  lastRun: { runId: string; status: RunStatus; startedAt: number | null; durationMs: number | null } | null;
+  lastRun: {
+    runId: string;
+    status: RunStatus;
+    startedAt: number | null;
+    durationMs: number | null;
+  } | null;
   activeRuns: number;
 }
 
@@ -99,7 +104,11 @@ export interface DashboardStats {
   p50DurationMs: number | null;
   p95DurationMs: number | null;
   failuresLast24h: RunSummary[];
-  durations: { taskId: string; name: string; points: { at: number; durationMs: number; status: RunStatus }[] }[];
+  durations: {
+    taskId: string;
+    name: string;
+    points: { at: number; durationMs: number; status: RunStatus }[];
+  }[];
   unreadableFiles: string[];
 }
 
@@ -181,7 +190,17 @@ export const contract = {
   'scheduler:start': channel<SchedulerStatus>()(empty),
   'scheduler:stop': channel<SchedulerStatus>()(empty),
   /** Stops firing until the given time (the tray's "Pause for 1 hour"); 0 resumes now. */
-  'scheduler:pause': channel<SchedulerStatus>()(z.object({ minutes: z.number().int().min(0).max(7 * 24 * 60) }).strict()),
+  'scheduler:pause': channel<SchedulerStatus>()(
+    z
+      .object({
+        minutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 24 * 60),
+      })
+      .strict(),
+  ),
 
   'tasks:list': channel<TaskView[]>()(
     z.object({ project: projectName.optional(), group: groupName.optional() }).strict().optional(),
@@ -193,7 +212,16 @@ export const contract = {
   'tasks:enable': channel<TaskView>()(taskRef),
   'tasks:disable': channel<TaskView>()(taskRef),
   'tasks:runNow': channel<RunSummary>()(
-    z.object({ id: idSchema, toleranceSeconds: z.number().min(0).max(366 * 24 * 3600).optional() }).strict(),
+    z
+      .object({
+        id: idSchema,
+        toleranceSeconds: z
+          .number()
+          .min(0)
+          .max(366 * 24 * 3600)
+          .optional(),
+      })
+      .strict(),
   ),
   'tasks:preview': channel<SchedulePreview>()(
     z
@@ -208,7 +236,12 @@ export const contract = {
   'runs:cancel': channel<{ canceled: boolean }>()(z.object({ runId: idSchema }).strict()),
 
   'history:sessions': channel<Page<SessionView>>()(
-    z.object({ limit: z.number().int().min(1).max(1000).default(50), cursor: z.string().max(256).optional() }).strict(),
+    z
+      .object({
+        limit: z.number().int().min(1).max(1000).default(50),
+        cursor: z.string().max(256).optional(),
+      })
+      .strict(),
   ),
   'history:runs': channel<Page<RunSummary>>()(runFilter),
   'history:run': channel<RunRecord>()(runKey),
@@ -217,7 +250,10 @@ export const contract = {
 
   'cache:list': channel<CacheEntry[]>()(empty),
   'cache:clear': channel<{ removed: number }>()(
-    z.object({ name: z.string().max(256).optional() }).strict().optional(),
+    z
+      .object({ name: z.string().max(256).optional() })
+      .strict()
+      .optional(),
   ),
 
   'vault:status': channel<VaultStatus>()(empty),
@@ -227,7 +263,15 @@ export const contract = {
 
   /** Moves the engine's virtual clock; exists only in headless --test-mode. */
   'clock:advance': channel<{ now: number }>()(
-    z.object({ ms: z.number().int().min(0).max(366 * 24 * 3600_000) }).strict(),
+    z
+      .object({
+        ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(366 * 24 * 3600_000),
+      })
+      .strict(),
     { testOnly: true },
   ),
 } as const satisfies Record<string, ChannelSpec<z.ZodType, unknown>>;

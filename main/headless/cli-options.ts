@@ -23,7 +23,8 @@ export const USAGE = `Usage: crontray-headless [--data-dir DIR] [--port N] [--st
 
 /** Electron's userData folder for "Crontray" on each OS, so both modes share one data folder. */
 export function defaultDataDir(platform = process.platform, env = process.env): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Crontray');
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Crontray');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Crontray');
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Crontray');
 }
@@ -47,19 +48,24 @@ export function parseHeadlessArgs(argv: string[]): HeadlessOptions | 'help' {
       allowPositionals: false,
     });
   } catch (error) {
-    throw new CliError(`Headless: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new CliError(
+      `Headless: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
+    );
   }
   const { values } = parsed;
   if (values.help) return 'help';
   let port = 0;
   if (values.port !== undefined) {
     if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
-      throw new CliError(`Headless: --port '${values.port}' must be a whole number from 0 to 65535`);
+      throw new CliError(
+        `Headless: --port '${values.port}' must be a whole number from 0 to 65535`,
+      );
     }
     port = Number(values.port);
   }
   const dataDir = values['data-dir'];
-  if (dataDir !== undefined && dataDir.trim() === '') throw new CliError('Headless: --data-dir must not be empty');
+  if (dataDir !== undefined && dataDir.trim() === '')
+    throw new CliError('Headless: --data-dir must not be empty');
   return {
     dataDir: resolve(dataDir ?? defaultDataDir()),
     port,

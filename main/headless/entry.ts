@@ -16,7 +16,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const app = await runHeadless(options);
-  console.log(`Crontray is running headless${options.testMode ? ' (TEST MODE: virtual clock, plaintext vault)' : ''}.`);
+  console.log(
+    `Crontray is running headless${options.testMode ? ' (TEST MODE: virtual clock, plaintext vault)' : ''}.`,
+  );
   console.log(`Data folder: ${options.dataDir}`);
   console.log(`Open: ${app.url}`);
   console.log('Press Ctrl-C to stop.');
@@ -35,10 +37,13 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (invokedDirectly) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`Crontray: headless mode failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Crontray: headless mode failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   });
 }

@@ -69,7 +69,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | G
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) return { status: 413, message: `Headless: request body is larger than ${limit} bytes` };
+    if (size > limit)
+      return { status: 413, message: `Headless: request body is larger than ${limit} bytes` };
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -95,7 +96,8 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     if (denied) return refuse(res, denied);
 
     if (path === '/api/events') {
-      if (req.method !== 'GET') return refuse(res, { status: 405, message: 'Headless: use GET for /api/events' });
+      if (req.method !== 'GET')
+        return refuse(res, { status: 405, message: 'Headless: use GET for /api/events' });
       res.writeHead(200, {
         ...SECURITY_HEADERS,
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -114,10 +116,14 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       return;
     }
 
-    if (req.method !== 'POST') return refuse(res, { status: 405, message: 'Headless: use POST for API calls' });
+    if (req.method !== 'POST')
+      return refuse(res, { status: 405, message: 'Headless: use POST for API calls' });
     const type = req.headers['content-type'] ?? '';
     if (!type.toLowerCase().startsWith('application/json')) {
-      return refuse(res, { status: 415, message: 'Headless: Content-Type must be application/json' });
+      return refuse(res, {
+        status: 415,
+        message: 'Headless: Content-Type must be application/json',
+      });
     }
     const body = await readBody(req, maxBody);
     if (typeof body !== 'string') {
@@ -141,7 +147,11 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     sendJson(res, envelope.ok ? 200 : STATUS_BY_CODE[envelope.error.code], envelope);
   }
 
-  async function handleStatic(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async function handleStatic(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return refuse(res, { status: 405, message: 'Headless: method not allowed' });
     }
@@ -155,7 +165,9 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       ...SECURITY_HEADERS,
       'Content-Type': file.type,
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      'Cache-Control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Cache-Control': path.startsWith('/assets/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
@@ -164,10 +176,17 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     const hostDenied = checkHost(req, port);
     if (hostDenied) return refuse(res, hostDenied);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const work = path === '/api' || path.startsWith('/api/') ? handleApi(req, res, path) : handleStatic(req, res, path);
+    const work =
+      path === '/api' || path.startsWith('/api/')
+        ? handleApi(req, res, path)
+        : handleStatic(req, res, path);
     work.catch((error: unknown) => {
       logger.error('Headless: request failed', error);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'Headless: request failed' } });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          ok: false,
+          error: { code: 'internal', message: 'Headless: request failed' },
+        });
       else res.end();
     });
   });

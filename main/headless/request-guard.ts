@@ -20,7 +20,10 @@ export function allowedOrigins(port: number): Set<string> {
 export function checkHost(req: IncomingMessage, port: number): GuardResult | null {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!LOOPBACK_HOSTS.some((h) => host === `${h}:${port}`)) {
-    return { status: 403, message: `Headless: Host '${host.slice(0, 100)}' is not this machine's loopback address` };
+    return {
+      status: 403,
+      message: `Headless: Host '${host.slice(0, 100)}' is not this machine's loopback address`,
+    };
   }
   return null;
 }
@@ -29,7 +32,10 @@ export function checkHost(req: IncomingMessage, port: number): GuardResult | nul
 export function checkOrigin(req: IncomingMessage, port: number): GuardResult | null {
   const origin = req.headers.origin;
   if (origin !== undefined && !allowedOrigins(port).has(origin)) {
-    return { status: 403, message: `Headless: cross-origin request from '${origin.slice(0, 100)}' refused` };
+    return {
+      status: 403,
+      message: `Headless: cross-origin request from '${origin.slice(0, 100)}' refused`,
+    };
   }
   if (req.headers['sec-fetch-site'] === 'cross-site') {
     return { status: 403, message: 'Headless: cross-site request refused' };
@@ -42,7 +48,10 @@ export function checkToken(req: IncomingMessage, token: string): GuardResult | n
   const header = req.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   if (!tokenMatches(token, given)) {
-    return { status: 401, message: 'Headless: missing or wrong token; open the URL printed at start-up' };
+    return {
+      status: 401,
+      message: 'Headless: missing or wrong token; open the URL printed at start-up',
+    };
   }
   return null;
 }

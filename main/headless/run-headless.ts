@@ -18,12 +18,17 @@ export interface HeadlessApp {
 }
 
 /** Starts the core on plain Node and serves the UI and the contract on 127.0.0.1. */
-export async function runHeadless(options: HeadlessOptions, logger: Logger = consoleLogger('headless')): Promise<HeadlessApp> {
+export async function runHeadless(
+  options: HeadlessOptions,
+  logger: Logger = consoleLogger('headless'),
+): Promise<HeadlessApp> {
   await mkdir(options.dataDir, { recursive: true });
   const root = appRoot();
   const staticDir = join(root, 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
-    logger.warn(`Headless: no built UI in ${staticDir}; run 'npm run build' to serve it. The API works without it.`);
+    logger.warn(
+      `Headless: no built UI in ${staticDir}; run 'npm run build' to serve it. The API works without it.`,
+    );
   }
   const service = new CrontrayService({
     dataDir: options.dataDir,

@@ -1,5 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Api, Channel, Handlers, ResponseOf, RequestOf, EventName } from '../../main/api/contract.js';
+import type {
+  Api,
+  Channel,
+  Handlers,
+  ResponseOf,
+  RequestOf,
+  EventName,
+} from '../../main/api/contract.js';
 import type { channelNames, eventNames } from '../../main/api/names.js';
 import type { CrontrayService } from '../../main/core/service/service.js';
 import type { createHttpApi } from '../../renderer/src/api/http-client.js';
@@ -21,7 +28,9 @@ describe('the contract', () => {
   it('types each channel with its request and response', () => {
     expectTypeOf<ResponseOf<'app:info'>['version']>().toEqualTypeOf<string>();
     expectTypeOf<ResponseOf<'scheduler:start'>['running']>().toEqualTypeOf<boolean>();
-    expectTypeOf<RequestOf<'tasks:list'>>().toEqualTypeOf<{ project?: string; group?: string } | undefined>();
+    expectTypeOf<RequestOf<'tasks:list'>>().toEqualTypeOf<
+      { project?: string; group?: string } | undefined
+    >();
     expectTypeOf<Parameters<Api['tasks:get']>[0]>().toEqualTypeOf<{ id: string }>();
   });
 

@@ -20,7 +20,9 @@ describe('headless mode in a real browser', () => {
   it('opens the printed URL, shows the scheduler state, and starts then stops it', async () => {
     const { page } = browser;
     await page.goto(app.url);
-    await expect.poll(() => page.getByRole('heading', { name: 'Crontray', level: 1 }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Crontray', level: 1 }).isVisible())
+      .toBe(true);
     const state = page.getByTestId('scheduler-state');
     await expect.poll(() => state.textContent()).toBe('Stopped');
 

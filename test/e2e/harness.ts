@@ -27,12 +27,18 @@ export async function startHeadless(
   const args = [join(ROOT, 'dist/main/headless/entry.js'), '--data-dir', dataDir, '--port', '0'];
   if (options.testMode ?? true) args.push('--test-mode');
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`headless did not print a URL:\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`headless did not print a URL:\n${output}`)),
+      20_000,
+    );
     const check = () => {
       const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
       if (match?.[1]) {
@@ -73,7 +79,9 @@ export interface BrowserSession {
 }
 
 /** Debian's Chromium, headless, with a fresh profile and no background network chatter. */
-export async function openBrowser(options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserSession> {
+export async function openBrowser(
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<BrowserSession> {
   const profile = await mkdtemp(join(tmpdir(), 'crontray-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',

@@ -4,7 +4,9 @@ import { defaultDataDir, parseHeadlessArgs } from '../../main/headless/cli-optio
 
 describe('headless command-line flags', () => {
   it('reads the data folder, port and modes', () => {
-    expect(parseHeadlessArgs(['--data-dir', 'x', '--port', '8123', '--test-mode', '--start'])).toEqual({
+    expect(
+      parseHeadlessArgs(['--data-dir', 'x', '--port', '8123', '--test-mode', '--start']),
+    ).toEqual({
       dataDir: resolve('x'),
       port: 8123,
       testMode: true,
@@ -22,7 +24,9 @@ describe('headless command-line flags', () => {
   });
 
   it('names the bad port and says what is allowed', () => {
-    expect(() => parseHeadlessArgs(['--port', '70000'])).toThrow(/--port '70000' must be a whole number from 0 to 65535/);
+    expect(() => parseHeadlessArgs(['--port', '70000'])).toThrow(
+      /--port '70000' must be a whole number from 0 to 65535/,
+    );
     expect(() => parseHeadlessArgs(['--port', 'abc'])).toThrow(/--port 'abc'/);
   });
 
@@ -34,7 +38,9 @@ describe('headless command-line flags', () => {
     expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' })).toBe(
       join('C:\\Users\\a\\AppData\\Roaming', 'Crontray'),
     );
-    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/home/a/.config' })).toBe('/home/a/.config/Crontray');
+    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/home/a/.config' })).toBe(
+      '/home/a/.config/Crontray',
+    );
     expect(defaultDataDir('darwin', {})).toMatch(/Library\/Application Support\/Crontray$/);
   });
 });

@@ -16,10 +16,19 @@ interface Reply {
 }
 
 /** A raw HTTP request, so headers such as Host can be set exactly as an attacker would. */
-function send(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function send(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path, headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'POST',
+        path: options.path,
+        headers: options.headers,
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -40,9 +49,20 @@ describe('the headless HTTP transport', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'crontray-http-'));
-    const service = new CrontrayService({ dataDir, host: 'headless', version: '9.9.9', logger: silentLogger });
+    const service = new CrontrayService({
+      dataDir,
+      host: 'headless',
+      version: '9.9.9',
+      logger: silentLogger,
+    });
     token = await issueToken(dataDir);
-    transport = await startHttpTransport({ service, token, staticDir: null, port: 0, logger: silentLogger });
+    transport = await startHttpTransport({
+      service,
+      token,
+      staticDir: null,
+      port: 0,
+      logger: silentLogger,
+    });
     port = transport.port;
     api = (channel, body, extra = {}) =>
       send(port, {
@@ -82,8 +102,14 @@ describe('the headless HTTP transport', () => {
   it('answers a valid call with the value in an envelope', async () => {
     const reply = await api('app:info', '{}');
     expect(reply.status).toBe(200);
-    const envelope = JSON.parse(reply.body) as { ok: boolean; value: { name: string; version: string; host: string } };
-    expect(envelope).toMatchObject({ ok: true, value: { name: 'Crontray', version: '9.9.9', host: 'headless' } });
+    const envelope = JSON.parse(reply.body) as {
+      ok: boolean;
+      value: { name: string; version: string; host: string };
+    };
+    expect(envelope).toMatchObject({
+      ok: true,
+      value: { name: 'Crontray', version: '9.9.9', host: 'headless' },
+    });
   });
 
   it('refuses a call without a token with 401', async () => {
@@ -116,7 +142,9 @@ describe('the headless HTTP transport', () => {
     const reply = await api('scheduler:start', '{}', { Origin: 'https://evil.example' });
     expect(reply.status).toBe(403);
     expect(reply.body).toContain('cross-origin');
-    const status = JSON.parse((await api('scheduler:status', '{}')).body) as { value: { running: boolean } };
+    const status = JSON.parse((await api('scheduler:status', '{}')).body) as {
+      value: { running: boolean };
+    };
     expect(status.value.running).toBe(false);
   });
 
@@ -128,7 +156,10 @@ describe('the headless HTTP transport', () => {
   it('answers malformed JSON with 400 naming the body', async () => {
     const reply = await api('tasks:list', '{"project": ');
     expect(reply.status).toBe(400);
-    const envelope = JSON.parse(reply.body) as { ok: false; error: { field: string; message: string } };
+    const envelope = JSON.parse(reply.body) as {
+      ok: false;
+      error: { field: string; message: string };
+    };
     expect(envelope.error.field).toBe('(body)');
     expect(envelope.error.message).toMatch(/not valid JSON/);
   });
@@ -136,7 +167,10 @@ describe('the headless HTTP transport', () => {
   it('answers a body of the wrong shape with 400 naming the field and the reason', async () => {
     const reply = await api('tasks:list', JSON.stringify({ project: '../../etc' }));
     expect(reply.status).toBe(400);
-    const envelope = JSON.parse(reply.body) as { ok: false; error: { field: string; message: string } };
+    const envelope = JSON.parse(reply.body) as {
+      ok: false;
+      error: { field: string; message: string };
+    };
     expect(envelope.error.field).toBe('project');
     expect(envelope.error.message).toMatch(/^project: /);
   });
@@ -158,7 +192,9 @@ describe('the headless HTTP transport', () => {
   });
 
   it('refuses a non-JSON content type, which a cross-site form could send', async () => {
-    const reply = await api('scheduler:start', 'a=b', { 'Content-Type': 'application/x-www-form-urlencoded' });
+    const reply = await api('scheduler:start', 'a=b', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
     expect(reply.status).toBe(415);
   });
 
@@ -178,7 +214,8 @@ describe('the headless HTTP transport', () => {
     await reader.read(); // the ': connected' comment
     await api('scheduler:start', '{}');
     let text = '';
-    while (!text.includes('\n\n') || !text.includes('scheduler:state')) text += (await reader.read()).value ?? '';
+    while (!text.includes('\n\n') || !text.includes('scheduler:state'))
+      text += (await reader.read()).value ?? '';
     expect(text).toContain('event: scheduler:state');
     expect(text).toContain('"running":true');
     controller.abort();
@@ -186,7 +223,11 @@ describe('the headless HTTP transport', () => {
   });
 
   it('refuses the event stream without a token', async () => {
-    const reply = await send(port, { method: 'GET', path: '/api/events', headers: { Host: `localhost:${port}` } });
+    const reply = await send(port, {
+      method: 'GET',
+      path: '/api/events',
+      headers: { Host: `localhost:${port}` },
+    });
     expect(reply.status).toBe(401);
   });
 });

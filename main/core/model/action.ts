@@ -14,20 +14,27 @@ export const secretPair = z.object({
 /** What the renderer sees in place of a secret value once it is saved. */
 export const SECRET_MASK = '••••••••';
 
-export const shellAction = z.object({
-  kind: z.literal('shell'),
-  /**
-   * 'exec' starts `program` with `args` directly (no shell, so metacharacters are literal);
-   * 'script' passes `script` to the chosen shell as one argument.
-   */
-  mode: z.enum(['exec', 'script']).default('exec'),
-  program: z.string().max(4096).default(''),
-  args: z.array(z.string().max(64 * 1024)).max(1000).default([]),
-  shell: z.enum(['sh', 'bash', 'powershell', 'cmd']).default('sh'),
-  script: z.string().max(1024 * 1024).default(''),
-  cwd: z.string().max(4096).optional(),
-  env: z.array(secretPair).max(200).default([]),
-})
+export const shellAction = z
+  .object({
+    kind: z.literal('shell'),
+    /**
+     * 'exec' starts `program` with `args` directly (no shell, so metacharacters are literal);
+     * 'script' passes `script` to the chosen shell as one argument.
+     */
+    mode: z.enum(['exec', 'script']).default('exec'),
+    program: z.string().max(4096).default(''),
+    args: z
+      .array(z.string().max(64 * 1024))
+      .max(1000)
+      .default([]),
+    shell: z.enum(['sh', 'bash', 'powershell', 'cmd']).default('sh'),
+    script: z
+      .string()
+      .max(1024 * 1024)
+      .default(''),
+    cwd: z.string().max(4096).optional(),
+    env: z.array(secretPair).max(200).default([]),
+  })
   .refine((a) => a.mode !== 'exec' || a.program.trim() !== '', {
     path: ['program'],
     message: 'program is required in exec mode (or switch to script mode)',
@@ -46,7 +53,10 @@ export const httpAction = z.object({
     .url('url must be an absolute http(s) URL')
     .refine((u) => /^https?:\/\//i.test(u), 'url must start with http:// or https://'),
   headers: z.array(secretPair).max(100).default([]),
-  body: z.string().max(1024 * 1024).optional(),
+  body: z
+    .string()
+    .max(1024 * 1024)
+    .optional(),
   /** Statuses counted as success, inclusive. */
   expectStatus: z
     .object({ min: z.number().int().min(100).max(599), max: z.number().int().min(100).max(599) })

@@ -10,7 +10,11 @@ const positiveMs = (what: string, min = 1) =>
 /** An instant: epoch milliseconds. ISO strings are accepted at the boundary and converted. */
 export const instant = (what: string) =>
   z.union([
-    z.number({ error: `${what} must be a date` }).int().min(0).max(8_640_000_000_000_000),
+    z
+      .number({ error: `${what} must be a date` })
+      .int()
+      .min(0)
+      .max(8_640_000_000_000_000),
     z
       .string()
       .max(40)
@@ -27,7 +31,11 @@ export const instant = (what: string) =>
 export const cronSchedule = z.object({
   kind: z.literal('cron'),
   /** 5, 6 or 7 fields (seconds, years), L/W/#, and @hourly-style nicknames. */
-  pattern: z.string().trim().min(1, 'pattern is required').max(256, 'pattern is at most 256 characters'),
+  pattern: z
+    .string()
+    .trim()
+    .min(1, 'pattern is required')
+    .max(256, 'pattern is at most 256 characters'),
   /**
    * How day-of-month and day-of-week combine when both are restricted: 'or' is classic cron
    * (Vixie), 'and' requires both (croner's domAndDow). Chosen explicitly per task.

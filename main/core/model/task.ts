@@ -20,7 +20,8 @@ export const timezoneSchema = z
   .string()
   .max(64)
   .refine(isValidTimezone, {
-    error: (issue) => `timezone '${String(issue.input)}' is not an IANA time zone (e.g. Europe/Berlin)`,
+    error: (issue) =>
+      `timezone '${String(issue.input)}' is not an IANA time zone (e.g. Europe/Berlin)`,
   });
 
 /** Everything about a task except its action, which lives encrypted in the vault. */
@@ -29,12 +30,27 @@ export const taskPolicies = z.object({
   /** Higher runs first when more is due than may start. */
   priority: z.number().int().min(-100).max(100).default(0),
   /** 0 means no timeout. */
-  timeoutMs: z.number().int().min(0).max(7 * 24 * 3600_000).default(0),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600_000)
+    .default(0),
   maxRetries: z.number().int().min(0).max(100).default(0),
-  retryDelayMs: z.number().int().min(0).max(24 * 3600_000).default(1000),
+  retryDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .default(1000),
   /** Each retry waits retryDelayMs * backoffFactor^(attempt-1), capped at retryMaxDelayMs. */
   backoffFactor: z.number().min(1).max(10).default(2),
-  retryMaxDelayMs: z.number().int().min(0).max(24 * 3600_000).default(5 * 60_000),
+  retryMaxDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .default(5 * 60_000),
   overlap: overlapPolicy.default('skip'),
   /** Runs of this task allowed at once (only matters with overlap 'parallel'). */
   maxConcurrent: z.number().int().min(1).max(100).default(1),
@@ -44,13 +60,26 @@ export const taskPolicies = z.object({
       /** At most this many catch-up runs with policy 'all'. */
       cap: z.number().int().min(1).max(1000).default(10),
       /** A miss older than this is only recorded, never run. 0 means no deadline. */
-      deadlineMs: z.number().int().min(0).max(366 * 24 * 3600_000).default(0),
+      deadlineMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(366 * 24 * 3600_000)
+        .default(0),
     })
     .default({ policy: 'none', cap: 10, deadlineMs: 0 }),
   resultCache: z
     .object({
-      expireMs: z.number().int().min(1).max(366 * 24 * 3600_000),
-      toleranceSeconds: z.number().min(0).max(366 * 24 * 3600).default(0),
+      expireMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(366 * 24 * 3600_000),
+      toleranceSeconds: z
+        .number()
+        .min(0)
+        .max(366 * 24 * 3600)
+        .default(0),
     })
     .nullable()
     .default(null),

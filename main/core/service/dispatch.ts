@@ -21,7 +21,8 @@ export function describeZodError(error: z.ZodError): ErrorBody {
     const field = fieldOf(issue.path);
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown field(s): ${issue.keys.join(', ')}`;
-    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    if (issue.code === 'invalid_type' && /received undefined/.test(message))
+      message = 'is required';
     return { field, message: `${field}: ${message}` };
   });
   const first = issues[0] ?? { field: '(request)', message: 'invalid request' };
@@ -45,7 +46,13 @@ export async function dispatch(
   options: DispatchOptions,
 ): Promise<Envelope<unknown>> {
   if (!isChannel(channelName, options.testMode)) {
-    return { ok: false, error: { code: 'not-found', message: `Service: unknown channel '${channelName.slice(0, 64)}'` } };
+    return {
+      ok: false,
+      error: {
+        code: 'not-found',
+        message: `Service: unknown channel '${channelName.slice(0, 64)}'`,
+      },
+    };
   }
   const parsed = contract[channelName].request.safeParse(payload);
   if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) };
@@ -65,6 +72,9 @@ export async function dispatch(
     if (error instanceof z.ZodError) return { ok: false, error: describeZodError(error) };
     options.logger.error(`Service: ${channelName} failed`, error);
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, error: { code: 'internal', message: `Service: ${channelName} failed: ${reason}` } };
+    return {
+      ok: false,
+      error: { code: 'internal', message: `Service: ${channelName} failed: ${reason}` },
+    };
   }
 }

@@ -16,5 +16,6 @@ export class ServiceError extends Error {
   }
 }
 
-export const invalid = (message: string, field?: string) => new ServiceError('invalid', message, field);
+export const invalid = (message: string, field?: string) =>
+  new ServiceError('invalid', message, field);
 export const notFound = (message: string) => new ServiceError('not-found', message);

@@ -77,7 +77,8 @@ export class VirtualClock implements Clock {
 
   #earliest(): VirtualTimer | undefined {
     let best: VirtualTimer | undefined;
-    for (const t of this.#timers) if (!best || t.at < best.at || (t.at === best.at && t.id < best.id)) best = t;
+    for (const t of this.#timers)
+      if (!best || t.at < best.at || (t.at === best.at && t.id < best.id)) best = t;
     return best;
   }
 }

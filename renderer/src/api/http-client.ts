@@ -23,7 +23,10 @@ export function createHttpApi(baseUrl: string, token: string): Api {
     try {
       envelope = (await response.json()) as Envelope<unknown>;
     } catch {
-      throw new ApiError({ code: 'internal', message: `Crontray: the server answered ${response.status} without a body` });
+      throw new ApiError({
+        code: 'internal',
+        message: `Crontray: the server answered ${response.status} without a body`,
+      });
     }
     if (!envelope.ok) throw new ApiError(envelope.error);
     return envelope.value;
