@@ -14,7 +14,7 @@ import { compareVersions, configMigrations, CONFIG_VERSION } from './config-migr
 import type { ConfigMigration } from './config-migrations.js';
 import { prepareConfigFile } from './config-recovery.js';
 import type { ConfigRecovery } from './config-recovery.js';
-import { writeFileAtomicSync } from './config-backup.js';
+import { removeLeftoverTempFiles, writeFileAtomicSync } from './config-backup.js';
 
 export type { ConfigRecovery } from './config-recovery.js';
 export type { ConfigMigration } from './config-migrations.js';
@@ -82,6 +82,12 @@ export class TaskStore {
     this.path = join(options.dataDir, 'config.json');
     this.backupPath = `${this.path}.bak`;
 
+    const leftovers = removeLeftoverTempFiles(options.dataDir);
+    if (leftovers.length > 0) {
+      this.#logger.info(
+        `TaskStore: removed ${leftovers.length} temp file(s) left by an interrupted write: ${leftovers.join(', ')}`,
+      );
+    }
     this.recovery = prepareConfigFile({
       path: this.path,
       backupPath: this.backupPath,

@@ -151,6 +151,20 @@ describe('TaskStore', () => {
     expect((await readdir(dir)).sort()).toEqual(['config.json', 'config.json.bak']);
   });
 
+  it('cleans up the temp files an interrupted write left behind, and nothing else', async () => {
+    const store = open();
+    store.putTask(task('a1'));
+    const leftovers = ['config.json.tmp-1772355600a1b2c3', '.config.json.bak.0123456789ab.tmp'];
+    for (const name of leftovers) await writeFile(join(dir, name), '{"half": ');
+    await writeFile(join(dir, 'notes.tmp'), 'mine');
+    expect(
+      open()
+        .listTasks()
+        .map((t) => t.id),
+    ).toEqual(['a1']);
+    expect((await readdir(dir)).sort()).toEqual(['config.json', 'config.json.bak', 'notes.tmp']);
+  });
+
   it('keeps writing good files when config.json is damaged on disk while it runs', async () => {
     const store = open();
     store.putTask(task('a1'));
