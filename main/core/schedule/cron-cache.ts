@@ -38,7 +38,11 @@ export class CronCache {
       return hit;
     }
     const cron = new Cron(pattern, {
-      ...(typeof zone === 'number' ? { utcOffset: zone } : zone === undefined ? {} : { timezone: zone }),
+      ...(typeof zone === 'number'
+        ? { utcOffset: zone }
+        : zone === undefined
+          ? {}
+          : { timezone: zone }),
       domAndDow: dayMatch === 'and',
       // Accept Quartz-style steps ('0/5', '/10') as people paste them from other tools.
       sloppyRanges: true,

@@ -17,7 +17,11 @@ const SCAN_STEP_MS = 6 * 3600_000;
  * The offset changes of `timezone` (or the machine's zone) in [fromMs, toMs), e.g. for notes
  * under a schedule preview ("clocks go forward on 29 March: 02:30 runs at 03:00").
  */
-export function dstTransitions(timezone: string | undefined, fromMs: number, toMs: number): DstTransition[] {
+export function dstTransitions(
+  timezone: string | undefined,
+  fromMs: number,
+  toMs: number,
+): DstTransition[] {
   const found: DstTransition[] = [];
   let lo = fromMs;
   let loOffset = utcOffsetMinutes(timezone, lo);

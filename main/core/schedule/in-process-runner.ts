@@ -17,7 +17,8 @@ export const inProcessRunner: ActionRunner<unknown> = {
     if (typeof action !== 'function') {
       return {
         status: 'failed',
-        error: 'TaskScheduler: the in-process runner runs functions only; pass a runner for other actions',
+        error:
+          'TaskScheduler: the in-process runner runs functions only; pass a runner for other actions',
       };
     }
     try {

@@ -23,7 +23,8 @@ export class MemoryRunSink implements RunSink {
 
   write(record: RunRecord): void {
     this.#records.push({ ...record });
-    if (this.#records.length > this.#capacity) this.#records.splice(0, this.#records.length - this.#capacity);
+    if (this.#records.length > this.#capacity)
+      this.#records.splice(0, this.#records.length - this.#capacity);
   }
 
   /** Every kept record, oldest first, one entry per write. */
@@ -38,7 +39,9 @@ export class MemoryRunSink implements RunSink {
       byRun.delete(r.runId);
       byRun.set(r.runId, r);
     }
-    return [...byRun.values()].sort((a, b) => this.#firstIndex(a.runId) - this.#firstIndex(b.runId));
+    return [...byRun.values()].sort(
+      (a, b) => this.#firstIndex(a.runId) - this.#firstIndex(b.runId),
+    );
   }
 
   clear(): void {

@@ -23,7 +23,11 @@ function intervalOrigin(s: Extract<Schedule, { kind: 'interval' }>, createdAt: n
  * already past, an interval past `until`, a cron pattern with no future match). Routines are
  * timed from the end of their previous run, so they have no answer here.
  */
-export function nextDueAfter(schedule: Schedule, ctx: TimingContext, afterMs: number): number | null {
+export function nextDueAfter(
+  schedule: Schedule,
+  ctx: TimingContext,
+  afterMs: number,
+): number | null {
   switch (schedule.kind) {
     case 'cron':
       return cronNextAfter(ctx.cache, schedule.pattern, ctx.timezone, schedule.dayMatch, afterMs);
@@ -69,7 +73,10 @@ export function dueInstants(
     const first = nextDueAfter(schedule, ctx, fromMs - 1);
     if (first === null || first > toMs) return { listed: [], tail: [], total: 0, exact: true };
     const every = schedule.kind === 'interval' ? schedule.everyMs : Number.POSITIVE_INFINITY;
-    const last = schedule.kind === 'interval' && schedule.until !== undefined ? Math.min(toMs, schedule.until) : toMs;
+    const last =
+      schedule.kind === 'interval' && schedule.until !== undefined
+        ? Math.min(toMs, schedule.until)
+        : toMs;
     const total = Number.isFinite(every) ? Math.floor((last - first) / every) + 1 : 1;
     const listed: number[] = [];
     for (let i = 0; i < Math.min(total, listLimit); i++) listed.push(first + i * every);
@@ -92,10 +99,22 @@ export function dueInstants(
     }
     if (total >= listLimit + COUNT_BUDGET) {
       const seen = at;
-      const latest = cronPreviousRuns(ctx.cache, schedule.pattern, ctx.timezone, schedule.dayMatch, toMs, tailSize)
+      const latest = cronPreviousRuns(
+        ctx.cache,
+        schedule.pattern,
+        ctx.timezone,
+        schedule.dayMatch,
+        toMs,
+        tailSize,
+      )
         .filter((t) => t > seen)
         .reverse();
-      return { listed, tail: [...tail, ...latest].slice(-tailSize), total: total + latest.length, exact: false };
+      return {
+        listed,
+        tail: [...tail, ...latest].slice(-tailSize),
+        total: total + latest.length,
+        exact: false,
+      };
     }
     at = nextDueAfter(schedule, ctx, at);
   }
@@ -120,9 +139,13 @@ export interface NextRunTimesOptions {
  * The next run instants of a schedule, e.g. for the task editor's preview. Routines are shown as
  * if each run took no time (their real times depend on how long runs take).
  */
-export function nextRunTimes(schedule: ScheduleInput | Schedule, options: NextRunTimesOptions = {}): number[] {
+export function nextRunTimes(
+  schedule: ScheduleInput | Schedule,
+  options: NextRunTimesOptions = {},
+): number[] {
   const parsed = scheduleSchema.safeParse(schedule);
-  if (!parsed.success) throw new Error(`TaskScheduler: ${describeIssues(parsed.error.issues, ['schedule'])}`);
+  if (!parsed.success)
+    throw new Error(`TaskScheduler: ${describeIssues(parsed.error.issues, ['schedule'])}`);
   const s = parsed.data;
   const count = Math.max(0, Math.min(options.count ?? 5, 10_000));
   const from = options.fromMs ?? Date.now();

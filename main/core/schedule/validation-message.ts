@@ -5,7 +5,10 @@ export interface IssueLike {
 }
 
 /** "schedule.everyMs: everyMs must be at least 100 ms; name: name is required" */
-export function describeIssues(issues: readonly IssueLike[], prefix: readonly PropertyKey[] = []): string {
+export function describeIssues(
+  issues: readonly IssueLike[],
+  prefix: readonly PropertyKey[] = [],
+): string {
   return issues
     .map((issue) => {
       const path = [...prefix, ...issue.path].map(String).join('.');

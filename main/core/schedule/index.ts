@@ -1,0 +1,23 @@
+export {
+  TaskScheduler,
+  type TaskSchedulerOptions,
+  type TaskInputBase,
+  type CronTaskInput,
+  type IntervalTaskInput,
+  type RoutineTaskInput,
+  type OnceTaskInput,
+  type ScheduleTaskInput,
+  type TaskPatch,
+  type TaskInfo,
+  type RunTicket,
+} from './task-scheduler.js';
+export type { EngineEvent } from './engine-event.js';
+export { type RunSink, nullRunSink, MemoryRunSink } from './run-sink.js';
+export { type TaskState, type TaskStateStore, MemoryTaskStateStore } from './task-state.js';
+export { inProcessRunner, type InProcessAction } from './in-process-runner.js';
+export { nextRunTimes, type NextRunTimesOptions } from './schedule-times.js';
+export { dstTransitions, type DstTransition } from './dst-transitions.js';
+export { utcOffsetMinutes } from './tz-offset.js';
+export { CronCache, type DayMatch } from './cron-cache.js';
+export { NextRunHeap, type HeapNode } from './next-run-heap.js';
+export { defaultFingerprint } from './action-fingerprint.js';

@@ -1,0 +1,73 @@
+import type { Schedule } from '../model/schedule.js';
+import type { TaskDefinition, TaskDefinitionInput } from '../model/task.js';
+import { taskDefinition } from '../model/task.js';
+import type { CronCache } from './cron-cache.js';
+import { cronNextAfter } from './cron-times.js';
+import { describeIssues } from './validation-message.js';
+
+/** What each cron field accepts, appended to croner's message so it says how to fix the input. */
+const FIELD_RANGES: Record<string, string> = {
+  second: 'seconds run 0-59',
+  minute: 'minutes run 0-59',
+  hour: 'hours run 0-23',
+  day: 'days of the month run 1-31',
+  month: 'months run 1-12 or JAN-DEC',
+  dayOfWeek: 'days of the week run 0-7 (0 and 7 are Sunday) or SUN-SAT',
+  year: 'years run 1-9999',
+};
+
+function cronMessage(pattern: string, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const field = /Invalid value for (\w+)/.exec(text)?.[1];
+  const hint = field && FIELD_RANGES[field] ? `; ${FIELD_RANGES[field]}` : '';
+  return `TaskScheduler: pattern '${pattern}': ${text}${hint}`;
+}
+
+/**
+ * Validates a task definition (zod schema, then what only the engine can check: the cron
+ * pattern parses and fires at least once, an interval can still run). Errors name the field and
+ * say how to fix it.
+ */
+export function parseTaskDefinition(
+  input: TaskDefinitionInput,
+  cache: CronCache,
+  nowMs: number,
+): TaskDefinition {
+  const parsed = taskDefinition.safeParse(input);
+  if (!parsed.success) throw new Error(`TaskScheduler: ${describeIssues(parsed.error.issues)}`);
+  const def = parsed.data;
+  const s = def.schedule;
+  if (s.kind === 'cron') {
+    try {
+      cache.get(s.pattern, def.timezone, s.dayMatch);
+    } catch (error) {
+      throw new Error(cronMessage(s.pattern, error), { cause: error });
+    }
+    if (cronNextAfter(cache, s.pattern, def.timezone, s.dayMatch, nowMs) === null) {
+      throw new Error(
+        `TaskScheduler: pattern '${s.pattern}' never fires after ${new Date(nowMs).toISOString()}; check that the day exists in the month (no 30 February) and that the year field is not in the past`,
+      );
+    }
+  } else if (s.kind === 'interval' && s.until !== undefined) {
+    if (s.startAt !== undefined && s.until < s.startAt) {
+      throw new Error(
+        'TaskScheduler: schedule.until is before schedule.startAt; the task would never run',
+      );
+    }
+  }
+  return def;
+}
+
+/** A canonical text of a schedule, for idempotent registration and change detection. */
+export function scheduleKey(s: Schedule): string {
+  switch (s.kind) {
+    case 'cron':
+      return `cron|${s.pattern.replace(/\s+/g, ' ')}|${s.dayMatch}`;
+    case 'interval':
+      return `interval|${s.everyMs}|${s.startAt ?? ''}|${s.maxCycles ?? ''}|${s.until ?? ''}`;
+    case 'routine':
+      return `routine|${s.delayMs}|${s.maxCycles ?? ''}|${s.until ?? ''}`;
+    case 'once':
+      return `once|${s.at}`;
+  }
+}
