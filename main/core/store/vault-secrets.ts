@@ -54,5 +54,6 @@ export function mergeActionUpdate(
   });
   if (issues.length > 0) return { ok: false, issues };
   if (incoming.kind === 'shell') return { ok: true, action: { ...incoming, env: merged } };
-  return { ok: true, action: { ...incoming, headers: merged } };
+  if (incoming.kind === 'http') return { ok: true, action: { ...incoming, headers: merged } };
+  return { ok: true, action: incoming };
 }
