@@ -60,6 +60,8 @@ export interface ParsedLedger {
   tornBytes: number;
   /** Bytes up to the end of the last complete line. */
   goodBytes: number;
+  /** The text of every line that is a ledger line, in order (to carry them over from a damaged file). */
+  goodLines: string[];
   /** The last time each open session was known to be alive (its open or latest progress line). */
   lastSeen: Map<string, number>;
 }
@@ -89,6 +91,7 @@ export function parseLedger(bytes: Buffer): ParsedLedger {
   const byId = new Map<string, LedgerSession>();
   const lastSeen = new Map<string, number>();
   const badLines: number[] = [];
+  const goodLines: string[] = [];
   let tornBytes = 0;
 
   const apply = (line: LedgerLine): void => {
@@ -126,14 +129,18 @@ export function parseLedger(bytes: Buffer): ParsedLedger {
   complete.forEach((text, index) => {
     if (text.trim() === '') return;
     const line = parseLine(text);
-    if (line) apply(line);
-    else badLines.push(index + 1);
+    if (line) {
+      apply(line);
+      goodLines.push(text);
+    } else badLines.push(index + 1);
   });
   if (tail !== '') {
     const line = parseLine(tail);
-    if (line) apply(line);
-    else if (tail.startsWith('{')) tornBytes = bytes.length - goodBytes;
+    if (line) {
+      apply(line);
+      goodLines.push(tail);
+    } else if (tail.startsWith('{')) tornBytes = bytes.length - goodBytes;
     else badLines.push(complete.length + 1);
   }
-  return { sessions, badLines, tornBytes, goodBytes, lastSeen };
+  return { sessions, badLines, goodLines, tornBytes, goodBytes, lastSeen };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import type { RunStatus } from '../model/run.js';
 import { moveAside } from '../store/config-move-aside.js';
+import { atomicWrite } from '../fs/atomic-write.js';
 import { parseLedger } from './session-ledger-lines.js';
 import type { LedgerLine, LedgerSession, RunCounts } from './session-ledger-lines.js';
 
@@ -219,17 +220,20 @@ export class SessionLedger {
     if (parsed.badLines.length > 0) {
       const movedTo = moveAside(path, this.#clock.now());
       const lines = parsed.badLines.slice(0, 5).join(', ');
+      const kept = parsed.sessions.length;
+      // Carry the readable lines over, so one damaged line does not hide the whole history.
+      if (kept > 0) await atomicWrite(path, `${parsed.goodLines.join('\n')}\n`);
       this.#notice({
         kind: 'moved-aside',
         file: path,
         movedTo,
         message:
-          `SessionLedger: ${path} is not a session ledger (unreadable line ${lines}); ` +
-          `moved it to ${movedTo} and started a new ledger. The sessions in it no longer show in the history.`,
+          `SessionLedger: ${path} has unreadable line(s) ${lines}${parsed.badLines.length > 5 ? ', ...' : ''}; ` +
+          `moved it to ${movedTo} (kept) and started a new ledger` +
+          (kept > 0 ? ` holding the ${kept} session(s) that could still be read.` : '.'),
       });
-      return;
-    }
-    if (parsed.tornBytes > 0) {
+      if (kept === 0) return;
+    } else if (parsed.tornBytes > 0) {
       await truncate(path, parsed.goodBytes);
       this.#notice({
         kind: 'torn-line',

@@ -159,7 +159,7 @@ describe('SessionLedger', () => {
     expect(notice?.movedTo).toBe(join(dir, 'ledger-000001.jsonl.corrupt-2026-03-01T09-00-00-000Z'));
     expect(await readFile(notice?.movedTo ?? '', 'utf8')).toBe(garbage);
     expect(logger.messages('warn')[0]).toMatch(
-      /is not a session ledger .*moved it to .*started a new ledger/,
+      /has unreadable line\(s\) 1, 2, 3; moved it to .* \(kept\) and started a new ledger\.$/,
     );
 
     await ledger.open();
@@ -169,6 +169,29 @@ describe('SessionLedger', () => {
       'ledger-000001.jsonl',
       'ledger-000001.jsonl.corrupt-2026-03-01T09-00-00-000Z',
     ]);
+  });
+
+  it('carries the readable sessions of a damaged ledger into the new one', async () => {
+    const clock = new VirtualClock(T0);
+    const ledger = await SessionLedger.load({ dir, clock });
+    for (const reason of ['first', 'second']) {
+      await ledger.open();
+      await ledger.close(reason);
+    }
+    const file = join(dir, 'ledger-000001.jsonl');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    lines.splice(2, 0, '\u0000\u0000\u0000 bad sector');
+    const damaged = lines.join('\n');
+    await writeFile(file, damaged);
+
+    const reloaded = await SessionLedger.load({ dir, clock });
+    expect(reloaded.notices.map((n) => n.kind)).toEqual(['moved-aside']);
+    expect(reloaded.notices[0]?.message).toContain(
+      'holding the 2 session(s) that could still be read',
+    );
+    expect(await readFile(reloaded.notices[0]?.movedTo ?? '', 'utf8')).toBe(damaged);
+    expect((await reloaded.list()).sessions.map((s) => s.endReason)).toEqual(['second', 'first']);
+    expect((await ledgerLines()).map((l) => l.type)).toEqual(['open', 'end', 'open', 'end']);
   });
 
   it('treats an empty ledger file as a ledger with no sessions', async () => {
