@@ -100,29 +100,37 @@ export class TaskStore {
       (max, m) => (compareVersions(m.version, max) > 0 ? m.version : max),
       CONFIG_VERSION,
     );
-    this.#conf = new Conf<ConfData>({
-      cwd: options.dataDir,
-      configName: 'config',
-      projectVersion,
-      migrations: Object.fromEntries(
-        migrations.map((step) => [
-          step.version,
-          (conf: Conf<ConfData>) => {
-            const data = conf.store;
-            step.migrate(data);
-            conf.store = data;
-            this.#logger.info(
-              `TaskStore: migrated config.json to ${step.version}: ${step.description}`,
-            );
-          },
-        ]),
-      ),
-      // Never let conf reset a bad file: prepareConfigFile has already moved it aside.
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-      watch: false,
-    });
+    try {
+      this.#conf = new Conf<ConfData>({
+        cwd: options.dataDir,
+        configName: 'config',
+        projectVersion,
+        migrations: Object.fromEntries(
+          migrations.map((step) => [
+            step.version,
+            (conf: Conf<ConfData>) => {
+              const data = conf.store;
+              step.migrate(data);
+              conf.store = data;
+              this.#logger.info(
+                `TaskStore: migrated config.json to ${step.version}: ${step.description}`,
+              );
+            },
+          ]),
+        ),
+        // Never let conf reset a bad file: prepareConfigFile has already moved it aside.
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+        configFileMode: 0o600,
+        watch: false,
+      });
+    } catch (error) {
+      throw new Error(
+        `TaskStore: cannot open ${this.path} (${(error as Error).message}); ` +
+          'make sure the data folder exists and is writable, or choose another data folder',
+        { cause: error },
+      );
+    }
 
     const raw = this.#conf.store;
     const parsed = configFileSchema.safeParse(raw);
@@ -250,7 +258,15 @@ export class TaskStore {
     if (this.#internal !== undefined) file.__internal__ = this.#internal;
     // Setting the whole store never reads config.json first, so a file damaged on disk while we
     // run cannot block or corrupt the write.
-    this.#conf.store = file;
+    try {
+      this.#conf.store = file;
+    } catch (error) {
+      throw new Error(
+        `TaskStore: could not save ${this.path} (${(error as Error).message}); the change was not kept. ` +
+          'Free some disk space or make the data folder writable, then try again',
+        { cause: error },
+      );
+    }
     this.#data = next;
     this.#dirty = false;
     this.#refreshBackup();

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TaskStore } from '../../../main/core/store/task-store.js';
@@ -163,6 +163,21 @@ describe('TaskStore', () => {
         .map((t) => t.id),
     ).toEqual(['a1']);
     expect((await readdir(dir)).sort()).toEqual(['config.json', 'config.json.bak', 'notes.tmp']);
+  });
+
+  it('reports a failed write and keeps nothing of the change', async () => {
+    const store = open();
+    store.putTask(task('a1'));
+    // A folder where the file should be makes every write fail, even for root.
+    await rm(configPath());
+    await mkdir(configPath());
+    expect(() => store.putTask(task('b2'))).toThrow(
+      /^TaskStore: could not save .*the change was not kept/,
+    );
+    expect(store.listTasks().map((t) => t.id)).toEqual(['a1']);
+    expect(JSON.parse(await readFile(`${configPath()}.bak`, 'utf8'))).toMatchObject({
+      tasks: { a1: { id: 'a1' } },
+    });
   });
 
   it('keeps writing good files when config.json is damaged on disk while it runs', async () => {
