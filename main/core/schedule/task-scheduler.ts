@@ -375,10 +375,22 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#tasks.set(id, task);
     this.#byKey.set(key, task);
     // Instants after the anchor are due: after the last one handled, else after creation.
-    this.#plan(task, task.lastDueAt ?? (createdAt !== undefined ? createdAt : now - 1));
+    this.#plan(
+      task,
+      task.lastDueAt ?? (createdAt !== undefined ? createdAt : this.#freshAnchor(def, now)),
+    );
     this.#emit({ type: 'task:changed', taskId: id });
     this.#arm();
     return id;
+  }
+
+  /**
+   * Due instants strictly after this are a new (or re-enabled) task's: a cron task registered on
+   * a matching second waits for the next one, but an interval whose startAt is now runs now.
+   */
+  #freshAnchor(def: TaskDefinition, now: number): number {
+    const s = def.schedule;
+    return s.kind === 'interval' && s.startAt === now ? now - 1 : now;
   }
 
   #keyOf(def: TaskDefinition, action: TAction): string {
@@ -413,7 +425,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     const task = this.#require(id);
     if (task.def.enabled) return;
     task.def = { ...task.def, enabled: true };
-    this.#plan(task, this.#clock.now() - 1);
+    this.#plan(task, this.#freshAnchor(task.def, this.#clock.now()));
     this.#emit({ type: 'task:changed', taskId: id });
     this.#arm();
   }
@@ -456,13 +468,13 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#byKey.set(key, task);
     if (timingChanged) {
       task.cycles = 0;
-      this.#plan(task, now - 1);
+      this.#plan(task, this.#freshAnchor(def, now));
     } else if (!def.enabled) {
       this.#heap.remove(task);
     } else if (this.#heap.has(task)) {
       this.#heap.push(task);
     } else if (task.running === 0 && task.waiting === 0) {
-      this.#plan(task, now - 1);
+      this.#plan(task, this.#freshAnchor(def, now));
     }
     this.#emit({ type: 'task:changed', taskId: id });
     this.#arm();
@@ -577,7 +589,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#started = true;
     const now = this.#clock.now();
     if (this.#stoppedAt !== null) {
-      for (const task of this.#tasks.values()) if (this.#heap.has(task)) this.#plan(task, now - 1);
+      for (const task of this.#tasks.values()) if (this.#heap.has(task)) this.#plan(task, now);
     }
     this.#stoppedAt = null;
     this.#lastTickAt = now;
@@ -727,7 +739,7 @@ export class TaskScheduler<TAction = InProcessAction> {
         `TaskScheduler: the clock went back from ${iso(this.#lastTickAt)} to ${iso(now)}; next runs are worked out again from now`,
       );
       for (const task of this.#tasks.values()) {
-        if (this.#heap.has(task) && task.def.schedule.kind !== 'routine') this.#plan(task, now - 1);
+        if (this.#heap.has(task) && task.def.schedule.kind !== 'routine') this.#plan(task, now);
       }
     } else if (fromTimer && now > this.#armedWakeAt + JUMP_TOLERANCE_MS) {
       this.#logger.info(
