@@ -144,15 +144,21 @@ export class SessionLedger {
     return { ...session, counts: {} };
   }
 
-  /** Counts a finished run of the open session by its status. */
-  recordRun(status: RunStatus, n = 1): void {
-    const session = this.#requireOpen('recordRun');
-    session.counts[status] = (session.counts[status] ?? 0) + n;
+  /**
+   * Counts a finished run of the open session by its status. Returns false, counting nothing,
+   * when no session is open: a Run now while the scheduler is stopped belongs to no session.
+   */
+  recordRun(status: RunStatus, n = 1): boolean {
+    if (!this.#current) return false;
+    this.#current.counts[status] = (this.#current.counts[status] ?? 0) + n;
+    return true;
   }
 
-  /** Counts scheduler cycles (wake-ups that ran something) of the open session. */
-  recordCycle(n = 1): void {
-    this.#requireOpen('recordCycle').cycles += n;
+  /** Counts scheduler cycles (wake-ups that ran something) of the open session; false when none is open. */
+  recordCycle(n = 1): boolean {
+    if (!this.#current) return false;
+    this.#current.cycles += n;
+    return true;
   }
 
   /**

@@ -230,12 +230,14 @@ describe('SessionLedger', () => {
     expect(seen).toEqual(reasons.toReversed());
   });
 
-  it('refuses a second open session and counting without one, saying what to do', async () => {
+  it('refuses a second open session, and counts no run outside a session', async () => {
     const ledger = await SessionLedger.load({ dir, clock: new VirtualClock(T0) });
-    expect(() => ledger.recordRun('succeeded')).toThrow(
-      'SessionLedger: recordRun() needs an open session; call open() first',
+    expect(ledger.recordRun('succeeded')).toBe(false);
+    await expect(ledger.close('stopped')).rejects.toThrow(
+      'SessionLedger: close() needs an open session; call open() first',
     );
     await ledger.open();
+    expect(ledger.current()?.counts).toEqual({});
     await expect(ledger.open()).rejects.toThrow(
       /is still open; close\(\) it before opening another/,
     );
