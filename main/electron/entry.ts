@@ -1,0 +1,107 @@
+import { app, ipcMain } from 'electron';
+import { join } from 'node:path';
+import type { Settings } from '../api/contract.js';
+import { consoleLogger } from '../core/log/logger.js';
+import { createService } from './create-service.js';
+import { launchedHidden } from './login-item.js';
+import { QuitSequence } from './quit-sequence.js';
+import {
+  DesktopSettings,
+  safeStorageWarning,
+  setupNotifications,
+  setupPower,
+} from './setup-app-life.js';
+import { forwardEvents, setupIpc } from './setup-ipc.js';
+import { registerAppScheme, setupProtocol } from './setup-protocol.js';
+import { setupSecurity } from './setup-security.js';
+import { setupTray } from './setup-tray.js';
+import { MainWindow } from './setup-window.js';
+import { runTrayCommand } from './tray-commands.js';
+
+// The desktop app: Electron Fiddle style, small setup modules called in order once ready.
+const logger = consoleLogger('electron');
+
+registerAppScheme();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch only wakes the first one (see 'second-instance' below).
+  app.quit();
+} else {
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => fail(error));
+}
+
+function fail(error: unknown): void {
+  logger.error(
+    `Crontray could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  app.exit(1);
+}
+
+async function start(): Promise<void> {
+  const root = app.getAppPath();
+  const service = createService({
+    dataDir: app.getPath('userData'),
+    version: app.getVersion(),
+    versions: { electron: process.versions.electron, chrome: process.versions.chrome },
+    logger,
+  });
+  const quit = new QuitSequence({
+    close: () => service.close('quit'),
+    exit: (code) => app.exit(code),
+    logger,
+  });
+  app.on('before-quit', (event) => {
+    event.preventDefault();
+    void quit.request();
+  });
+
+  setupSecurity(logger);
+  setupProtocol(join(root, 'dist', 'renderer'));
+  await service.open();
+
+  const iconDir = join(root, 'dist', 'main', 'electron', 'icons');
+  const window = new MainWindow({
+    preloadPath: join(root, 'dist', 'preload', 'preload.cjs'),
+    iconPath: join(iconDir, 'app.png'),
+    quitting: () => quit.quitting,
+    logger,
+  });
+  app.on('second-instance', () => window.show());
+  app.on('activate', () => window.show());
+
+  const settings = new DesktopSettings(logger);
+  setupIpc(ipcMain, {
+    service,
+    trustedContents: () => window.contents(),
+    onSuccess: (channel, value) => {
+      if (channel === 'settings:set') settings.apply(value as Settings);
+    },
+    logger,
+  });
+  forwardEvents(service.events, () => window.contents());
+
+  setupTray({
+    service,
+    iconDir,
+    vaultWarning: await safeStorageWarning(),
+    onCommand: (command) =>
+      void runTrayCommand(command, {
+        service,
+        openWindow: () => window.show(),
+        quit: () => app.quit(),
+        logger,
+      }),
+    logger,
+  });
+  setupNotifications(service, settings);
+  setupPower(service, logger);
+
+  const saved = await service.call('settings:get', undefined);
+  if (saved.ok) settings.apply(saved.value as Settings);
+
+  window.create(!launchedHidden(process.argv));
+}

@@ -1,0 +1,97 @@
+import { Menu, Tray, nativeImage } from 'electron';
+import type { TaskView } from '../api/contract.js';
+import type { Logger } from '../core/log/logger.js';
+import type { CrontrayService } from '../core/service/service.js';
+import { trayIconPath } from './tray-icons.js';
+import { buildTrayMenu, toMenuTemplate, trayIconState, trayTooltip } from './tray-menu.js';
+import type { TrayCommand, TrayState } from './tray-menu.js';
+
+export interface TrayOptions {
+  service: CrontrayService;
+  iconDir: string;
+  vaultWarning: string | null;
+  onCommand(command: TrayCommand): void;
+  logger: Logger;
+}
+
+// The tooltip says "in 3 min", so it is refreshed even when nothing happens.
+const TOOLTIP_REFRESH_MS = 30_000;
+
+/** The tray icon and its menu, rebuilt from the service on every event. Returns a disposer. */
+export function setupTray(options: TrayOptions): () => void {
+  const { service, logger } = options;
+  const tray = new Tray(image(options.iconDir, 'stopped'));
+  let state: TrayState = {
+    status: null,
+    tasks: [],
+    vaultWarning: options.vaultWarning,
+    now: Date.now(),
+  };
+  let refreshing = false;
+  let again = false;
+
+  // Windows users expect a left click to open the app; elsewhere a click shows the menu.
+  if (process.platform === 'win32') tray.on('click', () => options.onCommand({ kind: 'open' }));
+
+  const render = () => {
+    const current = { ...state, now: Date.now() };
+    tray.setImage(image(options.iconDir, trayIconState(current.status)));
+    tray.setToolTip(trayTooltip(current));
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        toMenuTemplate(buildTrayMenu(current), (command) => options.onCommand(command)),
+      ),
+    );
+  };
+
+  const refresh = async () => {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      do {
+        again = false;
+        const [status, tasks] = await Promise.all([
+          service.call('scheduler:status', undefined),
+          service.call('tasks:list', undefined),
+        ]);
+        state = {
+          ...state,
+          status: status.ok ? (status.value as TrayState['status']) : state.status,
+          tasks: tasks.ok
+            ? (tasks.value as TaskView[]).map((t) => ({
+                id: t.id,
+                name: t.name,
+                enabled: t.enabled,
+              }))
+            : state.tasks,
+        };
+        render();
+      } while (again);
+    } catch (error) {
+      logger.warn(
+        `Tray: refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      refreshing = false;
+    }
+  };
+
+  render();
+  void refresh();
+  const unsubscribe = service.events.subscribe(() => void refresh());
+  const timer = setInterval(render, TOOLTIP_REFRESH_MS);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+    tray.destroy();
+  };
+}
+
+function image(iconDir: string, state: Parameters<typeof trayIconPath>[1]) {
+  const icon = nativeImage.createFromPath(trayIconPath(iconDir, state, process.platform));
+  if (process.platform === 'darwin') icon.setTemplateImage(true);
+  return icon;
+}

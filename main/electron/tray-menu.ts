@@ -1,0 +1,157 @@
+import type { SchedulerStatus } from '../api/contract.js';
+import type { MenuItemConstructorOptions } from 'electron';
+
+/** What the tray shows; rebuilt from the service on every event. */
+export interface TrayState {
+  /** Null until the service first answers. */
+  status: SchedulerStatus | null;
+  /** Tasks offered under "Run now", in display order. */
+  tasks: { id: string; name: string; enabled: boolean }[];
+  /** Said in the tooltip when secrets are not protected by the OS (see vault-warning.ts). */
+  vaultWarning: string | null;
+  /** Epoch ms, for "in 3 min". */
+  now: number;
+}
+
+/** What a menu item does, as data: setup-tray turns it into a click handler. */
+export type TrayCommand =
+  | { kind: 'start' }
+  | { kind: 'stop' }
+  | { kind: 'runNow'; taskId: string }
+  | { kind: 'pause'; minutes: number }
+  | { kind: 'resume' }
+  | { kind: 'open' }
+  | { kind: 'quit' };
+
+export type TrayMenuItem =
+  | { type: 'separator' }
+  | {
+      type: 'normal';
+      label: string;
+      enabled: boolean;
+      command?: TrayCommand;
+      submenu?: TrayMenuItem[];
+    };
+
+export type TrayIconState = 'running' | 'stopped' | 'failed';
+
+const PAUSE_MINUTES = 60;
+const MAX_RUN_NOW_ITEMS = 30;
+
+/** "in 45 s", "in 3 min", "in 2 h 5 min", "in 3 days"; "now" when due or past. */
+export function formatRelative(ms: number): string {
+  if (ms < 1000) return 'now';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `in ${hours} h` : `in ${hours} h ${minutes % 60} min`;
+  return `in ${Math.round(hours / 24)} days`;
+}
+
+function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The icon: failed wins over running, so a failure stays visible until the next good run. */
+export function trayIconState(status: SchedulerStatus | null): TrayIconState {
+  if (status?.lastRunFailed) return 'failed';
+  return status?.running ? 'running' : 'stopped';
+}
+
+/** The first menu line and the tooltip's first line. */
+export function stateLine(state: TrayState): string {
+  const status = state.status;
+  if (!status) return 'Crontray: starting…';
+  if (status.pausedUntil !== null && status.pausedUntil > state.now) {
+    return `Paused until ${clockTime(status.pausedUntil)}`;
+  }
+  if (!status.running) return 'Scheduler stopped';
+  const failed = status.lastRunFailed ? ', last run failed' : '';
+  const active = status.activeRuns > 0 ? `, ${status.activeRuns} running` : '';
+  return `Scheduler running${active}${failed}`;
+}
+
+/** Tooltip: the state, the next run, and the vault warning when there is one. */
+export function trayTooltip(state: TrayState): string {
+  const lines = [stateLine(state)];
+  const next = state.status?.running ? state.status.nextRun : null;
+  if (next)
+    lines.push(`Next: ${next.name} ${formatRelative(next.at - state.now)} (${clockTime(next.at)})`);
+  else if (state.status?.running) lines.push('No run scheduled');
+  if (state.vaultWarning) lines.push(`⚠ ${state.vaultWarning}`);
+  return lines.join('\n');
+}
+
+/** The tray menu as a pure function of the state. */
+export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
+  const status = state.status;
+  const running = status?.running ?? false;
+  const paused =
+    status?.pausedUntil !== null &&
+    status?.pausedUntil !== undefined &&
+    status.pausedUntil > state.now;
+  const runnable = state.tasks.slice(0, MAX_RUN_NOW_ITEMS);
+  const runNow: TrayMenuItem[] =
+    runnable.length > 0
+      ? runnable.map((task) => ({
+          type: 'normal',
+          label: task.enabled ? task.name : `${task.name} (disabled)`,
+          enabled: status !== null,
+          command: { kind: 'runNow', taskId: task.id },
+        }))
+      : [{ type: 'normal', label: 'No tasks yet', enabled: false }];
+  if (state.tasks.length > runnable.length) {
+    runNow.push({
+      type: 'normal',
+      label: `${state.tasks.length - runnable.length} more in the window…`,
+      enabled: true,
+      command: { kind: 'open' },
+    });
+  }
+  return [
+    { type: 'normal', label: stateLine(state), enabled: false },
+    ...(state.vaultWarning
+      ? [{ type: 'normal' as const, label: `⚠ ${state.vaultWarning}`, enabled: false }]
+      : []),
+    { type: 'separator' },
+    running
+      ? { type: 'normal', label: 'Stop scheduler', enabled: true, command: { kind: 'stop' } }
+      : {
+          type: 'normal',
+          label: 'Start scheduler',
+          enabled: status !== null,
+          command: { kind: 'start' },
+        },
+    { type: 'normal', label: 'Run now', enabled: status !== null, submenu: runNow },
+    paused
+      ? { type: 'normal', label: 'Resume now', enabled: true, command: { kind: 'resume' } }
+      : {
+          type: 'normal',
+          label: 'Pause for 1 hour',
+          enabled: running,
+          command: { kind: 'pause', minutes: PAUSE_MINUTES },
+        },
+    { type: 'separator' },
+    { type: 'normal', label: 'Open Crontray', enabled: true, command: { kind: 'open' } },
+    { type: 'normal', label: 'Quit', enabled: true, command: { kind: 'quit' } },
+  ];
+}
+
+/** Turns the pure menu into Electron's template; each command goes to `run`. */
+export function toMenuTemplate(
+  items: TrayMenuItem[],
+  run: (command: TrayCommand) => void,
+): MenuItemConstructorOptions[] {
+  return items.map((item): MenuItemConstructorOptions => {
+    if (item.type === 'separator') return { type: 'separator' };
+    const command = item.command;
+    return {
+      label: item.label,
+      enabled: item.enabled,
+      ...(item.submenu ? { submenu: toMenuTemplate(item.submenu, run) } : {}),
+      ...(command ? { click: () => run(command) } : {}),
+    };
+  });
+}
