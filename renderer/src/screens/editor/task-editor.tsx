@@ -36,16 +36,20 @@ export function TaskEditor({ taskId, onSaved, previewDelayMs }: TaskEditorProps)
         <h2 id="editor-heading">{taskId ? 'Edit task' : 'New task'}</h2>
         <a href={hrefOf({ screen: 'tasks' })}>Back to tasks</a>
       </div>
-      <LoadView load={task} what="the task" onRetry={reload}>
-        {(loaded) => (
-          <EditorFormView
-            key={loaded?.id ?? 'new'}
-            task={loaded}
-            onSaved={onSaved}
-            previewDelayMs={previewDelayMs}
-          />
-        )}
-      </LoadView>
+      {taskId === null ? (
+        <EditorFormView key="new" task={null} onSaved={onSaved} previewDelayMs={previewDelayMs} />
+      ) : (
+        <LoadView load={task} what="the task" onRetry={reload}>
+          {(loaded) => (
+            <EditorFormView
+              key={loaded?.id ?? 'new'}
+              task={loaded}
+              onSaved={onSaved}
+              previewDelayMs={previewDelayMs}
+            />
+          )}
+        </LoadView>
+      )}
     </section>
   );
 }
