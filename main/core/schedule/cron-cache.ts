@@ -10,9 +10,11 @@ export type DayMatch = 'or' | 'and';
 export type CronZone = string | number | undefined;
 
 /**
- * A small LRU of parsed croner objects, one per distinct (pattern, zone, dayMatch). A croner
- * instance holds about 80 KB (its year table), so tasks never keep one: they keep numbers and
- * borrow from here.
+ * A small LRU of parsed croner objects, one per distinct (pattern, dayMatch). A croner instance
+ * holds about 80 KB (its year table), so tasks never keep one: they keep numbers and borrow from
+ * here. The zone is not part of the key: a parsed pattern does not depend on it, croner reads
+ * `options.timezone`/`options.utcOffset` on each call, and every use is synchronous, so `get`
+ * sets the zone on the shared instance before handing it out.
  */
 export class CronCache {
   readonly #max: number;
@@ -27,32 +29,29 @@ export class CronCache {
     return this.#entries.size;
   }
 
-  /** The parsed pattern; throws croner's own error for an invalid one. */
+  /** The parsed pattern set to `zone`, for immediate use; throws croner's own error for an invalid pattern. */
   get(pattern: string, zone: CronZone, dayMatch: DayMatch): Cron {
-    const key = `${dayMatch}\u0000${String(zone)}\u0000${pattern}`;
-    const hit = this.#entries.get(key);
-    if (hit) {
+    const key = `${dayMatch}\u0000${pattern}`;
+    let cron = this.#entries.get(key);
+    if (cron) {
       // Re-insert so Map order doubles as recency order.
       this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
+      this.#entries.set(key, cron);
+    } else {
+      cron = new Cron(pattern, {
+        domAndDow: dayMatch === 'and',
+        // Accept Quartz-style steps ('0/5', '/10') as people paste them from other tools.
+        sloppyRanges: true,
+        paused: true,
+      });
+      this.#entries.set(key, cron);
+      if (this.#entries.size > this.#max) {
+        const oldest = this.#entries.keys().next().value;
+        if (oldest !== undefined) this.#entries.delete(oldest);
+      }
     }
-    const cron = new Cron(pattern, {
-      ...(typeof zone === 'number'
-        ? { utcOffset: zone }
-        : zone === undefined
-          ? {}
-          : { timezone: zone }),
-      domAndDow: dayMatch === 'and',
-      // Accept Quartz-style steps ('0/5', '/10') as people paste them from other tools.
-      sloppyRanges: true,
-      paused: true,
-    });
-    this.#entries.set(key, cron);
-    if (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
+    cron.options.utcOffset = typeof zone === 'number' ? zone : undefined;
+    cron.options.timezone = typeof zone === 'string' ? zone : undefined;
     return cron;
   }
 }

@@ -54,7 +54,7 @@ export interface TaskSchedulerOptions<TAction> {
   lateGraceMs?: number;
   /** Missed runs written one by one per task and wake-up; the rest share one record. Default 1000. */
   missedRecordLimit?: number;
-  /** Parsed cron patterns kept for reuse (about 80 KB each); default 64. */
+  /** Parsed cron patterns kept for reuse (about 80 KB each, only as many as are in use); default 256. */
   cronCacheSize?: number;
   /** The current session's id for run records; default none. */
   sessionId?: () => string | null;
@@ -274,7 +274,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#lateGraceMs = options.lateGraceMs ?? 5000;
     this.#missedRecordLimit = options.missedRecordLimit ?? 1000;
     this.#sessionId = options.sessionId ?? (() => null);
-    this.#cache = new CronCache(options.cronCacheSize ?? 64);
+    this.#cache = new CronCache(options.cronCacheSize ?? 256);
     if (!Number.isInteger(this.#globalConcurrency) || this.#globalConcurrency < 1) {
       throw new Error(
         `TaskScheduler: globalConcurrency ${this.#globalConcurrency} must be a whole number of at least 1`,

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { Schedule } from '../model/schedule.js';
 import type { TaskDefinition, TaskDefinitionInput } from '../model/task.js';
-import { taskDefinition } from '../model/task.js';
+import { isValidTimezone, taskDefinition } from '../model/task.js';
 import type { CronCache } from './cron-cache.js';
 import { cronNextAfter } from './cron-times.js';
+import { utcOffsetMinutes } from './tz-offset.js';
 import { describeIssues } from './validation-message.js';
 
 /** What each cron field accepts, appended to croner's message so it says how to fix the input. */
@@ -24,6 +26,27 @@ function cronMessage(pattern: string, error: unknown): string {
 }
 
 /**
+ * The model checks a zone by building an Intl.DateTimeFormat (~140 us) on every parse; the same
+ * few zones come back for every task, so the answer is remembered.
+ */
+const knownZones = new Map<string, boolean>();
+const engineDefinition = taskDefinition.extend({
+  timezone: z.string().max(64, 'timezone is at most 64 characters').optional(),
+});
+
+function checkTimezone(tz: string): void {
+  let ok = knownZones.get(tz);
+  if (ok === undefined) {
+    ok = isValidTimezone(tz);
+    if (knownZones.size < 1000) knownZones.set(tz, ok);
+  }
+  if (!ok)
+    throw new Error(
+      `TaskScheduler: timezone: timezone '${tz}' is not an IANA time zone (e.g. Europe/Berlin)`,
+    );
+}
+
+/**
  * Validates a task definition (zod schema, then what only the engine can check: the cron
  * pattern parses and fires at least once, an interval can still run). Errors name the field and
  * say how to fix it.
@@ -33,13 +56,15 @@ export function parseTaskDefinition(
   cache: CronCache,
   nowMs: number,
 ): TaskDefinition {
-  const parsed = taskDefinition.safeParse(input);
+  const parsed = engineDefinition.safeParse(input);
   if (!parsed.success) throw new Error(`TaskScheduler: ${describeIssues(parsed.error.issues)}`);
-  const def = parsed.data;
+  const def: TaskDefinition = parsed.data;
+  if (def.timezone !== undefined) checkTimezone(def.timezone);
   const s = def.schedule;
   if (s.kind === 'cron') {
     try {
-      cache.get(s.pattern, def.timezone, s.dayMatch);
+      // Parsed with the fixed offset in force now: the entry cronNextAfter reuses right after.
+      cache.get(s.pattern, utcOffsetMinutes(def.timezone, nowMs), s.dayMatch);
     } catch (error) {
       throw new Error(cronMessage(s.pattern, error), { cause: error });
     }

@@ -65,13 +65,17 @@ describe('NextRunHeap', () => {
         (ops) => {
           const heap = new NextRunHeap<Item>();
           const nodes: Item[] = [];
+          const inHeap = new Set<Item>();
           for (const [due, prio, removeOne, moveTo] of ops) {
             const n = item(String(nodes.length), due, prio);
             nodes.push(n);
             heap.push(n);
+            inHeap.add(n);
             const victim = nodes[moveTo % nodes.length] as Item;
-            if (removeOne) heap.remove(victim);
-            else if (heap.has(victim)) {
+            if (removeOne) {
+              heap.remove(victim);
+              inHeap.delete(victim);
+            } else if (heap.has(victim)) {
               victim.dueAt = moveTo;
               heap.push(victim);
             }

@@ -6,7 +6,6 @@ import { T0, deferred, makeScheduler } from './scheduler-fixture.js';
 const SEC = 1000;
 const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
 
 describe('registration', () => {
   it('rejects an invalid cron pattern with croner’s message, prefixed, and a hint on the range', async () => {
