@@ -1,0 +1,76 @@
+import type { Handlers } from '../../api/contract.js';
+import type { CoreParts } from './core-parts.js';
+import { ServiceError, notFound } from './service-error.js';
+
+type HistoryHandlers = Pick<
+  Handlers,
+  | 'history:sessions'
+  | 'history:runs'
+  | 'history:run'
+  | 'history:stats'
+  | 'history:delete'
+  | 'cache:list'
+  | 'cache:clear'
+>;
+
+export function historyHandlers(parts: CoreParts): HistoryHandlers {
+  return {
+    'history:sessions': async ({ limit, cursor }) => {
+      const page = await parts.ledger.list(cursor === undefined ? { limit } : { limit, cursor });
+      return {
+        items: page.sessions.map((s) => ({
+          sessionId: s.sessionId,
+          startedAt: s.startedAt,
+          endedAt: s.endedAt,
+          durationMs: s.durationMs ?? (s.endedAt === null ? parts.clock.now() - s.startedAt : null),
+          endReason: s.endReason,
+          cycles: s.cycles,
+          counts: s.counts,
+        })),
+        nextCursor: page.nextCursor,
+        total: page.sessions.length,
+      };
+    },
+    'history:runs': async (filter) => {
+      try {
+        return parts.jobs.listAllJobs(filter);
+      } catch (error) {
+        throw new ServiceError(
+          'invalid',
+          `history: ${error instanceof Error ? error.message : String(error)}`,
+          'cursor',
+        );
+      }
+    },
+    'history:run': async ({ project, group, name, runId }) => {
+      const record = await parts.jobs.readRun(project, group, name, runId);
+      if (!record)
+        throw notFound(
+          `History: no run ${runId} of ${project}/${group}/${name}; it may have been removed by retention`,
+        );
+      return record;
+    },
+    'history:stats': async () => parts.jobs.getDashboardStats(),
+    'history:delete': async ({ project, group, name, runId }) => {
+      const run = parts.jobs.getJob(project, group, name, runId);
+      if (!run) throw notFound(`History: no run ${runId} of ${project}/${group}/${name}`);
+      if (run.status === 'running' || run.status === 'queued') {
+        throw new ServiceError(
+          'conflict',
+          `History: run ${runId} is still ${run.status}; cancel it first`,
+        );
+      }
+      await parts.jobs.deleteJob(project, group, name, runId);
+      parts.events.emit('history:changed', { reason: 'delete' });
+      return { deleted: true };
+    },
+    'cache:list': async () =>
+      (await parts.cacheDir.list()).map(({ name, sizeBytes, modifiedAt, ageMs }) => ({
+        name,
+        sizeBytes,
+        modifiedAt,
+        ageMs,
+      })),
+    'cache:clear': async (request) => ({ removed: await parts.cacheDir.clear(request?.name) }),
+  };
+}

@@ -1,0 +1,49 @@
+import type { ParsedRequestOf, SchedulePreview } from '../../api/contract.js';
+import type { TaskScheduler } from '../schedule/task-scheduler.js';
+import { dstTransitions } from '../schedule/dst-transitions.js';
+import { describeSchedule, formatInZone } from './schedule-text.js';
+import { engineError } from './engine-errors.js';
+
+const DAY_MS = 86_400_000;
+
+function offsetText(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** The editor's preview: the next runs in task time and local time, in words, with DST notes. */
+export function previewSchedule(
+  engine: TaskScheduler<string>,
+  { schedule, timezone, count }: ParsedRequestOf<'tasks:preview'>,
+  now: number,
+): SchedulePreview {
+  let runs: number[];
+  try {
+    runs = engine.nextRuns({ name: 'preview', schedule, timezone }, count);
+  } catch (error) {
+    throw engineError(error);
+  }
+  const zone = timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Transitions that fall among the listed runs, or within the next half year when they are few.
+  const until = Math.max(runs[runs.length - 1] ?? now, now + 183 * DAY_MS);
+  const dstNotes = dstTransitions(zone, now, until).map((t) => {
+    const shift = Math.abs(t.offsetAfterMinutes - t.offsetBeforeMinutes);
+    const amount =
+      shift % 60 === 0 ? `${shift / 60} hour${shift === 60 ? '' : 's'}` : `${shift} minutes`;
+    const when = formatInZone(t.at, zone);
+    return t.kind === 'gap'
+      ? `${when}: clocks in ${zone} go forward ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the skipped ${amount} do not exist, so a run due then happens at the first valid time after it.`
+      : `${when}: clocks in ${zone} go back ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the repeated ${amount} occur twice, and a run due then happens once.`;
+  });
+  return {
+    description: describeSchedule(schedule, timezone),
+    timezone: zone,
+    runs: runs.map((at) => ({
+      at,
+      taskTime: formatInZone(at, zone),
+      localTime: formatInZone(at, undefined),
+    })),
+    dstNotes,
+  };
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { Handlers, ParsedRequestOf, TaskView } from '../../api/contract.js';
+import type { Action } from '../model/action.js';
+import type { StoredTask, TaskDefinition } from '../model/task.js';
+import { taskDefinition } from '../model/task.js';
+import { mergeActionUpdate } from '../store/vault.js';
+import { toSummary } from '../jobs/run-summary.js';
+import type { CoreParts } from './core-parts.js';
+import { engineError } from './engine-errors.js';
+import { ServiceError, invalid, notFound } from './service-error.js';
+import { taskView } from './task-view.js';
+
+type TaskHandlers = Pick<
+  Handlers,
+  | 'tasks:list'
+  | 'tasks:get'
+  | 'tasks:create'
+  | 'tasks:update'
+  | 'tasks:delete'
+  | 'tasks:enable'
+  | 'tasks:disable'
+  | 'tasks:runNow'
+  | 'runs:cancel'
+>;
+
+const DEFINITION_KEYS = Object.keys(taskDefinition.shape) as (keyof TaskDefinition)[];
+
+function definitionOf(task: StoredTask): TaskDefinition {
+  const def: Record<string, unknown> = {};
+  for (const key of DEFINITION_KEYS) if (task[key] !== undefined) def[key] = task[key];
+  return def as TaskDefinition;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Registers a stored task with the engine; its action is looked up in the vault at run time. */
+export async function scheduleStored(parts: CoreParts, task: StoredTask): Promise<void> {
+  await parts.engine.schedule({
+    ...definitionOf(task),
+    id: task.id,
+    action: task.id,
+    lastDueAt: task.lastDueAt,
+    cycles: task.cycles,
+    createdAt: task.createdAt,
+  });
+}
+
+export function taskHandlers(parts: CoreParts): TaskHandlers {
+  const requireTask = (id: string): StoredTask => {
+    const task = parts.store.getTask(id);
+    if (!task) throw notFound(`Tasks: no task with id '${id}'; it may have been deleted`);
+    return task;
+  };
+
+  /** Checks the schedule with the engine's own rules before anything is stored. */
+  const checkDefinition = (def: TaskDefinition): void => {
+    try {
+      parts.engine.nextRuns(def, 1);
+    } catch (error) {
+      throw engineError(error);
+    }
+  };
+
+  /** Two tasks may not share a name in one project and group: their run folders would mix. */
+  const checkNameFree = (
+    def: { name: string; project: string; group: string },
+    exceptId?: string,
+  ): void => {
+    const clash = parts.store
+      .listTasks()
+      .find(
+        (t) =>
+          t.id !== exceptId &&
+          t.name === def.name &&
+          t.project === def.project &&
+          t.group === def.group,
+      );
+    if (clash) {
+      throw new ServiceError(
+        'conflict',
+        `name: a task named '${def.name}' already exists in ${def.project}/${def.group}; choose another name`,
+        'name',
+      );
+    }
+  };
+
+  const changed = (taskId: string, deleted = false) =>
+    parts.events.emit('task:changed', { taskId, deleted });
+
+  const create = async (input: ParsedRequestOf<'tasks:create'>): Promise<TaskView> => {
+    const { action, ...rest } = input;
+    const def = taskDefinition.parse(rest);
+    // Same name, schedule and action: the task already exists, so creating it again is a no-op.
+    const twin = parts.store
+      .listTasks()
+      .find((t) => t.name === def.name && t.project === def.project && t.group === def.group);
+    if (twin && sameJson(definitionOf(twin), def)) {
+      const stored = await parts.vault.get(twin.id);
+      if (stored.ok && sameJson(stored.action, action)) return taskView(parts, twin);
+    }
+    checkNameFree(def);
+    checkDefinition(def);
+    const merged = mergeActionUpdate(action, null);
+    if (!merged.ok) throw actionIssues(merged.issues);
+    const id = randomUUID();
+    const now = parts.clock.now();
+    await parts.vault.put(id, merged.action);
+    let stored: StoredTask;
+    try {
+      stored = parts.store.putTask({
+        ...def,
+        id,
+        createdAt: now,
+        updatedAt: now,
+        lastDueAt: null,
+        cycles: 0,
+      });
+      await scheduleStored(parts, stored);
+    } catch (error) {
+      // Nothing half-made stays behind: no orphan ciphertext, no task without an action.
+      parts.store.deleteTask(id);
+      await parts.vault.delete(id);
+      throw error instanceof Error && error.message.startsWith('TaskScheduler:')
+        ? engineError(error)
+        : error;
+    }
+    changed(id);
+    return taskView(parts, stored);
+  };
+
+  const update = async ({ id, patch }: ParsedRequestOf<'tasks:update'>): Promise<TaskView> => {
+    const current = requireTask(id);
+    const { action, timezone, ...fields } = patch;
+    const nextDef = taskDefinition.parse({
+      ...definitionOf(current),
+      ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+      timezone: timezone === null ? undefined : (timezone ?? current.timezone),
+    });
+    checkNameFree(nextDef, id);
+    checkDefinition(nextDef);
+    let newAction: Action | null = null;
+    if (action) {
+      const stored = await parts.vault.get(id);
+      const merged = mergeActionUpdate(action, stored.ok ? stored.action : null);
+      if (!merged.ok) throw actionIssues(merged.issues);
+      newAction = merged.action;
+    }
+    if (newAction) {
+      await parts.vault.put(id, newAction);
+      parts.locked.delete(id);
+    }
+    const info = parts.engine.get(id);
+    const stored = parts.store.putTask({
+      ...current,
+      ...nextDef,
+      timezone: nextDef.timezone,
+      updatedAt: parts.clock.now(),
+      lastDueAt: info?.lastDueAt ?? current.lastDueAt,
+      cycles: info?.cycles ?? current.cycles,
+    });
+    try {
+      if (info) await parts.engine.update(id, { ...nextDef, timezone: nextDef.timezone });
+      else if (!parts.locked.has(id)) await scheduleStored(parts, stored);
+    } catch (error) {
+      throw engineError(error);
+    }
+    changed(id);
+    return taskView(parts, stored);
+  };
+
+  const setEnabled = async (id: string, enabled: boolean): Promise<TaskView> => {
+    const current = requireTask(id);
+    if (enabled && parts.locked.has(id)) {
+      throw new ServiceError(
+        'locked',
+        `Tasks: '${current.name}' is locked: ${parts.locked.get(id)}. Re-enter its action to unlock it.`,
+      );
+    }
+    if (parts.engine.get(id)) {
+      if (enabled) await parts.engine.enable(id);
+      else await parts.engine.disable(id);
+    }
+    const stored = parts.store.putTask({ ...current, enabled, updatedAt: parts.clock.now() });
+    changed(id);
+    return taskView(parts, stored);
+  };
+
+  return {
+    'tasks:list': async (filter) => {
+      const tasks = parts.store
+        .listTasks()
+        .filter(
+          (t) =>
+            (!filter?.project || t.project === filter.project) &&
+            (!filter?.group || t.group === filter.group),
+        )
+        .sort(
+          (a, b) =>
+            a.project.localeCompare(b.project) ||
+            a.group.localeCompare(b.group) ||
+            a.name.localeCompare(b.name),
+        );
+      return Promise.all(tasks.map((t) => taskView(parts, t)));
+    },
+    'tasks:get': async ({ id }) => taskView(parts, requireTask(id)),
+    'tasks:create': create,
+    'tasks:update': update,
+    'tasks:delete': async ({ id }) => {
+      requireTask(id);
+      await parts.engine.unschedule(id);
+      parts.store.deleteTask(id);
+      await parts.vault.delete(id);
+      parts.locked.delete(id);
+      changed(id, true);
+      return { deleted: true };
+    },
+    'tasks:enable': async ({ id }) => setEnabled(id, true),
+    'tasks:disable': async ({ id }) => setEnabled(id, false),
+    'tasks:runNow': async ({ id, toleranceSeconds }) => {
+      const task = requireTask(id);
+      const locked = parts.locked.get(id);
+      if (locked)
+        throw new ServiceError(
+          'locked',
+          `Tasks: '${task.name}' is locked: ${locked}. Re-enter its action to unlock it.`,
+        );
+      const ticket = await parts.engine.runNow(
+        id,
+        toleranceSeconds === undefined ? {} : { toleranceSeconds },
+      );
+      const record = parts.recentRuns.get(ticket.runId) ?? (await ticket.done);
+      return toSummary(record);
+    },
+    'runs:cancel': async ({ runId }) => ({ canceled: parts.engine.cancel(runId) }),
+  };
+}
+
+function actionIssues(issues: { path: PropertyKey[]; message: string }[]): ServiceError {
+  const first = issues[0];
+  const field = ['action', ...(first?.path ?? [])].map(String).join('.');
+  return invalid(`${field}: ${first?.message ?? 'invalid action'}`, field);
+}
