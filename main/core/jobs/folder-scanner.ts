@@ -1,0 +1,213 @@
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  listRunFiles,
+  listTaskDirs,
+  parseRunRecord,
+  TimeSlicer,
+} from '../store/run-record-files.js';
+import type { RunSummary } from './run-summary.js';
+import { toSummary, UNFINISHED } from './run-summary.js';
+
+/** A file that could not be used; the previous version (if any) stays in memory. */
+export interface UnreadableFile {
+  /** 'project/group/name/runId.json' */
+  key: string;
+  path: string;
+  error: string;
+  /** When it was first found unreadable, epoch ms. */
+  since: number;
+}
+
+export interface ScanRequest {
+  /** List every task folder and re-stat every file, ignoring folder mtimes. */
+  full?: boolean;
+  /** Task folders ('project/group/name') known to have changed (from the watcher). */
+  dirtyTasks?: ReadonlySet<string>;
+}
+
+export interface ScanChanges {
+  upserts: { key: string; summary: RunSummary; mtimeMs: number }[];
+  removals: string[];
+  /** Task folders present after the scan, as absolute paths, for the watcher. */
+  folders: string[];
+}
+
+interface DirState {
+  mtimeMs: number;
+  /** The folder changed at the last scan: look once more, since a coarse mtime can hide a second change. */
+  confirm: boolean;
+  files: Set<string>;
+}
+
+/**
+ * Tracks the status folder between scans so a scan touches as little as possible: a task
+ * folder is listed only when its mtime moved (adding, removing or renaming over a file, which
+ * is how atomic writes land, all move it); its files are re-read only when their mtime or size
+ * changed. Unfinished runs, unreadable files and invalidated runs are re-checked every scan
+ * whatever their folder did, and a `full` scan re-stats everything for writers that edit
+ * files in place.
+ */
+export class FolderScanner {
+  readonly #root: string;
+  readonly #now: () => number;
+  readonly #dirs = new Map<string, DirState>();
+  readonly #sigs = new Map<string, { mtimeMs: number; size: number }>();
+  /** Keys re-checked on every scan. */
+  readonly #hot = new Set<string>();
+  /** Keys read again even if their stat is unchanged. */
+  readonly #forced = new Set<string>();
+  readonly #unreadable = new Map<string, UnreadableFile>();
+
+  constructor(root: string, now: () => number) {
+    this.#root = root;
+    this.#now = now;
+  }
+
+  unreadable(): UnreadableFile[] {
+    return [...this.#unreadable.values()];
+  }
+
+  /** Read this run again on the next scan. */
+  invalidate(key: string): void {
+    this.#forced.add(key);
+    this.#hot.add(key);
+  }
+
+  /** Read everything again on the next scan. */
+  invalidateAll(): void {
+    this.#sigs.clear();
+    for (const state of this.#dirs.values()) state.confirm = true;
+  }
+
+  /** Forget a file we deleted ourselves. */
+  forget(key: string): void {
+    this.#sigs.delete(key);
+    this.#hot.delete(key);
+    this.#forced.delete(key);
+    this.#unreadable.delete(key);
+    const slash = key.lastIndexOf('/');
+    this.#dirs.get(key.slice(0, slash))?.files.delete(key.slice(slash + 1));
+  }
+
+  async scan(request: ScanRequest = {}): Promise<ScanChanges> {
+    const slicer = new TimeSlicer();
+    const changes: ScanChanges = { upserts: [], removals: [], folders: [] };
+    const checked = new Set<string>();
+    const present = new Set<string>();
+    for (const task of listTaskDirs(this.#root)) {
+      await slicer.maybeYield();
+      const rel = `${task.project}/${task.group}/${task.name}`;
+      let mtimeMs: number;
+      try {
+        mtimeMs = statSync(task.dir).mtimeMs;
+      } catch {
+        continue; // Vanished since the listing: removed below as absent.
+      }
+      present.add(rel);
+      changes.folders.push(task.dir);
+      const state = this.#dirs.get(rel);
+      const moved = state !== undefined && state.mtimeMs !== mtimeMs;
+      if (!(
+        state === undefined ||
+        moved ||
+        state.confirm ||
+        request.full ||
+        request.dirtyTasks?.has(rel)
+      ))
+        continue;
+      const names = listRunFiles(task.dir);
+      const files = new Set(names);
+      if (state)
+        for (const old of state.files) if (!files.has(old)) this.#remove(`${rel}/${old}`, changes);
+      this.#dirs.set(rel, { mtimeMs, confirm: moved, files });
+      for (const name of names) {
+        await slicer.maybeYield();
+        const key = `${rel}/${name}`;
+        checked.add(key);
+        this.#check(key, join(task.dir, name), changes);
+      }
+    }
+    for (const [rel, state] of this.#dirs) {
+      if (present.has(rel)) continue;
+      for (const name of state.files) this.#remove(`${rel}/${name}`, changes);
+      this.#dirs.delete(rel);
+    }
+    for (const key of [...this.#hot]) {
+      if (checked.has(key)) continue;
+      await slicer.maybeYield();
+      this.#check(key, join(this.#root, ...key.split('/')), changes);
+    }
+    return changes;
+  }
+
+  #remove(key: string, changes: ScanChanges): void {
+    this.forget(key);
+    changes.removals.push(key);
+  }
+
+  #check(key: string, path: string, changes: ScanChanges): void {
+    const known = this.#sigs.get(key);
+    const forced = this.#forced.delete(key);
+    if (known && !forced) {
+      try {
+        const st = statSync(path);
+        if (st.mtimeMs === known.mtimeMs && st.size === known.size) return;
+      } catch {
+        this.#remove(key, changes);
+        return;
+      }
+    }
+    let text: string;
+    let mtimeMs: number;
+    let size: number;
+    try {
+      // One open serves both the stat and the read: half the system calls of stat-then-read.
+      const fd = openSync(path, 'r');
+      try {
+        const st = fstatSync(fd);
+        mtimeMs = st.mtimeMs;
+        size = st.size;
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.#remove(key, changes);
+      else
+        this.#markUnreadable(
+          key,
+          path,
+          `JobCache: cannot read ${path}: ${(error as Error).message}`,
+        );
+      return;
+    }
+    try {
+      const record = parseRunRecord(text, path);
+      const [project, group, name, file] = key.split('/');
+      if (
+        record.project !== project ||
+        record.group !== group ||
+        record.name !== name ||
+        `${record.runId}.json` !== file
+      ) {
+        throw new Error(
+          `run record ${path} says ${record.project}/${record.group}/${record.name}/${record.runId}; it belongs in that folder`,
+        );
+      }
+      this.#sigs.set(key, { mtimeMs, size });
+      this.#unreadable.delete(key);
+      if (UNFINISHED.has(record.status)) this.#hot.add(key);
+      else this.#hot.delete(key);
+      changes.upserts.push({ key, summary: toSummary(record), mtimeMs });
+    } catch (error) {
+      this.#markUnreadable(key, path, `JobCache: ${(error as Error).message}`);
+    }
+  }
+
+  #markUnreadable(key: string, path: string, error: string): void {
+    const since = this.#unreadable.get(key)?.since ?? this.#now();
+    this.#unreadable.set(key, { key, path, error, since });
+    this.#hot.add(key);
+  }
+}

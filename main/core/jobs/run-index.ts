@@ -1,0 +1,209 @@
+import type { RunStatus } from '../model/run.js';
+import type { RunSummary } from './run-summary.js';
+import { runTime } from './run-summary.js';
+
+/** One run in the index. `key` is its path under the status folder: 'project/group/name/runId.json'. */
+export interface IndexEntry {
+  key: string;
+  /** The task folder part of the key: 'project/group/name'. */
+  task: string;
+  at: number;
+  summary: RunSummary;
+}
+
+/** What listAllJobs filters on; every field is optional. */
+export interface RunFilter {
+  project?: string;
+  group?: string;
+  name?: string;
+  taskId?: string;
+  sessionId?: string;
+  status?: RunStatus | RunStatus[];
+  /** Runs at or after this instant (epoch ms, by start time, else due time). */
+  from?: number;
+  /** Runs at or before this instant. */
+  to?: number;
+  /** Page size. Default 100, at most 1000. */
+  limit?: number;
+  /** From a previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** How many runs match the filter in all. */
+  total: number;
+}
+
+/** Newest first; equal times fall back to the key so the order (and cursors) are total. */
+function before(a: { at: number; key: string }, b: { at: number; key: string }): boolean {
+  return a.at > b.at || (a.at === b.at && a.key < b.key);
+}
+
+/**
+ * Every run, kept sorted newest first so a page is a walk from a binary-searched start rather
+ * than a sort per query. Small changes splice in place; big batches (the first scan) rebuild
+ * with one sort.
+ */
+export class RunIndex {
+  readonly #byKey = new Map<string, IndexEntry>();
+  readonly #byTask = new Map<string, Set<string>>();
+  #sorted: IndexEntry[] = [];
+  /** Bumped on every change; totals computed for a filter stay valid until it moves. */
+  #version = 0;
+  #totals = new Map<string, number>();
+  #totalsVersion = -1;
+
+  get size(): number {
+    return this.#byKey.size;
+  }
+
+  get(key: string): IndexEntry | undefined {
+    return this.#byKey.get(key);
+  }
+
+  all(): readonly IndexEntry[] {
+    return this.#sorted;
+  }
+
+  keysOfTask(task: string): ReadonlySet<string> {
+    return this.#byTask.get(task) ?? new Set();
+  }
+
+  tasks(): IterableIterator<string> {
+    return this.#byTask.keys();
+  }
+
+  /** Applies a batch: upserts then removals. */
+  apply(upserts: IndexEntry[], removals: string[]): void {
+    this.#version++;
+    const bulk = upserts.length + removals.length > 512;
+    for (const key of removals) this.#remove(key, bulk);
+    for (const entry of upserts) {
+      if (this.#byKey.has(entry.key)) this.#remove(entry.key, bulk);
+      this.#byKey.set(entry.key, entry);
+      let keys = this.#byTask.get(entry.task);
+      if (!keys) this.#byTask.set(entry.task, (keys = new Set()));
+      keys.add(entry.key);
+      if (!bulk) this.#sorted.splice(this.#lowerBound(entry), 0, entry);
+    }
+    if (bulk)
+      this.#sorted = [...this.#byKey.values()].sort((a, b) =>
+        before(a, b) ? -1 : before(b, a) ? 1 : 0,
+      );
+  }
+
+  #remove(key: string, bulk: boolean): void {
+    const entry = this.#byKey.get(key);
+    if (!entry) return;
+    this.#byKey.delete(key);
+    const keys = this.#byTask.get(entry.task);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#byTask.delete(entry.task);
+    if (bulk) return;
+    const i = this.#lowerBound(entry);
+    if (this.#sorted[i] === entry) this.#sorted.splice(i, 1);
+    else this.#sorted = this.#sorted.filter((e) => e !== entry);
+  }
+
+  /** First position whose entry does not come before `pos`. */
+  #lowerBound(pos: { at: number; key: string }): number {
+    let lo = 0;
+    let hi = this.#sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(this.#sorted[mid]!, pos)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** One page of runs matching `filter`, newest first. */
+  query(filter: RunFilter = {}): Page<RunSummary> {
+    const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 100)), 1000);
+    const statuses =
+      filter.status === undefined
+        ? null
+        : new Set(Array.isArray(filter.status) ? filter.status : [filter.status]);
+    const matches = (s: RunSummary) =>
+      (filter.project === undefined || s.project === filter.project) &&
+      (filter.group === undefined || s.group === filter.group) &&
+      (filter.name === undefined || s.name === filter.name) &&
+      (filter.taskId === undefined || s.taskId === filter.taskId) &&
+      (filter.sessionId === undefined || s.sessionId === filter.sessionId) &&
+      (statuses === null || statuses.has(s.status));
+
+    // The time window is a contiguous slice of the sorted array.
+    const first = filter.to === undefined ? 0 : this.#lowerBound({ at: filter.to, key: '' });
+    const end =
+      filter.from === undefined
+        ? this.#sorted.length
+        : this.#lowerBound({ at: filter.from - 1, key: '' });
+    const cursor = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
+    let start = first;
+    if (cursor) {
+      start = Math.max(first, this.#lowerBound(cursor));
+      if (this.#sorted[start]?.key === cursor.key && this.#sorted[start]?.at === cursor.at) start++;
+    }
+
+    // Later pages reuse the total counted for the first one, so paging stays a short walk.
+    if (this.#totalsVersion !== this.#version) {
+      this.#totals.clear();
+      this.#totalsVersion = this.#version;
+    }
+    const totalKey = JSON.stringify([
+      filter.project,
+      filter.group,
+      filter.name,
+      filter.taskId,
+      filter.sessionId,
+      filter.status,
+      filter.from,
+      filter.to,
+    ]);
+    const knownTotal = this.#totals.get(totalKey);
+    const items: RunSummary[] = [];
+    let total = 0;
+    let last: IndexEntry | undefined;
+    let more = false;
+    for (let i = knownTotal === undefined ? first : start; i < end; i++) {
+      const entry = this.#sorted[i]!;
+      if (!matches(entry.summary)) continue;
+      total++;
+      if (i < start) continue;
+      if (items.length < limit) {
+        items.push(entry.summary);
+        last = entry;
+      } else {
+        more = true;
+        if (knownTotal !== undefined) break;
+      }
+    }
+    if (knownTotal === undefined) this.#totals.set(totalKey, total);
+    else total = knownTotal;
+    return { items, nextCursor: more && last ? encodeCursor(last) : null, total };
+  }
+}
+
+function encodeCursor(entry: { at: number; key: string }): string {
+  return Buffer.from(JSON.stringify([entry.at, entry.key])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: number; key: string } {
+  try {
+    const [at, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof at === 'number' && typeof key === 'string') return { at, key };
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new RangeError(
+    'JobCache: cursor is not one this cache issued; pass nextCursor from the previous page unchanged',
+  );
+}
+
+export function entryFor(key: string, summary: RunSummary, fallbackTime: number): IndexEntry {
+  const at = runTime(summary) || fallbackTime;
+  return { key, task: key.slice(0, key.lastIndexOf('/')), at, summary };
+}
