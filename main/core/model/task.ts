@@ -6,14 +6,25 @@ import { actionSchema } from './action.js';
 export const overlapPolicy = z.enum(['skip', 'queue', 'parallel', 'replace']);
 export const catchUpPolicy = z.enum(['none', 'latest', 'all']);
 
-/** True when `tz` is an IANA zone name this runtime knows. */
+const knownZones = new Map<string, boolean>();
+
+/**
+ * True when `tz` is an IANA zone name this runtime knows. Answers are remembered: building an
+ * Intl.DateTimeFormat costs about 140 µs, too much for 100,000 registrations.
+ */
 export function isValidTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(tz);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      known = true;
+    } catch {
+      known = false;
+    }
+    // Bounded, so a stream of made-up names cannot grow it without limit.
+    if (knownZones.size < 2048) knownZones.set(tz, known);
   }
+  return known;
 }
 
 export const timezoneSchema = z
