@@ -7,7 +7,7 @@ import { launchedHidden } from './login-item.js';
 import { QuitSequence } from './quit-sequence.js';
 import {
   DesktopSettings,
-  safeStorageWarning,
+  openVaultCipher,
   setupNotifications,
   setupPower,
 } from './setup-app-life.js';
@@ -43,7 +43,9 @@ function fail(error: unknown): void {
 
 async function start(): Promise<void> {
   const root = app.getAppPath();
+  const vault = await openVaultCipher(logger);
   const service = createService({
+    cipher: vault.cipher,
     dataDir: app.getPath('userData'),
     version: app.getVersion(),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
@@ -87,7 +89,7 @@ async function start(): Promise<void> {
   setupTray({
     service,
     iconDir,
-    vaultWarning: await safeStorageWarning(),
+    vaultWarning: vault.warning,
     onCommand: (command) =>
       void runTrayCommand(command, {
         service,

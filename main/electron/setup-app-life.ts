@@ -1,18 +1,28 @@
 import { Notification, app, powerMonitor, safeStorage } from 'electron';
 import type { Settings } from '../api/contract.js';
 import type { Logger } from '../core/log/logger.js';
+import type { Cipher } from '../core/store/cipher.js';
 import type { CrontrayService } from '../core/service/service.js';
 import { failureNotice } from './failure-notice.js';
 import { loginItemSettings } from './login-item.js';
 import { handlePowerEvent } from './power-events.js';
+import { SafeStorageCipher } from './safe-storage-cipher.js';
 import { vaultWarning } from './vault-warning.js';
 
-/** Reads safeStorage once; the answer drives the tray tooltip's warning. */
-export async function safeStorageWarning(): Promise<string | null> {
-  const available = await safeStorage.isAsyncEncryptionAvailable();
-  const linuxBackend =
-    process.platform === 'linux' && available ? safeStorage.getSelectedStorageBackend() : null;
-  return vaultWarning({ available, linuxBackend });
+/**
+ * The vault's cipher: safeStorage when the OS can encrypt; otherwise none, so the service falls
+ * back to its AES-GCM key file, and the warning says so in the tray.
+ */
+export async function openVaultCipher(
+  logger: Logger,
+): Promise<{ cipher: Cipher | undefined; warning: string | null }> {
+  try {
+    const cipher = await SafeStorageCipher.open(safeStorage);
+    return { cipher, warning: cipher.warning ?? null };
+  } catch (error) {
+    logger.warn(error instanceof Error ? error.message : String(error));
+    return { cipher: undefined, warning: vaultWarning({ available: false, linuxBackend: null }) };
+  }
 }
 
 /** The desktop side of the user's settings: login item and notifications. */

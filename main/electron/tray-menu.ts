@@ -84,14 +84,29 @@ export function trayTooltip(state: TrayState): string {
   return lines.join('\n');
 }
 
+/** Start/Stop and Pause; while paused, one "Resume now" replaces them. */
+function schedulerItems(running: boolean, paused: boolean, ready: boolean): TrayMenuItem[] {
+  if (paused)
+    return [{ type: 'normal', label: 'Resume now', enabled: true, command: { kind: 'resume' } }];
+  return [
+    running
+      ? { type: 'normal', label: 'Stop scheduler', enabled: true, command: { kind: 'stop' } }
+      : { type: 'normal', label: 'Start scheduler', enabled: ready, command: { kind: 'start' } },
+    {
+      type: 'normal',
+      label: 'Pause for 1 hour',
+      enabled: running,
+      command: { kind: 'pause', minutes: PAUSE_MINUTES },
+    },
+  ];
+}
+
 /** The tray menu as a pure function of the state. */
 export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   const status = state.status;
   const running = status?.running ?? false;
-  const paused =
-    status?.pausedUntil !== null &&
-    status?.pausedUntil !== undefined &&
-    status.pausedUntil > state.now;
+  const pausedUntil = status?.pausedUntil ?? null;
+  const paused = pausedUntil !== null && pausedUntil > state.now;
   const runnable = state.tasks.slice(0, MAX_RUN_NOW_ITEMS);
   const runNow: TrayMenuItem[] =
     runnable.length > 0
@@ -116,23 +131,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
       ? [{ type: 'normal' as const, label: `⚠ ${state.vaultWarning}`, enabled: false }]
       : []),
     { type: 'separator' },
-    running
-      ? { type: 'normal', label: 'Stop scheduler', enabled: true, command: { kind: 'stop' } }
-      : {
-          type: 'normal',
-          label: 'Start scheduler',
-          enabled: status !== null,
-          command: { kind: 'start' },
-        },
+    ...schedulerItems(running, paused, status !== null),
     { type: 'normal', label: 'Run now', enabled: status !== null, submenu: runNow },
-    paused
-      ? { type: 'normal', label: 'Resume now', enabled: true, command: { kind: 'resume' } }
-      : {
-          type: 'normal',
-          label: 'Pause for 1 hour',
-          enabled: running,
-          command: { kind: 'pause', minutes: PAUSE_MINUTES },
-        },
     { type: 'separator' },
     { type: 'normal', label: 'Open Crontray', enabled: true, command: { kind: 'open' } },
     { type: 'normal', label: 'Quit', enabled: true, command: { kind: 'quit' } },

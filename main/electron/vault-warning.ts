@@ -12,7 +12,7 @@ export interface SafeStorageReport {
  */
 export function vaultWarning(report: SafeStorageReport): string | null {
   if (!report.available) {
-    return 'Secrets are not encrypted: the system keychain is not available. Unlock or install one (e.g. GNOME Keyring, KWallet) and restart Crontray.';
+    return "The system keychain is not available, so task secrets are protected only by a key file in Crontray's data folder. Unlock or install a keychain (e.g. GNOME Keyring, KWallet) and restart Crontray.";
   }
   if (report.linuxBackend === 'basic_text') {
     return "Secrets are only obfuscated: Linux reports the 'basic_text' store (no keyring found). Install GNOME Keyring or KWallet and restart Crontray.";
