@@ -46,9 +46,11 @@ export class FolderWatcher {
   /**
    * Per-folder mode: watch exactly the root, its project and group folders, and `taskFolders`;
    * new folders are found by the scan that a watch event (or the safety poll) triggers.
+   * Returns the folders it started watching: they may have changed before the watch began.
    */
-  sync(taskFolders: Iterable<string>): void {
-    if (this.#recursive || this.#failed) return;
+  sync(taskFolders: Iterable<string>): string[] {
+    const added: string[] = [];
+    if (this.#recursive || this.#failed) return added;
     const wanted = new Set<string>([this.#options.root]);
     for (const task of taskFolders) {
       const parts = relative(this.#options.root, task).split(sep);
@@ -68,12 +70,14 @@ export class FolderWatcher {
       if (this.#watchers.has(folder)) continue;
       try {
         this.#add(folder, false);
+        added.push(folder);
       } catch (error) {
         // A folder removed between the scan and now is not a watcher failure.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
     }
+    return added;
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -363,7 +363,13 @@ export class JobCache {
     this.#lastFolders = changes.folders;
     if (this.#watcher) {
       try {
-        this.#watcher.sync(changes.folders);
+        const added = this.#watcher.sync(changes.folders);
+        // A folder made and written to before its watch began would wait for the safety poll.
+        if (added.length > 0 && !this.#stopped()) {
+          const pending = (this.#pending ??= { full: false, dirty: new Set() });
+          for (const folder of added)
+            pending.dirty.add(relative(this.statusDir, folder).split(sep).join('/'));
+        }
       } catch (error) {
         this.#fallBackToPolling(error as Error);
       }
