@@ -13,6 +13,7 @@ import { systemClock } from '../time/clock.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
+import { FINAL_STATUSES } from '../model/run.js';
 import type { RunRecord } from '../model/run.js';
 import { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { EngineEvent } from '../schedule/engine-event.js';
@@ -186,12 +187,17 @@ export class CrontrayService {
       runner,
       globalConcurrency: settings.globalConcurrency,
       sink: {
+        // Events follow the write, so a window told a run finished finds its record on disk.
         write: async (record) => {
           recentRuns.delete(record.runId);
           recentRuns.set(record.runId, record);
           if (recentRuns.size > RECENT_RUNS)
             recentRuns.delete(recentRuns.keys().next().value as string);
-          await writer.write(record);
+          try {
+            await writer.write(record);
+          } finally {
+            this.#onRecordWritten(record);
+          }
         },
       },
       state: {
@@ -247,28 +253,34 @@ export class CrontrayService {
     }
   }
 
+  #onRecordWritten(run: RunRecord): void {
+    if (run.status === 'running') {
+      this.events.emit('run:started', toSummary(run));
+      return;
+    }
+    if (!FINAL_STATUSES.has(run.status)) return;
+    const ledger = this.#parts?.ledger;
+    ledger?.recordRun(run.status);
+    if (
+      run.trigger !== 'manual' &&
+      run.scheduledFor !== null &&
+      run.scheduledFor !== this.#lastCycleDue
+    ) {
+      this.#lastCycleDue = run.scheduledFor;
+      ledger?.recordCycle();
+    }
+    if (run.status === 'failed' || run.status === 'timed-out') this.#lastRunFailed = true;
+    else if (run.status === 'succeeded') this.#lastRunFailed = false;
+    this.events.emit('run:finished', toSummary(run));
+  }
+
   #onEngineEvent(event: EngineEvent): void {
     const parts = this.#parts;
     switch (event.type) {
       case 'run:started':
-        this.events.emit('run:started', toSummary(event.run));
+      case 'run:finished':
+        // Reported once the record is written (#onRecordWritten).
         break;
-      case 'run:finished': {
-        const run = event.run;
-        parts?.ledger.recordRun(run.status);
-        if (
-          run.trigger !== 'manual' &&
-          run.scheduledFor !== null &&
-          run.scheduledFor !== this.#lastCycleDue
-        ) {
-          this.#lastCycleDue = run.scheduledFor;
-          parts?.ledger.recordCycle();
-        }
-        if (run.status === 'failed' || run.status === 'timed-out') this.#lastRunFailed = true;
-        else if (run.status === 'succeeded') this.#lastRunFailed = false;
-        this.events.emit('run:finished', toSummary(run));
-        break;
-      }
       case 'task:changed': {
         // The engine changes tasks on its own too (a one-time task disables itself after it ran).
         const info = parts?.engine.get(event.taskId);
