@@ -17,6 +17,7 @@ import { entryFor, RunIndex } from './run-index.js';
 import type { DashboardStats, ProjectSummary } from './job-stats.js';
 import { dashboardStats, projectSummaries } from './job-stats.js';
 import type { RunSummary } from './run-summary.js';
+import { toSummary } from './run-summary.js';
 
 export interface JobCacheOptions {
   /** The run-record folder, usually <dataDir>/jobs. Created if missing. */
@@ -155,6 +156,18 @@ export class JobCache {
   onChange(listener: (change: JobChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Takes a record this process has just written into memory at once, so a window told that a
+   * run finished finds it without waiting for the next scan. Listeners are not told: the writer's
+   * owner reports its own runs. The next scan re-reads the file as usual.
+   */
+  put(record: RunRecord): void {
+    const key = keyOf(record);
+    const summary = toSummary(record);
+    this.#index.apply([entryFor(key, summary, this.#clock.now())], []);
+    this.#version++;
   }
 
   // ---- queries -----------------------------------------------------------------------------

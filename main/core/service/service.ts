@@ -195,6 +195,7 @@ export class CrontrayService {
             recentRuns.delete(recentRuns.keys().next().value as string);
           try {
             await writer.write(record);
+            jobs.put(record);
           } finally {
             this.#onRecordWritten(record);
           }

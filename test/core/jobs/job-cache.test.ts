@@ -357,3 +357,30 @@ describe('JobCache in watch mode', () => {
     await cache.stop();
   });
 });
+
+describe('JobCache.put', () => {
+  it('shows a record its own process just wrote before any scan, without telling listeners', async () => {
+    const clock = new VirtualClock(NOW);
+    const changes: JobChange[] = [];
+    const cache = new JobCache({
+      statusDir: jobsDir,
+      mode: 'polling',
+      pollIntervalMs: POLL,
+      clock,
+    });
+    await cache.start();
+    cache.onChange((c) => changes.push(c));
+    const writer = new RunRecordWriter({ jobsDir, clock, heartbeatMs: 0 });
+    const record = run({ runId: 'fresh-1' });
+    await writer.write(record);
+    const parsed = await cache.readRun('home', 'backups', 'nightly', 'fresh-1');
+    cache.put(parsed!);
+    expect(cache.listAllJobs({ taskId: 'task-1' }).items.map((r) => r.runId)).toEqual(['fresh-1']);
+    expect(changes).toEqual([]);
+    // The next scan reads the same file and keeps exactly one copy.
+    await clock.advance(POLL);
+    await cache.whenIdle();
+    expect(cache.listAllJobs({}).total).toBe(1);
+    await cache.stop();
+  });
+});
