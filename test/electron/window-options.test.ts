@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mainWindowOptions } from '../../main/electron/window-options.js';
-import { externalUrlAllowed, navigationAllowed, permissionAllowed, windowOpenDecision } from '../../main/electron/window-policy.js';
+import {
+  externalUrlAllowed,
+  navigationAllowed,
+  permissionAllowed,
+  windowOpenDecision,
+} from '../../main/electron/window-policy.js';
 
 describe('the main window options', () => {
   const options = mainWindowOptions({ preloadPath: '/app/dist/preload/preload.cjs' });
@@ -40,11 +45,26 @@ describe('the window policy', () => {
   });
 
   it('never opens a new window, and sends only https links to the browser', () => {
-    expect(windowOpenDecision('https://crontab.guru/')).toEqual({ action: 'deny', openExternally: 'https://crontab.guru/' });
-    expect(windowOpenDecision('http://example.com/')).toEqual({ action: 'deny', openExternally: null });
-    expect(windowOpenDecision('file:///C:/Windows/System32/calc.exe')).toEqual({ action: 'deny', openExternally: null });
-    expect(windowOpenDecision('javascript:alert(1)')).toEqual({ action: 'deny', openExternally: null });
-    expect(windowOpenDecision('app://crontray/index.html')).toEqual({ action: 'deny', openExternally: null });
+    expect(windowOpenDecision('https://crontab.guru/')).toEqual({
+      action: 'deny',
+      openExternally: 'https://crontab.guru/',
+    });
+    expect(windowOpenDecision('http://example.com/')).toEqual({
+      action: 'deny',
+      openExternally: null,
+    });
+    expect(windowOpenDecision('file:///C:/Windows/System32/calc.exe')).toEqual({
+      action: 'deny',
+      openExternally: null,
+    });
+    expect(windowOpenDecision('javascript:alert(1)')).toEqual({
+      action: 'deny',
+      openExternally: null,
+    });
+    expect(windowOpenDecision('app://crontray/index.html')).toEqual({
+      action: 'deny',
+      openExternally: null,
+    });
   });
 
   it('refuses external URLs with credentials or odd schemes', () => {
@@ -54,7 +74,13 @@ describe('the window policy', () => {
   });
 
   it('denies every web permission', () => {
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+    ]) {
       expect(permissionAllowed(permission)).toBe(false);
     }
   });

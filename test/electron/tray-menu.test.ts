@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import type { SchedulerStatus } from '../../main/api/contract.js';
+import {
+  buildTrayMenu,
+  formatRelative,
+  toMenuTemplate,
+  trayIconState,
+  trayTooltip,
+} from '../../main/electron/tray-menu.js';
+import type { TrayCommand, TrayMenuItem, TrayState } from '../../main/electron/tray-menu.js';
+import { trayIconPath } from '../../main/electron/tray-icons.js';
+
+const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+function status(overrides: Partial<SchedulerStatus> = {}): SchedulerStatus {
+  return {
+    running: false,
+    sessionId: null,
+    startedAt: null,
+    pausedUntil: null,
+    tasks: 2,
+    enabledTasks: 2,
+    activeRuns: 0,
+    nextRun: null,
+    lastRunFailed: false,
+    vault: { backend: 'test', secure: true, warning: null, entries: 0, locked: [] },
+    testMode: false,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+function state(overrides: Partial<TrayState> = {}): TrayState {
+  return {
+    status: status(),
+    tasks: [
+      { id: 't1', name: 'backup', enabled: true },
+      { id: 't2', name: 'report', enabled: false },
+    ],
+    vaultWarning: null,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+const labels = (items: TrayMenuItem[]) =>
+  items.map((item) => (item.type === 'separator' ? '---' : item.label));
+const item = (items: TrayMenuItem[], label: string) => {
+  const found = items.find((i) => i.type === 'normal' && i.label === label);
+  if (!found || found.type !== 'normal')
+    throw new Error(`no item ${label} in ${labels(items).join(', ')}`);
+  return found;
+};
+
+describe('the tray menu', () => {
+  it('offers the state line, Start, Run now, Pause, Open and Quit when stopped', () => {
+    const menu = buildTrayMenu(state());
+    expect(labels(menu)).toEqual([
+      'Scheduler stopped',
+      '---',
+      'Start scheduler',
+      'Pause for 1 hour',
+      'Run now',
+      '---',
+      'Open Crontray',
+      'Quit',
+    ]);
+    expect(item(menu, 'Scheduler stopped').enabled).toBe(false);
+    expect(item(menu, 'Start scheduler').command).toEqual({ kind: 'start' });
+    expect(item(menu, 'Pause for 1 hour').enabled).toBe(false);
+  });
+
+  it('offers Stop and an enabled Pause for 1 hour while running', () => {
+    const menu = buildTrayMenu(state({ status: status({ running: true, activeRuns: 2 }) }));
+    expect(labels(menu)[0]).toBe('Scheduler running, 2 running');
+    expect(item(menu, 'Stop scheduler').command).toEqual({ kind: 'stop' });
+    expect(item(menu, 'Pause for 1 hour')).toMatchObject({
+      enabled: true,
+      command: { kind: 'pause', minutes: 60 },
+    });
+  });
+
+  it('lists every task under Run now, marking disabled ones', () => {
+    const runNow = item(buildTrayMenu(state()), 'Run now').submenu ?? [];
+    expect(labels(runNow)).toEqual(['backup', 'report (disabled)']);
+    expect(runNow.map((i) => (i.type === 'normal' ? i.command : null))).toEqual([
+      { kind: 'runNow', taskId: 't1' },
+      { kind: 'runNow', taskId: 't2' },
+    ]);
+  });
+
+  it('explains an empty Run now submenu', () => {
+    const runNow = item(buildTrayMenu(state({ tasks: [] })), 'Run now').submenu ?? [];
+    expect(runNow).toEqual([{ type: 'normal', label: 'No tasks yet', enabled: false }]);
+  });
+
+  it('caps Run now at 30 tasks and points to the window for the rest', () => {
+    const tasks = Array.from({ length: 45 }, (_, i) => ({
+      id: `t${i}`,
+      name: `task ${i}`,
+      enabled: true,
+    }));
+    const runNow = item(buildTrayMenu(state({ tasks })), 'Run now').submenu ?? [];
+    expect(runNow).toHaveLength(31);
+    expect(runNow[30]).toMatchObject({
+      label: '15 more in the window…',
+      command: { kind: 'open' },
+    });
+  });
+
+  it('shows Resume now instead of Start and Pause while paused', () => {
+    const menu = buildTrayMenu(state({ status: status({ pausedUntil: NOW + 30 * 60_000 }) }));
+    expect(labels(menu)[0]).toMatch(/^Paused until /);
+    expect(labels(menu)).not.toContain('Start scheduler');
+    expect(labels(menu)).not.toContain('Pause for 1 hour');
+    expect(item(menu, 'Resume now').command).toEqual({ kind: 'resume' });
+  });
+
+  it('disables scheduler actions until the service has answered', () => {
+    const menu = buildTrayMenu(state({ status: null }));
+    expect(labels(menu)[0]).toBe('Crontray: starting…');
+    expect(item(menu, 'Start scheduler').enabled).toBe(false);
+    expect(item(menu, 'Run now').enabled).toBe(false);
+    expect(item(menu, 'Quit').enabled).toBe(true);
+  });
+
+  it('shows the vault warning as a line of its own', () => {
+    const menu = buildTrayMenu(state({ vaultWarning: 'Secrets are only obfuscated' }));
+    expect(labels(menu)[1]).toBe('⚠ Secrets are only obfuscated');
+  });
+
+  it('turns into an Electron template whose clicks run the commands', () => {
+    const ran: TrayCommand[] = [];
+    const template = toMenuTemplate(buildTrayMenu(state()), (command) => ran.push(command));
+    const click = (t: (typeof template)[number] | undefined) =>
+      (t?.click as (() => void) | undefined)?.();
+    click(template.find((t) => t.label === 'Start scheduler'));
+    const runNow = template.find((t) => t.label === 'Run now')?.submenu;
+    click(Array.isArray(runNow) ? runNow[0] : undefined);
+    click(template.find((t) => t.label === 'Quit'));
+    expect(ran).toEqual([{ kind: 'start' }, { kind: 'runNow', taskId: 't1' }, { kind: 'quit' }]);
+    expect(template[0]).toEqual({ label: 'Scheduler stopped', enabled: false });
+    expect(template[1]).toEqual({ type: 'separator' });
+  });
+});
+
+describe('the tray icon and tooltip', () => {
+  it('shows failed over running, and stopped when the scheduler is off', () => {
+    expect(trayIconState(status({ running: true }))).toBe('running');
+    expect(trayIconState(status({ running: true, lastRunFailed: true }))).toBe('failed');
+    expect(trayIconState(status())).toBe('stopped');
+    expect(trayIconState(null)).toBe('stopped');
+  });
+
+  it('uses template images on macOS and coloured ones elsewhere', () => {
+    expect(trayIconPath('/i', 'failed', 'darwin')).toMatch(/tray-failedTemplate\.png$/);
+    expect(trayIconPath('/i', 'failed', 'win32')).toMatch(/tray-failed\.png$/);
+    expect(trayIconPath('/i', 'running', 'linux')).toMatch(/tray-running\.png$/);
+  });
+
+  it('tells the next run relative to now', () => {
+    const tip = trayTooltip(
+      state({
+        status: status({
+          running: true,
+          nextRun: { taskId: 't1', name: 'backup', at: NOW + 3 * 60_000 },
+        }),
+      }),
+    );
+    expect(tip.split('\n')[0]).toBe('Scheduler running');
+    expect(tip.split('\n')[1]).toMatch(/^Next: backup in 3 min \(.+\)$/);
+  });
+
+  it('says when nothing is scheduled and carries the vault warning', () => {
+    const tip = trayTooltip(
+      state({ status: status({ running: true }), vaultWarning: 'keychain missing' }),
+    );
+    expect(tip).toBe('Scheduler running\nNo run scheduled\n⚠ keychain missing');
+  });
+
+  it('formats durations the way people say them', () => {
+    expect(formatRelative(0)).toBe('now');
+    expect(formatRelative(45_000)).toBe('in 45 s');
+    expect(formatRelative(3 * 60_000)).toBe('in 3 min');
+    expect(formatRelative(125 * 60_000)).toBe('in 2 h 5 min');
+    expect(formatRelative(2 * 3600_000)).toBe('in 2 h');
+    expect(formatRelative(3 * 86_400_000)).toBe('in 3 days');
+  });
+});
