@@ -1,3 +1,4 @@
+import { abortedStatus, isTimeoutReason } from '../actions/run-signal.js';
 import type { ActionRunner, RunContext, RunOutcome } from '../actions/runner.js';
 
 /**
@@ -11,7 +12,22 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-/** The default runner: calls the action; a throw or rejection is a 'failed' run with its message. */
+/** The outcome of a run whose signal was aborted: 'timed-out' or 'canceled', with the engine's reason. */
+function abortedOutcome(context: RunContext): RunOutcome {
+  const reason: unknown = context.signal.reason;
+  return {
+    status: abortedStatus(reason),
+    error: isTimeoutReason(reason)
+      ? `TaskScheduler: timed out after ${context.timeoutMs} ms`
+      : errorText(reason),
+  };
+}
+
+/**
+ * The default runner: calls the action; a throw or rejection is a 'failed' run with its message.
+ * A function cannot be stopped from outside, so an abort ends the run at once: the action may
+ * notice `signal` and stop, but what it returns afterwards is not the run's outcome.
+ */
 export const inProcessRunner: ActionRunner<unknown> = {
   async run(action: unknown, context: RunContext): Promise<RunOutcome> {
     if (typeof action !== 'function') {
@@ -21,11 +37,22 @@ export const inProcessRunner: ActionRunner<unknown> = {
           'TaskScheduler: the in-process runner runs functions only; pass a runner for other actions',
       };
     }
-    try {
-      const value: unknown = await (action as InProcessAction)(context);
-      return { status: 'succeeded', value };
-    } catch (error) {
-      return { status: 'failed', error: errorText(error) };
-    }
+    let onAbort = (): void => {};
+    const aborted = new Promise<RunOutcome>((resolve) => {
+      onAbort = () => resolve(abortedOutcome(context));
+    });
+    if (context.signal.aborted) return abortedOutcome(context);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    const ran = (async (): Promise<RunOutcome> => {
+      try {
+        const value: unknown = await (action as InProcessAction)(context);
+        return { status: 'succeeded', value };
+      } catch (error) {
+        return { status: 'failed', error: errorText(error) };
+      }
+    })();
+    const outcome = await Promise.race([ran, aborted]);
+    context.signal.removeEventListener('abort', onAbort);
+    return context.signal.aborted ? abortedOutcome(context) : outcome;
   },
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ActionRunner, RunContext, RunOutcome } from '../actions/runner.js';
+import { timeoutReason } from '../actions/run-signal.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import type { RunRecord, RunStatus, RunTrigger } from '../model/run.js';
@@ -132,6 +133,11 @@ export interface RunTicket {
 }
 
 const TIMEOUT_PRIORITY = 1000;
+/**
+ * How long an aborted run's runner gets to report its outcome (partial output, exact status)
+ * before the record is finished without it: the runners' kill grace period (2000 ms) plus a margin.
+ */
+const ABORT_WAIT_MS = 3000;
 /** A timer firing this much off its expected time means the machine slept or the clock jumped. */
 const JUMP_TOLERANCE_MS = 2000;
 
@@ -166,6 +172,8 @@ interface RetryNode<TAction> extends HeapNode {
   task: Task<TAction>;
   attempt: number;
   firstRunId: string;
+  /** The failed attempt this retry follows. */
+  afterRunId: string;
 }
 
 interface TimeoutNode<TAction> extends HeapNode {
@@ -173,7 +181,14 @@ interface TimeoutNode<TAction> extends HeapNode {
   run: Run<TAction>;
 }
 
-type Node<TAction> = Task<TAction> | RetryNode<TAction> | TimeoutNode<TAction>;
+/** The last moment an aborted run's runner may report before its record is finished without it. */
+interface AbortWaitNode<TAction> extends HeapNode {
+  kind: 'abort-wait';
+  run: Run<TAction>;
+}
+
+type Node<TAction> =
+  Task<TAction> | RetryNode<TAction> | TimeoutNode<TAction> | AbortWaitNode<TAction>;
 
 interface Trigger<TAction> {
   task: Task<TAction>;
@@ -186,9 +201,17 @@ interface Trigger<TAction> {
 }
 
 class Run<TAction> {
-  state: 'waiting' | 'running' | 'done' = 'waiting';
+  /** 'aborting': aborted while running; its slot is free, its record waits for the runner's outcome. */
+  state: 'waiting' | 'running' | 'aborting' | 'done' = 'waiting';
   controller: AbortController | null = null;
   timeout: TimeoutNode<TAction> | null = null;
+  /** Set while aborting: the status and error the record gets if the runner does not report in time. */
+  abort: { status: 'canceled' | 'timed-out'; error: string; wait: AbortWaitNode<TAction> } | null =
+    null;
+  /** Canceled (by the user, a replace, a stop): no retry follows, whatever the runner reports. */
+  noRetry = false;
+  /** The timeout it started with (the task may change while it runs). */
+  timeoutMs = 0;
   queuedWritten = false;
   byPolicy = false;
   writes: Promise<void> = Promise.resolve();
@@ -250,8 +273,11 @@ export class TaskScheduler<TAction = InProcessAction> {
   readonly #byKey = new Map<string, Task<TAction>>();
   readonly #heap = new NextRunHeap<Node<TAction>>();
   readonly #active = new Map<string, Run<TAction>>();
+  /** Pending retries by the first run of their chain (one at a time per chain). */
+  readonly #retries = new Map<string, RetryNode<TAction>>();
   #waiting: Run<TAction>[] = [];
   #runningCount = 0;
+  #abortingCount = 0;
   #runSeq = 0;
 
   #started = false;
@@ -593,6 +619,8 @@ export class TaskScheduler<TAction = InProcessAction> {
     }
     this.#stoppedAt = null;
     this.#lastTickAt = now;
+    // Not a timer wake: nothing was armed, so nothing can be late.
+    this.#armedWakeAt = now;
     this.#emit({ type: 'scheduler:state', running: true });
     this.#tick(false);
   }
@@ -680,11 +708,37 @@ export class TaskScheduler<TAction = InProcessAction> {
     return { runId: run.record.runId, done: run.done };
   }
 
-  /** Cancels a waiting or running run: its record ends 'canceled'. False when no such run is active. */
+  /**
+   * Cancels a run and the retries of its chain not started yet. A waiting run ends 'canceled' at
+   * once; a running one is aborted and ends with what its runner reports (normally 'canceled').
+   * `runId` may also be a finished attempt whose retry is pending. False when nothing was canceled.
+   */
   cancel(runId: string): boolean {
+    let canceled = false;
+    let chain: string | null = null;
     const run = this.#active.get(runId);
-    if (!run) return false;
-    this.#abort(run, 'canceled', 'TaskScheduler: canceled');
+    if (run && (run.state === 'waiting' || run.state === 'running')) {
+      chain = run.record.firstRunId ?? runId;
+      this.#abort(run, 'canceled', 'TaskScheduler: canceled');
+      canceled = true;
+    }
+    for (const [first, retry] of this.#retries) {
+      if (first === chain || first === runId || retry.afterRunId === runId) {
+        chain = first;
+        this.#heap.remove(retry);
+        this.#retries.delete(first);
+        canceled = true;
+      }
+    }
+    if (chain !== null) {
+      for (const other of [...this.#waiting]) {
+        if (other.record.trigger === 'retry' && other.record.firstRunId === chain) {
+          this.#abort(other, 'canceled', 'TaskScheduler: canceled');
+          canceled = true;
+        }
+      }
+    }
+    if (!canceled) return false;
     this.#pump();
     this.#arm();
     return true;
@@ -715,11 +769,12 @@ export class TaskScheduler<TAction = InProcessAction> {
         this.#heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY,
         now + this.#maxSleepMs,
       );
-    } else if (this.#runningCount > 0) {
-      // Stopped, but running runs still need their timeouts.
+    } else if (this.#runningCount > 0 || this.#abortingCount > 0) {
+      // Stopped, but running runs still need their timeouts, and aborted ones their wait bound.
       let earliest = Number.POSITIVE_INFINITY;
       for (const node of this.#heap.values())
-        if (node.kind === 'timeout' && node.dueAt < earliest) earliest = node.dueAt;
+        if ((node.kind === 'timeout' || node.kind === 'abort-wait') && node.dueAt < earliest)
+          earliest = node.dueAt;
       wakeAt = Math.min(earliest, now + this.#maxSleepMs);
     } else wakeAt = null;
     if (wakeAt === null) {
@@ -765,11 +820,21 @@ export class TaskScheduler<TAction = InProcessAction> {
         this.#abort(
           node.run,
           'timed-out',
-          `TaskScheduler: timed out after ${node.run.task.def.timeoutMs} ms`,
+          `TaskScheduler: timed out after ${node.run.timeoutMs} ms`,
         );
+      } else if (node.kind === 'abort-wait') {
+        const { run } = node;
+        this.#logger.warn(
+          `TaskScheduler: run ${run.record.runId} of task '${run.task.def.name}' was aborted but its runner did not report within ${ABORT_WAIT_MS} ms; its record ends without output`,
+        );
+        this.#finish(run, {
+          status: run.abort?.status ?? 'canceled',
+          error: run.abort?.error ?? null,
+        });
       } else if (!scheduling) {
         deferred.push(node);
       } else if (node.kind === 'retry') {
+        if (this.#retries.get(node.firstRunId) === node) this.#retries.delete(node.firstRunId);
         if (!node.task.removed) {
           triggers.push({
             task: node.task,
@@ -1098,6 +1163,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#write(run);
     this.#emit({ type: 'run:started', run: { ...run.record } });
     const timeoutMs = task.def.timeoutMs;
+    run.timeoutMs = timeoutMs;
     if (timeoutMs > 0) {
       run.timeout = {
         kind: 'timeout',
@@ -1129,22 +1195,56 @@ export class TaskScheduler<TAction = InProcessAction> {
     );
   }
 
+  /**
+   * Aborts a run. A waiting run ends at once. A running run gives up its slot at once, its signal
+   * is aborted (a TimeoutError reason for timeouts, which runners report as 'timed-out'), and its
+   * record waits for the runner's outcome, so partial output and the runner's own status are kept;
+   * after ABORT_WAIT_MS without one, the record ends with `status` and no output.
+   */
   #abort(run: Run<TAction>, status: 'canceled' | 'timed-out', reason: string): void {
-    if (run.state === 'done') return;
-    run.controller?.abort(new Error(reason));
-    this.#finish(run, { status, error: reason });
+    if (run.state === 'done' || run.state === 'aborting') return;
+    if (status === 'canceled') run.noRetry = true;
+    if (run.state === 'waiting') {
+      this.#finish(run, { status, error: reason });
+      return;
+    }
+    this.#release(run);
+    const wait: AbortWaitNode<TAction> = {
+      kind: 'abort-wait',
+      run,
+      dueAt: this.#clock.now() + ABORT_WAIT_MS,
+      priority: TIMEOUT_PRIORITY,
+      seq: 0,
+      heapIndex: -1,
+    };
+    run.state = 'aborting';
+    run.abort = { status, error: reason, wait };
+    this.#abortingCount++;
+    this.#heap.push(wait);
+    run.controller?.abort(
+      status === 'timed-out' ? timeoutReason(run.timeoutMs) : new Error(reason),
+    );
   }
 
-  /** A run ended (or was aborted, which ends it at once: the runner must stop the work). */
-  #finish(run: Run<TAction>, outcome: RunOutcome): void {
+  /** Gives back a running run's slot and drops its timeout. */
+  #release(run: Run<TAction>): void {
+    run.task.running--;
+    this.#runningCount--;
+    if (run.timeout) this.#heap.remove(run.timeout);
+  }
+
+  /** A run ended: the runner reported, a waiting run was dropped, or an aborted run's wait ran out. */
+  #finish(run: Run<TAction>, reported: RunOutcome): void {
     if (run.state === 'done') return;
     const task = run.task;
-    const wasRunning = run.state === 'running';
-    if (wasRunning) {
-      task.running--;
-      this.#runningCount--;
-      if (run.timeout) this.#heap.remove(run.timeout);
-    } else {
+    const wasRunning = run.state !== 'waiting';
+    let outcome = reported;
+    if (run.state === 'running') this.#release(run);
+    else if (run.state === 'aborting' && run.abort) {
+      this.#heap.remove(run.abort.wait);
+      this.#abortingCount--;
+      outcome = { ...reported, error: reported.error ?? run.abort.error };
+    } else if (run.state === 'waiting') {
       task.waiting--;
       if (run.byPolicy) task.queuedByPolicy--;
       const i = this.#waiting.indexOf(run);
@@ -1175,7 +1275,8 @@ export class TaskScheduler<TAction = InProcessAction> {
     const { maxRetries, retryDelayMs, backoffFactor, retryMaxDelayMs } = task.def;
     if (
       (outcome.status === 'failed' || outcome.status === 'timed-out') &&
-      run.record.attempt <= maxRetries
+      run.record.attempt <= maxRetries &&
+      !run.noRetry
     ) {
       const attempt = run.record.attempt;
       const delay = Math.min(retryDelayMs * backoffFactor ** (attempt - 1), retryMaxDelayMs);
@@ -1184,11 +1285,13 @@ export class TaskScheduler<TAction = InProcessAction> {
         task,
         attempt: attempt + 1,
         firstRunId: run.record.firstRunId ?? run.record.runId,
+        afterRunId: run.record.runId,
         dueAt: now + delay,
         priority: task.def.priority,
         seq: 0,
         heapIndex: -1,
       };
+      this.#retries.set(retry.firstRunId, retry);
       this.#heap.push(retry);
     }
     const s = task.def.schedule;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import type { RunContext } from '../../../main/core/actions/runner.js';
+import type { ActionRunner, RunContext, RunOutcome } from '../../../main/core/actions/runner.js';
+import { isTimeoutReason } from '../../../main/core/actions/run-signal.js';
 import { MemoryTaskStateStore } from '../../../main/core/schedule/task-state.js';
 import { T0, deferred, makeScheduler } from './scheduler-fixture.js';
 
@@ -410,6 +411,116 @@ describe('retries, timeouts and cancel', () => {
       'schedule:timed-out',
       'retry:timed-out',
     ]);
+  });
+});
+
+describe('aborted runs keep what the runner reports', () => {
+  /** A runner like the shell runner: on abort it stops the work and reports, a moment later, with the output so far. */
+  function reportingRunner(
+    reportAfterMs: Record<string, number | null>,
+    clock: { setTimer(fn: () => void, ms: number): unknown },
+  ) {
+    const reasons: unknown[] = [];
+    const runner: ActionRunner<string> = {
+      run: (action, ctx) =>
+        new Promise<RunOutcome>((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            reasons.push(ctx.signal.reason);
+            const after = reportAfterMs[action] ?? null;
+            if (after === null) return; // a runner that never reports
+            clock.setTimer(
+              () =>
+                resolve({
+                  status: isTimeoutReason(ctx.signal.reason) ? 'timed-out' : 'canceled',
+                  exitCode: null,
+                  stdout: {
+                    head: `${action}: partial`,
+                    tail: '',
+                    truncated: false,
+                    totalBytes: 16,
+                  },
+                  error: 'stopped by the runner',
+                }),
+              after,
+            );
+          });
+        }),
+    };
+    return { runner, reasons };
+  }
+
+  it('a timed-out run gets a TimeoutError reason and its record keeps the runner’s status and partial output', async () => {
+    const fx = makeScheduler<string>();
+    const { runner, reasons } = reportingRunner({ job: 1500 }, fx.clock);
+    const { scheduler, finals } = makeScheduler<string>({ clock: fx.clock, runner });
+    const clock = fx.clock;
+    await scheduler.scheduleOnce({ name: 'hang', at: T0 + SEC, timeoutMs: 2000, action: 'job' });
+    scheduler.start();
+    await clock.advance(3 * SEC + 100);
+    expect(isTimeoutReason(reasons[0])).toBe(true);
+    expect(finals().map((r) => r.status)).toEqual(['running']); // the runner is still stopping the work
+    await clock.advance(2 * SEC);
+    const [record] = finals();
+    expect(record?.status).toBe('timed-out');
+    expect(record?.stdout?.head).toBe('job: partial');
+    expect(record?.error).toBe('stopped by the runner');
+    expect(record?.endedAt).toBe(T0 + 4500);
+  });
+
+  it('an aborted run whose runner never reports ends without output once the wait bound passes, and the slot is free meanwhile', async () => {
+    const fx = makeScheduler<string>();
+    const { runner } = reportingRunner({ a: null, b: 500 }, fx.clock);
+    const clock = fx.clock;
+    const { scheduler, finals, logger } = makeScheduler<string>({
+      clock: fx.clock,
+      runner,
+      globalConcurrency: 1,
+    });
+    const id = await scheduler.scheduleOnce({
+      name: 'stuck',
+      at: T0 + SEC,
+      timeoutMs: 1000,
+      action: 'a',
+    });
+    const other = await scheduler.scheduleOnce({ name: 'next', at: T0 + 60 * SEC, action: 'b' });
+    scheduler.start();
+    await clock.advance(2 * SEC);
+    const ticket = await scheduler.runNow(other);
+    expect(scheduler.get(other)?.running).toBe(1);
+    await clock.advance(3 * SEC);
+    const stuck = finals().find((r) => r.taskId === id);
+    expect(stuck?.status).toBe('timed-out');
+    expect(stuck?.stdout).toBeNull();
+    expect(stuck?.endedAt).toBe(T0 + 5 * SEC);
+    expect(logger.lines.some((l) => l.includes('did not report within 3000 ms'))).toBe(true);
+    expect(scheduler.cancel(ticket.runId)).toBe(true);
+    await clock.advance(SEC);
+    expect((await ticket.done).stdout?.head).toBe('b: partial');
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
+  it('cancel also drops the pending retry of the run’s chain', async () => {
+    const { scheduler, clock, finals } = makeScheduler();
+    let calls = 0;
+    await scheduler.scheduleOnce({
+      name: 'flaky',
+      at: T0 + SEC,
+      maxRetries: 3,
+      retryDelayMs: 10 * SEC,
+      action: () => {
+        calls++;
+        throw new Error('down');
+      },
+    });
+    scheduler.start();
+    await clock.advance(2 * SEC);
+    const first = finals()[0];
+    expect(first?.status).toBe('failed');
+    expect(scheduler.cancel(first?.runId ?? '')).toBe(true);
+    expect(scheduler.cancel(first?.runId ?? '')).toBe(false);
+    await clock.advance(MIN);
+    expect(calls).toBe(1);
+    expect(finals()).toHaveLength(1);
   });
 });
 
