@@ -148,7 +148,20 @@ export class CrontrayService {
 
     const jobsDir = join(dataDir, 'jobs');
     const writer = new RunRecordWriter({ jobsDir, clock, logger });
-    const interrupted = await writer.markInterrupted();
+    const { interrupted, setAside } = await writer.recover();
+    // A few by name; a disk that damaged many gets one line instead of a wall of notices.
+    for (const bad of setAside.slice(0, 5)) {
+      notice(
+        'warning',
+        `A run record could not be read (${bad.reason}); it was moved to ${bad.movedTo} (kept) and left out of the history.`,
+      );
+    }
+    if (setAside.length > 5) {
+      notice(
+        'warning',
+        `${setAside.length - 5} more unreadable run records were moved aside as <file>.corrupt-<time> under ${jobsDir} (kept).`,
+      );
+    }
     if (interrupted.length > 0) {
       notice(
         'info',

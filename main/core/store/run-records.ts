@@ -15,6 +15,7 @@ import {
   TimeSlicer,
 } from './run-record-files.js';
 import { join } from 'node:path';
+import { moveAside } from './config-move-aside.js';
 
 /** A run record as a caller may hand it over: defaults (heartbeatAt, attempt, ...) are filled in. */
 export type RunRecordInput = z.input<typeof runRecord>;
@@ -31,6 +32,23 @@ export interface RunRecordWriterOptions {
    * long run from a crashed writer. 0 turns heartbeats off. Default 30,000.
    */
   heartbeatMs?: number;
+}
+
+/** An unreadable run record that recover() renamed out of the way. */
+export interface SetAsideRecord {
+  path: string;
+  /** Where it is now: `<path>.corrupt-<time>`, beside it. */
+  movedTo: string;
+  /** What was wrong with it. */
+  reason: string;
+}
+
+/** What recover() found on start. */
+export interface RunRecordRecovery {
+  /** Records left 'running' by a crash, now 'interrupted'. */
+  interrupted: RunRecord[];
+  /** Records that could not be read, now kept aside. */
+  setAside: SetAsideRecord[];
 }
 
 interface LiveRun {
@@ -110,8 +128,22 @@ export class RunRecordWriter {
    * down. Call once on start, before the engine writes. Returns the records it rewrote.
    */
   async markInterrupted(): Promise<RunRecord[]> {
+    return (await this.#scan(false)).interrupted;
+  }
+
+  /**
+   * markInterrupted() plus: a record that cannot be read (empty, cut short, not JSON, not a run
+   * record) is renamed to `<runId>.json.corrupt-<time>` beside it, kept for the user, so history
+   * stops tripping over it and the caller can say which file it was. Call once on start.
+   */
+  async recover(): Promise<RunRecordRecovery> {
+    return this.#scan(true);
+  }
+
+  async #scan(setAside: boolean): Promise<RunRecordRecovery> {
     const slicer = new TimeSlicer();
-    const rewritten: RunRecord[] = [];
+    const found: RunRecordRecovery = { interrupted: [], setAside: [] };
+    const rewritten = found.interrupted;
     for (const task of listTaskDirs(this.jobsDir)) {
       for (const file of listRunFiles(task.dir)) {
         await slicer.maybeYield();
@@ -119,8 +151,9 @@ export class RunRecordWriter {
         let record: RunRecord;
         try {
           record = readRunRecordFile(path);
-        } catch {
-          continue; // Unreadable files are JobCache's to report, not ours to rewrite.
+        } catch (error) {
+          if (setAside && !this.#live.has(path)) this.#setAside(path, error, found.setAside);
+          continue;
         }
         if (record.status !== 'running' || this.#live.has(path)) continue;
         const interrupted: RunRecord = {
@@ -143,7 +176,18 @@ export class RunRecordWriter {
       this.#logger.info(
         `RunRecordWriter: marked ${rewritten.length} unfinished run(s) interrupted`,
       );
-    return rewritten;
+    return found;
+  }
+
+  #setAside(path: string, error: unknown, into: SetAsideRecord[]): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      const movedTo = moveAside(path, this.#clock.now());
+      into.push({ path, movedTo, reason });
+      this.#logger.warn(`RunRecordWriter: ${reason}; moved it to ${movedTo} (kept)`);
+    } catch (moveError) {
+      this.#logger.error(`RunRecordWriter: could not move the unreadable ${path} aside`, moveError);
+    }
   }
 
   /** Runs currently heartbeating, for diagnostics and tests. */
