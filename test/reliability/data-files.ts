@@ -74,3 +74,23 @@ export async function unreadableFiles(dataDir: string): Promise<string[]> {
   }
   return bad;
 }
+
+/** Polls the jobs folder until `ready` holds for its records (real child processes take real time). */
+export async function waitForRuns(
+  dataDir: string,
+  ready: (runs: RunRecord[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<RunRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = [
+      ...(await readRunRecords(dataDir).catch(() => new Map<string, RunRecord>())).values(),
+    ];
+    if (ready(runs)) return runs;
+    if (Date.now() > deadline)
+      throw new Error(
+        `runs not ready after ${timeoutMs} ms: ${JSON.stringify(runs.map((r) => r.status))}`,
+      );
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,6 +1,6 @@
 import type { Handlers } from '../../api/contract.js';
 import type { CoreParts } from './core-parts.js';
-import { ServiceError, notFound } from './service-error.js';
+import { ServiceError, invalid, notFound } from './service-error.js';
 
 type HistoryHandlers = Pick<
   Handlers,
@@ -71,6 +71,18 @@ export function historyHandlers(parts: CoreParts): HistoryHandlers {
         modifiedAt,
         ageMs,
       })),
-    'cache:clear': async (request) => ({ removed: await parts.cacheDir.clear(request?.name) }),
+    'cache:clear': async (request) => {
+      try {
+        return { removed: await parts.cacheDir.clear(request?.name) };
+      } catch (error) {
+        // A name outside the cache folder is the caller's mistake, not an internal failure.
+        if (error instanceof RangeError)
+          throw invalid(
+            `name: '${request?.name ?? ''}' is not a cache file; pass a name from cache:list`,
+            'name',
+          );
+        throw error;
+      }
+    },
   };
 }
