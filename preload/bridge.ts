@@ -1,7 +1,6 @@
-import { ApiError } from '../main/api/channel.js';
 import type { Envelope } from '../main/api/channel.js';
 import { EVENT_CHANNEL, channelNames, eventNames } from '../main/api/names.js';
-import type { Api, EventMap, EventName } from '../main/api/contract.js';
+import type { Bridge, EventMap, EventName } from '../main/api/contract.js';
 
 /** The two ipcRenderer calls the bridge needs; the preload passes Electron's own. */
 export interface BridgeTransport {
@@ -22,39 +21,50 @@ function isEnvelope(value: unknown): value is Envelope<unknown> {
 
 /**
  * Builds the object the preload exposes as `window.crontray`: one function per contract
- * channel and `on` for contract events, nothing else. Errors come back as envelopes (Electron
- * would strip an Error's fields on the way) and are rebuilt here as ApiError.
+ * channel and `on` for contract events, nothing else. Every call resolves with an envelope:
+ * Electron would strip an Error's code and field on the way to the page, so the renderer
+ * rebuilds ApiError from the envelope instead.
  */
-export function createBridge(transport: BridgeTransport): Api {
-  const api: Record<string, unknown> = {};
+export function createBridge(transport: BridgeTransport): Bridge {
+  const bridge: Record<string, unknown> = {};
   for (const channel of channelNames) {
-    api[channel] = async (request?: unknown): Promise<unknown> => {
-      const envelope = await transport.invoke(channel, request);
-      if (!isEnvelope(envelope)) {
-        throw new ApiError({
-          code: 'internal',
-          message: `Preload: '${channel}' answered without an envelope`,
-        });
+    bridge[channel] = async (request?: unknown): Promise<Envelope<unknown>> => {
+      let answer: unknown;
+      try {
+        answer = await transport.invoke(channel, request);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return {
+          ok: false,
+          error: { code: 'unavailable', message: `Preload: '${channel}' failed: ${reason}` },
+        };
       }
-      if (!envelope.ok) throw new ApiError(envelope.error);
-      return envelope.value;
+      if (!isEnvelope(answer)) {
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message: `Preload: '${channel}' answered without an envelope`,
+          },
+        };
+      }
+      return answer;
     };
   }
-  api.on = <E extends EventName>(
+  bridge.on = <E extends EventName>(
     event: E,
     listener: (payload: EventMap[E]) => void,
   ): (() => void) => {
     if (!knownEvents.has(event)) {
-      throw new ApiError({
-        code: 'invalid',
-        message: `Preload: '${String(event)}' is not a contract event; use one of ${eventNames.join(', ')}`,
-      });
+      throw new Error(
+        `Preload: '${String(event)}' is not a contract event; use one of ${eventNames.join(', ')}`,
+      );
     }
     return transport.listen((name, payload) => {
       if (name === event) listener(payload as EventMap[E]);
     });
   };
-  return api as Api;
+  return bridge as Bridge;
 }
 
 export { EVENT_CHANNEL };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel.js';
-import type { ChannelSpec } from './channel.js';
+import type { ChannelSpec, Envelope } from './channel.js';
 import { idSchema, projectName, groupName, taskName } from '../core/model/names.js';
 import { scheduleSchema, instant } from '../core/model/schedule.js';
 import { taskCreateInput, taskPolicies, timezoneSchema } from '../core/model/task.js';
@@ -308,6 +308,19 @@ export type Api = {
   [C in Channel]: (
     ...request: undefined extends RequestOf<C> ? [request?: RequestOf<C>] : [request: RequestOf<C>]
   ) => Promise<ResponseOf<C>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+};
+
+/**
+ * What the preload exposes as `window.crontray`: the same channels, answering envelopes. Electron's
+ * contextBridge passes only an Error's message across worlds, so errors travel as data and the
+ * renderer rebuilds them as ApiError (renderer/src/api/bridge-client.ts).
+ */
+export type Bridge = {
+  [C in Channel]: (
+    ...request: undefined extends RequestOf<C> ? [request?: RequestOf<C>] : [request: RequestOf<C>]
+  ) => Promise<Envelope<ResponseOf<C>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 };

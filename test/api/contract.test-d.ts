@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   Api,
+  Bridge,
   Channel,
   Handlers,
   ResponseOf,
@@ -10,6 +11,7 @@ import type {
 import type { channelNames, eventNames } from '../../main/api/names.js';
 import type { CrontrayService } from '../../main/core/service/service.js';
 import type { createHttpApi } from '../../renderer/src/api/http-client.js';
+import type { apiFromBridge } from '../../renderer/src/api/bridge-client.js';
 
 describe('the contract', () => {
   it('lists the same channels in the preload name list as in the contract', () => {
@@ -38,5 +40,12 @@ describe('the contract', () => {
     // A handler that answers scheduler:status with the wrong shape does not fit the map.
     const wrong = { 'scheduler:status': async () => ({ running: 'yes' }) };
     expectTypeOf(wrong).not.toExtend<Pick<Handlers, 'scheduler:status'>>();
+  });
+});
+
+describe('the renderer client over the preload bridge', () => {
+  it('turns the envelope bridge back into the contract Api', () => {
+    expectTypeOf<ReturnType<typeof apiFromBridge>>().toEqualTypeOf<Api>();
+    expectTypeOf<Parameters<typeof apiFromBridge>[0]>().toEqualTypeOf<Bridge>();
   });
 });

@@ -1,13 +1,16 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Api, Channel, EventName, ResponseOf } from '../../main/api/contract.js';
+import type { Bridge, Channel, EventName, ResponseOf } from '../../main/api/contract.js';
 import type { Envelope } from '../../main/api/channel.js';
 import type { channelNames, eventNames } from '../../main/api/names.js';
 import type { IpcHandlerMap } from '../../main/electron/setup-ipc.js';
 import type { createBridge } from '../../preload/bridge.js';
 
 describe('the Electron transport types', () => {
-  it('the preload exposes exactly the contract Api', () => {
-    expectTypeOf<ReturnType<typeof createBridge>>().toEqualTypeOf<Api>();
+  it('the preload exposes exactly the contract, answering envelopes', () => {
+    expectTypeOf<ReturnType<typeof createBridge>>().toEqualTypeOf<Bridge>();
+    expectTypeOf<Awaited<ReturnType<ReturnType<typeof createBridge>['tasks:get']>>>().toEqualTypeOf<
+      Envelope<ResponseOf<'tasks:get'>>
+    >();
     expectTypeOf<Exclude<keyof ReturnType<typeof createBridge>, 'on'>>().toEqualTypeOf<Channel>();
   });
 

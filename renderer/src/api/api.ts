@@ -1,10 +1,11 @@
-import type { Api } from '../../../main/api/contract.js';
+import type { Api, Bridge } from '../../../main/api/contract.js';
+import { apiFromBridge } from './bridge-client.js';
 import { createHttpApi } from './http-client.js';
 
 declare global {
   interface Window {
     /** Present inside the Electron window: exactly the contract, exposed by the preload. */
-    crontray?: Api;
+    crontray?: Bridge;
   }
 }
 
@@ -23,7 +24,7 @@ function headlessToken(): string | null {
 
 /** The one api object: the preload bridge in Electron, else HTTP to headless mode. */
 export function createApi(): Api | null {
-  if (window.crontray) return window.crontray;
+  if (window.crontray) return apiFromBridge(window.crontray);
   const token = headlessToken();
   return token ? createHttpApi(window.location.origin, token) : null;
 }
