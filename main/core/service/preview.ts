@@ -33,8 +33,8 @@ export function previewSchedule(
       shift % 60 === 0 ? `${shift / 60} hour${shift === 60 ? '' : 's'}` : `${shift} minutes`;
     const when = formatInZone(t.at, zone);
     return t.kind === 'gap'
-      ? `${when}: clocks in ${zone} go forward ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the skipped ${amount} do not exist, so a run due then happens at the first valid time after it.`
-      : `${when}: clocks in ${zone} go back ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the repeated ${amount} occur twice, and a run due then happens once.`;
+      ? `${when}: clocks in ${zone} go forward ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the skipped ${amount} do not exist: a fixed daily time there runs once at the first valid time after the gap, repeating patterns skip the missing times.`
+      : `${when}: clocks in ${zone} go back ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the repeated ${amount} occur twice: a fixed daily time there runs once (on the first pass), repeating patterns run on both passes.`;
   });
   return {
     description: describeSchedule(schedule, timezone),
