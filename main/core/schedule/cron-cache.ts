@@ -1,4 +1,6 @@
 import { Cron } from 'croner';
+import type { SimpleCron } from './simple-cron.js';
+import { parseSimpleCron } from './simple-cron.js';
 
 /** How day-of-month and day-of-week combine when both are restricted. */
 export type DayMatch = 'or' | 'and';
@@ -20,9 +22,36 @@ export class CronCache {
   readonly #max: number;
   readonly #entries = new Map<string, Cron>();
 
-  /** @param maxEntries how many parsed patterns to keep (default 64, about 5 MB). */
-  constructor(maxEntries = 64) {
+  readonly #simpleMax: number;
+  readonly #simple = new Map<string, SimpleCron | null>();
+
+  /**
+   * @param maxEntries how many croner objects to keep (default 64, about 5 MB).
+   * @param simpleEntries how many simple patterns (or "not simple" answers) to keep; default
+   *   4096, about 0.5 MB. Parsing one again costs a few microseconds.
+   */
+  constructor(maxEntries = 64, simpleEntries = 4096) {
     this.#max = Math.max(1, maxEntries);
+    this.#simpleMax = Math.max(1, simpleEntries);
+  }
+
+  /**
+   * The pattern as bitmasks when it is simple and valid (`simple-cron.ts`), else null: then
+   * `get` (croner) answers for it and words its errors.
+   */
+  simple(pattern: string, dayMatch: DayMatch): SimpleCron | null {
+    const key = `${dayMatch}\u0000${pattern}`;
+    let parsed = this.#simple.get(key);
+    if (parsed === undefined) {
+      parsed = parseSimpleCron(pattern, dayMatch);
+      if (this.#simple.size >= this.#simpleMax) {
+        // Dropping the oldest entry is enough: a miss costs a few microseconds, not 80 KB.
+        const oldest = this.#simple.keys().next().value;
+        if (oldest !== undefined) this.#simple.delete(oldest);
+      }
+      this.#simple.set(key, parsed);
+    }
+    return parsed;
   }
 
   get size(): number {

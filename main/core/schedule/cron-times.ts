@@ -1,18 +1,26 @@
 import type { CronCache, DayMatch } from './cron-cache.js';
-import { utcOffsetMinutes } from './tz-offset.js';
+import { offsetChangesBetween, utcOffsetMinutes } from './tz-offset.js';
 
-/** Offsets never change twice within a week, so a same-offset answer this close needs no DST check. */
-const FAST_PATH_SPAN_MS = 7 * 24 * 3600_000;
+/**
+ * croner looks this far back to tell the two passes of an autumn overlap apart (a fixed-time
+ * pattern runs on the first pass only), so the fixed-offset answer is only trusted when the
+ * offset did not change this long before `afterMs` either.
+ */
+const OVERLAP_LOOKBACK_MS = 3 * 3600_000;
+
+/** No offset change in (afterMs - lookback, at]: the fixed-offset answer is the zone-aware one. */
+function sameOffsetThroughout(timezone: string | undefined, afterMs: number, at: number): boolean {
+  return !offsetChangesBetween(timezone, afterMs - OVERLAP_LOOKBACK_MS, at);
+}
 
 /**
  * The first instant strictly after `afterMs` matching the pattern in `timezone` (undefined: the
  * machine's zone), or null if there is none.
  *
- * croner's zone-aware search costs ~50 us; with a fixed UTC offset it costs ~3 us. So the
- * search runs with the offset in force at `afterMs`, and the answer is kept only if the offset
- * is the same at the answer and it is less than a week away (no transition in between, so the
- * fixed-offset answer is the zone-aware one). Otherwise, near DST transitions, the full search
- * decides, with croner's DST rules.
+ * A simple pattern (`simple-cron.ts`, ~1 us) or croner with a fixed UTC offset (~3 us) searches
+ * with the offset in force at `afterMs`; the answer is kept when no offset change lies between
+ * shortly before `afterMs` and the answer, since then it is the zone-aware one. Otherwise, near
+ * DST transitions, croner's zone-aware search (~50 us) decides, with croner's DST rules.
  */
 export function cronNextAfter(
   cache: CronCache,
@@ -22,10 +30,14 @@ export function cronNextAfter(
   afterMs: number,
 ): number | null {
   const offset = utcOffsetMinutes(timezone, afterMs);
-  const fast = cache.get(pattern, offset, dayMatch).nextRun(new Date(afterMs));
-  if (fast) {
-    const at = fast.getTime();
-    if (at - afterMs <= FAST_PATH_SPAN_MS && utcOffsetMinutes(timezone, at) === offset) return at;
+  const simple = cache.simple(pattern, dayMatch);
+  if (simple) {
+    if (simple.emptyField !== null) return null;
+    const at = simple.nextAfter(afterMs, offset);
+    if (at >= 0 && sameOffsetThroughout(timezone, afterMs, at)) return at;
+  } else {
+    const fast = cache.get(pattern, offset, dayMatch).nextRun(new Date(afterMs));
+    if (fast && sameOffsetThroughout(timezone, afterMs, fast.getTime())) return fast.getTime();
   }
   const slow = cache.get(pattern, timezone, dayMatch).nextRun(new Date(afterMs));
   return slow ? slow.getTime() : null;

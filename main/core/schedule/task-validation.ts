@@ -62,13 +62,26 @@ export function parseTaskDefinition(
   if (def.timezone !== undefined) checkTimezone(def.timezone);
   const s = def.schedule;
   if (s.kind === 'cron') {
-    try {
-      // Parsed with the fixed offset in force now: the entry cronNextAfter reuses right after.
-      cache.get(s.pattern, utcOffsetMinutes(def.timezone, nowMs), s.dayMatch);
-    } catch (error) {
-      throw new Error(cronMessage(s.pattern, error), { cause: error });
+    // A simple pattern is valid once parsed; croner parses (~80 KB) only the others, and words
+    // the error of an invalid one.
+    const simple = cache.simple(s.pattern, s.dayMatch);
+    if (!simple) {
+      try {
+        cache.get(s.pattern, utcOffsetMinutes(def.timezone, nowMs), s.dayMatch);
+      } catch (error) {
+        throw new Error(cronMessage(s.pattern, error), { cause: error });
+      }
     }
-    if (cronNextAfter(cache, s.pattern, def.timezone, s.dayMatch, nowMs) === null) {
+    if (simple?.emptyField) {
+      throw new Error(
+        `TaskScheduler: pattern '${s.pattern}' never fires: its ${simple.emptyField} field has no value in range (a step that starts past the end?); ${FIELD_RANGES[simple.emptyField] ?? ''}`,
+      );
+    }
+    // A simple pattern that matches a wall time within 30 years fires: no zone-aware search needed.
+    const fires =
+      (simple !== null && simple.nextAfter(nowMs, utcOffsetMinutes(def.timezone, nowMs)) >= 0) ||
+      cronNextAfter(cache, s.pattern, def.timezone, s.dayMatch, nowMs) !== null;
+    if (!fires) {
       throw new Error(
         `TaskScheduler: pattern '${s.pattern}' never fires after ${new Date(nowMs).toISOString()}; check that the day exists in the month (no 30 February) and that the year field is not in the past`,
       );

@@ -45,10 +45,17 @@ const SCAN_STEP_MS = 6 * 3600_000;
 const MAX_TABLES = 256;
 const tables = new Map<string, YearTable>();
 
+/** The table asked for last: most calls ask for the same zone and year again. */
+let last: { timezone: string; year: number; table: YearTable } | null = null;
+
 function yearTable(timezone: string, year: number): YearTable {
+  if (last !== null && last.year === year && last.timezone === timezone) return last.table;
   const key = `${timezone}\u0000${year}`;
   let table = tables.get(key);
-  if (table) return table;
+  if (table) {
+    last = { timezone, year, table };
+    return table;
+  }
   const start = Date.UTC(year, 0, 1);
   const end = Date.UTC(year + 1, 0, 1);
   table = { startOffset: intlOffsetMinutes(timezone, start), changes: [] };
@@ -72,6 +79,7 @@ function yearTable(timezone: string, year: number): YearTable {
   }
   if (tables.size >= MAX_TABLES) tables.clear();
   tables.set(key, table);
+  last = { timezone, year, table };
   return table;
 }
 
@@ -90,4 +98,31 @@ export function utcOffsetMinutes(timezone: string | undefined, ms: number): numb
     offset = change.offset;
   }
   return offset;
+}
+
+let machineZone: string | undefined;
+
+/** The machine's zone name, which Date's local time follows. */
+function machineZoneName(): string {
+  machineZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return machineZone;
+}
+
+/**
+ * True when the zone's offset changes at some instant in (fromMs, toMs]: the per-year tables
+ * answer without Intl calls once built.
+ */
+export function offsetChangesBetween(
+  timezone: string | undefined,
+  fromMs: number,
+  toMs: number,
+): boolean {
+  const zone = timezone ?? machineZoneName();
+  const lastYear = new Date(toMs).getUTCFullYear();
+  for (let year = new Date(fromMs).getUTCFullYear(); year <= lastYear; year++) {
+    for (const change of yearTable(zone, year).changes) {
+      if (change.at > fromMs && change.at <= toMs) return true;
+    }
+  }
+  return false;
 }

@@ -31,6 +31,9 @@ describe('registration', () => {
     await expect(
       scheduler.scheduleCron({ name: 'past', pattern: '0 0 0 1 1 * 2020', action: () => 1 }),
     ).rejects.toThrow(/never fires/);
+    await expect(
+      scheduler.scheduleCron({ name: 'empty', pattern: '70/5 * * * * *', action: () => 1 }),
+    ).rejects.toThrow(/never fires: its second field has no value in range.*seconds run 0-59/);
   });
 
   it('names the field and the reason for invalid definitions', async () => {
