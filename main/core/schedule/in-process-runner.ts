@@ -12,6 +12,14 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /** The outcome of a run whose signal was aborted: 'timed-out' or 'canceled', with the engine's reason. */
 function abortedOutcome(context: RunContext): RunOutcome {
   const reason: unknown = context.signal.reason;
@@ -37,22 +45,27 @@ export const inProcessRunner: ActionRunner<unknown> = {
           'TaskScheduler: the in-process runner runs functions only; pass a runner for other actions',
       };
     }
+    let result: unknown;
+    try {
+      result = (action as InProcessAction)(context);
+    } catch (error) {
+      return { status: 'failed', error: errorText(error) };
+    }
+    // A synchronous action has finished before anything could abort it: no signal needed.
+    if (!isThenable(result)) return { status: 'succeeded', value: result };
+    const signal = context.signal;
+    if (signal.aborted) return abortedOutcome(context);
     let onAbort = (): void => {};
     const aborted = new Promise<RunOutcome>((resolve) => {
       onAbort = () => resolve(abortedOutcome(context));
     });
-    if (context.signal.aborted) return abortedOutcome(context);
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    const ran = (async (): Promise<RunOutcome> => {
-      try {
-        const value: unknown = await (action as InProcessAction)(context);
-        return { status: 'succeeded', value };
-      } catch (error) {
-        return { status: 'failed', error: errorText(error) };
-      }
-    })();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const ran = Promise.resolve(result).then(
+      (value: unknown): RunOutcome => ({ status: 'succeeded', value }),
+      (error: unknown): RunOutcome => ({ status: 'failed', error: errorText(error) }),
+    );
     const outcome = await Promise.race([ran, aborted]);
-    context.signal.removeEventListener('abort', onAbort);
-    return context.signal.aborted ? abortedOutcome(context) : outcome;
+    signal.removeEventListener('abort', onAbort);
+    return signal.aborted ? abortedOutcome(context) : outcome;
   },
 };
