@@ -105,6 +105,10 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
         Connection: 'keep-alive',
       });
       res.write(': connected\n\n');
+      // A browser that connects late still learns what happened at start-up (a file moved aside).
+      for (const notice of service.startupNotices) {
+        res.write(`event: notice\ndata: ${JSON.stringify(notice)}\n\n`);
+      }
       sseClients.add(res);
       // A comment line now and then keeps proxies and idle-socket timers from closing the stream.
       const keepAlive = setInterval(() => res.write(': ping\n\n'), 25_000);

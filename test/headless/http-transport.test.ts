@@ -44,17 +44,19 @@ describe('the headless HTTP transport', () => {
   let dataDir: string;
   let token: string;
   let transport: HttpTransport;
+  let service: CrontrayService;
   let port: number;
   let api: (channel: string, body: string, extra?: Record<string, string>) => Promise<Reply>;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'crontray-http-'));
-    const service = new CrontrayService({
+    service = new CrontrayService({
       dataDir,
       host: 'headless',
       version: '9.9.9',
       logger: silentLogger,
     });
+    await service.open();
     token = await issueToken(dataDir);
     transport = await startHttpTransport({
       service,
@@ -79,6 +81,7 @@ describe('the headless HTTP transport', () => {
 
   afterAll(async () => {
     await transport.close();
+    await service.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
