@@ -10,6 +10,10 @@ import type { RunRecord, RunStatus } from '../core/model/run.js';
 import type { Action } from '../core/model/action.js';
 import type { StoredTask } from '../core/model/task.js';
 import type { Schedule } from '../core/model/schedule.js';
+import type { LedgerSession } from '../core/routine/session-ledger-lines.js';
+import type { RunSummary } from '../core/jobs/run-summary.js';
+import type { Page } from '../core/jobs/run-index.js';
+import type { DashboardStats as JobDashboardStats } from '../core/jobs/job-stats.js';
 
 // ---------------------------------------------------------------------------------------------
 // Views: what the renderer receives. Secrets never appear in them in clear.
@@ -79,38 +83,13 @@ export interface SchedulePreview {
   dstNotes: string[];
 }
 
-export interface SessionView {
-  sessionId: string;
-  startedAt: number;
-  endedAt: number | null;
-  durationMs: number | null;
-  endReason: string | null;
-  cycles: number;
-  counts: Partial<Record<RunStatus, number>>;
-}
+/** A session of the scheduler, as the ledger keeps it (its summary line is left out). */
+export type SessionView = Omit<LedgerSession, 'summary'>;
 
-export type RunSummary = Omit<RunRecord, 'stdout' | 'stderr'> & { durationMs: number | null };
+export type { RunSummary, Page };
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-  total: number;
-}
-
-export interface DashboardStats {
-  total: number;
-  counts: Partial<Record<RunStatus, number>>;
-  successRate: number | null;
-  p50DurationMs: number | null;
-  p95DurationMs: number | null;
-  failuresLast24h: RunSummary[];
-  durations: {
-    taskId: string;
-    name: string;
-    points: { at: number; durationMs: number; status: RunStatus }[];
-  }[];
-  unreadableFiles: string[];
-}
+/** What the dashboard shows; JobCache computes it from the run index. */
+export type DashboardStats = Omit<JobDashboardStats, 'perProject'>;
 
 export interface CacheEntry {
   name: string;

@@ -56,13 +56,7 @@ export type RunTrigger = z.output<typeof runTrigger>;
 export type BoundedOutput = z.output<typeof boundedOutput>;
 export type RunRecord = z.output<typeof runRecord>;
 
-/** Statuses after which a run will not change again. */
-export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set([
-  'succeeded',
-  'failed',
-  'timed-out',
-  'skipped',
-  'missed',
-  'canceled',
-  'interrupted',
-]);
+/** Statuses after which a run will not change again: all but queued and running. */
+export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(
+  runStatus.options.filter((s) => s !== 'queued' && s !== 'running'),
+);
