@@ -29,6 +29,26 @@ export function describeZodError(error: z.ZodError): ErrorBody {
   return { code: 'invalid', message: first.message, field: first.field, issues };
 }
 
+const STORAGE_HINTS: Record<string, string> = {
+  ENOSPC: 'The disk is full: free some space, then try again.',
+  EDQUOT: 'The disk quota is used up: free some space, then try again.',
+  EROFS: 'The data folder is on a read-only file system: make it writable, then try again.',
+  EACCES: 'Crontray may not write to its data folder: fix its permissions, then try again.',
+  EPERM: 'Crontray may not write to its data folder: fix its permissions, then try again.',
+};
+
+/** What to tell the user when a write failed because of the disk, not the request; else null. */
+function storageProblem(error: unknown): string | null {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const hint = code === undefined ? undefined : STORAGE_HINTS[code];
+    if (hint) return hint;
+    const named = /\b(ENOSPC|EDQUOT|EROFS|EACCES|EPERM)\b/.exec(e.message)?.[1];
+    if (named) return STORAGE_HINTS[named] ?? null;
+  }
+  return null;
+}
+
 export function isChannel(name: string, testMode: boolean): name is Channel {
   if (!Object.hasOwn(contract, name)) return false;
   return testMode || !contract[name as Channel].testOnly;
@@ -72,6 +92,17 @@ export async function dispatch(
     if (error instanceof z.ZodError) return { ok: false, error: describeZodError(error) };
     options.logger.error(`Service: ${channelName} failed`, error);
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const storage = storageProblem(error);
+    if (storage) {
+      const hint = reason?.includes('try again') ? '' : ` ${storage}`;
+      return {
+        ok: false,
+        error: {
+          code: 'unavailable',
+          message: `Service: ${channelName} failed: ${reason}.${hint}`,
+        },
+      };
+    }
     return {
       ok: false,
       error: { code: 'internal', message: `Service: ${channelName} failed: ${reason}` },

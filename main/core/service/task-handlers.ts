@@ -178,11 +178,13 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
         `Tasks: '${current.name}' is locked: ${parts.locked.get(id)}. Re-enter its action to unlock it.`,
       );
     }
+    // config.json first: if it cannot be written (disk full, read-only) the engine is untouched,
+    // so what runs always matches what was saved.
+    const stored = parts.store.putTask({ ...current, enabled, updatedAt: parts.clock.now() });
     if (parts.engine.get(id)) {
       if (enabled) await parts.engine.enable(id);
       else await parts.engine.disable(id);
     }
-    const stored = parts.store.putTask({ ...current, enabled, updatedAt: parts.clock.now() });
     changed(id);
     return taskView(parts, stored);
   };
@@ -209,8 +211,9 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     'tasks:update': update,
     'tasks:delete': async ({ id }) => {
       requireTask(id);
-      await parts.engine.unschedule(id);
+      // config.json first, as in setEnabled: a failed write leaves the task scheduled and whole.
       parts.store.deleteTask(id);
+      await parts.engine.unschedule(id);
       await parts.vault.delete(id);
       parts.locked.delete(id);
       changed(id, true);
