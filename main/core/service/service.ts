@@ -55,6 +55,11 @@ export interface ServiceOptions {
   cipher?: Cipher;
   /** How the history view follows the jobs folder. Default 'watch' (falls back to polling). */
   historyMode?: 'watch' | 'polling';
+  /**
+   * Start the scheduler on open when it was running when the app last quit or crashed (the
+   * session ledger says so), as a tray app is expected to. Default true.
+   */
+  resumeScheduler?: boolean;
 }
 
 type DelegatedChannel =
@@ -263,6 +268,18 @@ export class CrontrayService {
           'error',
           `Task '${task.name}' could not be scheduled: ${error instanceof Error ? error.message : String(error)}`,
         );
+      }
+    }
+
+    if (this.#options.resumeScheduler ?? true) {
+      const [last] = (await ledger.list({ limit: 1 })).sessions;
+      if (last && (last.endReason === 'quit' || last.endReason === 'interrupted')) {
+        const when = last.endReason === 'quit' ? 'quit' : 'stopped unexpectedly';
+        notice(
+          'info',
+          `The scheduler was running when Crontray last ${when}; it is running again.`,
+        );
+        await this.start();
       }
     }
   }

@@ -278,3 +278,19 @@ describe('the service', () => {
     expect(await call('clock:advance', { ms: 5000 })).toEqual({ now: START + 5000 });
   });
 });
+
+describe('the scheduler after a restart', () => {
+  it('runs again when it was running at quit, and stays stopped when the user had stopped it', async () => {
+    const a = await newService();
+    await a.call('scheduler:start');
+    await a.service.close('quit');
+    const b = await newService({ dataDir: a.dataDir });
+    expect((await b.call('scheduler:status')).running).toBe(true);
+    expect(b.service.startupNotices.some((n) => n.message.includes('running again'))).toBe(true);
+
+    await b.call('scheduler:stop');
+    await b.service.close('quit');
+    const c = await newService({ dataDir: a.dataDir });
+    expect((await c.call('scheduler:status')).running).toBe(false);
+  });
+});
