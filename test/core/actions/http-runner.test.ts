@@ -5,19 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpRunner } from '../../../main/core/actions/http-runner.js';
 import { httpAction } from '../../../main/core/model/action.js';
 import type { HttpAction } from '../../../main/core/model/action.js';
-import type { RunContext } from '../../../main/core/actions/runner.js';
-
-function context(overrides: Partial<RunContext> = {}): RunContext {
-  return {
-    runId: 'r1',
-    taskId: 't1',
-    attempt: 1,
-    trigger: 'manual',
-    signal: new AbortController().signal,
-    timeoutMs: 0,
-    ...overrides,
-  };
-}
+import { context } from './run-context.js';
 
 let server: Server;
 let base: string;

@@ -5,19 +5,7 @@ import { join } from 'node:path';
 import { ScriptRunner } from '../../../main/core/actions/script-runner.js';
 import { scriptAction } from '../../../main/core/model/action.js';
 import type { ScriptAction } from '../../../main/core/model/action.js';
-import type { RunContext } from '../../../main/core/actions/runner.js';
-
-function context(overrides: Partial<RunContext> = {}): RunContext {
-  return {
-    runId: 'r1',
-    taskId: 't1',
-    attempt: 1,
-    trigger: 'manual',
-    signal: new AbortController().signal,
-    timeoutMs: 0,
-    ...overrides,
-  };
-}
+import { context } from './run-context.js';
 
 let dir: string;
 async function script(

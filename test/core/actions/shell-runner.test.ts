@@ -6,21 +6,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ShellRunner } from '../../../main/core/actions/shell-runner.js';
 import { shellAction } from '../../../main/core/model/action.js';
 import type { ShellAction } from '../../../main/core/model/action.js';
-import type { RunContext } from '../../../main/core/actions/runner.js';
+import { context } from './run-context.js';
 
 const posix = process.platform !== 'win32';
-
-function context(overrides: Partial<RunContext> = {}): RunContext {
-  return {
-    runId: 'r1',
-    taskId: 't1',
-    attempt: 1,
-    trigger: 'manual',
-    signal: new AbortController().signal,
-    timeoutMs: 0,
-    ...overrides,
-  };
-}
 
 function shell(input: Partial<ShellAction> & { kind?: 'shell' }): ShellAction {
   return shellAction.parse({ kind: 'shell', ...input });
