@@ -27,6 +27,7 @@ import { JobCache } from '../jobs/job-cache.js';
 import { toSummary } from '../jobs/run-summary.js';
 import { CacheDirectory } from '../cache/cache-directory.js';
 import { ActionDispatcher } from '../actions/action-runner.js';
+import type { ActionDispatcherOptions } from '../actions/action-runner.js';
 import type { ActionRunner } from '../actions/runner.js';
 import type { CoreParts } from './core-parts.js';
 import { dispatch } from './dispatch.js';
@@ -55,6 +56,11 @@ export interface ServiceOptions {
   cipher?: Cipher;
   /** How the history view follows the jobs folder. Default 'watch' (falls back to polling). */
   historyMode?: 'watch' | 'polling';
+  /**
+   * Replaces action runners by kind, e.g. an in-process no-op for load tests and the soak.
+   * Default: the real shell, http and script runners.
+   */
+  actions?: Pick<ActionDispatcherOptions, 'shell' | 'http' | 'script'>;
   /**
    * Start the scheduler on open when it was running when the app last quit or crashed (the
    * session ledger says so), as a tray app is expected to. Default true.
@@ -189,7 +195,7 @@ export class CrontrayService {
     });
     retention.start();
 
-    const dispatcher = new ActionDispatcher({ logger });
+    const dispatcher = new ActionDispatcher({ logger, ...this.#options.actions });
     const locked = new Map<string, string>();
     const recentRuns = new Map<string, RunRecord>();
     const runner: ActionRunner<string> = {
