@@ -8,10 +8,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { PEER_NAMES } from './peers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
+
+// `node bench/run.js --report` rewrites RESULTS.md from results.json (e.g. after editing NOTES.md).
+if (process.argv.includes('--report')) {
+  const saved = JSON.parse(readFileSync(join(HERE, 'results.json'), 'utf8'));
+  await writeFormatted('RESULTS.md', report(saved));
+  console.log('bench/RESULTS.md rewritten from bench/results.json');
+  process.exit(0);
+}
 
 const PLAN = quick
   ? {
@@ -36,6 +45,13 @@ const PLAN = quick
       apiTasks: 1000,
       apiCalls: 300,
     };
+
+/** Writes a file under bench/ as the repository's Prettier settings format it. */
+async function writeFormatted(name, text) {
+  const path = join(HERE, name);
+  const config = (await prettier.resolveConfig(path)) ?? {};
+  writeFileSync(path, await prettier.format(text, { ...config, filepath: path }));
+}
 
 /** Runs one child; resolves with its RESULT json, or { error } when it crashed or ran out of time. */
 function child(script, args, { flags = [], timeoutMs = 120_000 } = {}) {
@@ -157,8 +173,8 @@ results.api = await child(
 );
 results.durationSeconds = (Date.now() - t0) / 1000;
 
-writeFileSync(join(HERE, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(HERE, 'RESULTS.md'), report(results));
+await writeFormatted('results.json', JSON.stringify(results, null, 2));
+await writeFormatted('RESULTS.md', report(results));
 console.log(
   `done in ${Math.round(results.durationSeconds)} s: bench/RESULTS.md, bench/results.json`,
 );

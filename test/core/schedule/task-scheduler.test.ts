@@ -502,6 +502,28 @@ describe('aborted runs keep what the runner reports', () => {
     expect(clock.pendingTimers()).toBe(1);
   });
 
+  it('a runner that first reads its signal after the abort finds it aborted with the timeout reason', async () => {
+    const contexts: RunContext[] = [];
+    const runner: ActionRunner<string> = {
+      run: (_action, ctx) => {
+        contexts.push(ctx);
+        return new Promise<RunOutcome>(() => {});
+      },
+    };
+    const { scheduler, clock } = makeScheduler<string>({ runner });
+    await scheduler.scheduleOnce({
+      name: 'late reader',
+      at: T0 + SEC,
+      timeoutMs: 500,
+      action: 'x',
+    });
+    scheduler.start();
+    await clock.advance(2 * SEC);
+    const signal = contexts[0]?.signal;
+    expect(signal?.aborted).toBe(true);
+    expect(isTimeoutReason(signal?.reason)).toBe(true);
+  });
+
   it('cancel also drops the pending retry of the run’s chain', async () => {
     const { scheduler, clock, finals } = makeScheduler();
     let calls = 0;
