@@ -153,6 +153,14 @@ class Task<TAction> implements HeapNode {
   queuedByPolicy = 0;
   removed = false;
   lastSuccess: { at: number; record: RunRecord } | null = null;
+  /** The earliest and latest due times handled in this process. */
+  handledFrom: number | null = null;
+  handledThrough: number | null = null;
+  /**
+   * Set when the clock went back: next runs are worked out from the new time, but the due times
+   * in this window were handled already and are not handled a second time.
+   */
+  repeat: { from: number; through: number } | null = null;
 
   constructor(
     readonly id: string,
@@ -796,7 +804,13 @@ export class TaskScheduler<TAction = InProcessAction> {
         `TaskScheduler: the clock went back from ${iso(this.#lastTickAt)} to ${iso(now)}; next runs are worked out again from now`,
       );
       for (const task of this.#tasks.values()) {
-        if (this.#heap.has(task) && task.def.schedule.kind !== 'routine') this.#plan(task, now);
+        if (!this.#heap.has(task) || task.def.schedule.kind === 'routine') continue;
+        const { handledFrom, handledThrough } = task;
+        task.repeat =
+          handledFrom !== null && handledThrough !== null && handledThrough > now
+            ? { from: Math.max(now, handledFrom), through: handledThrough }
+            : null;
+        this.#plan(task, now);
       }
     } else if (fromTimer && now > this.#armedWakeAt + JUMP_TOLERANCE_MS) {
       this.#logger.info(
@@ -893,6 +907,22 @@ export class TaskScheduler<TAction = InProcessAction> {
       return;
     }
     const ctx = this.#timing(task);
+    const repeat = task.repeat;
+    if (repeat !== null && task.dueAt > repeat.through) task.repeat = null;
+    else if (repeat !== null && task.dueAt >= repeat.from) {
+      // The clock went back: this due time was handled before; go on after the last one handled.
+      task.repeat = null;
+      const after = nextDueAfter(s, ctx, repeat.through);
+      if (after === null) {
+        this.#emit({ type: 'task:changed', taskId: task.id });
+        return;
+      }
+      task.dueAt = after;
+      if (after > now) {
+        this.#heap.push(task);
+        return;
+      }
+    }
     const first = task.dueAt;
     let next = nextDueAfter(s, ctx, first);
     let onTime: number | null = null;
@@ -909,7 +939,11 @@ export class TaskScheduler<TAction = InProcessAction> {
       latest = due.tail[due.tail.length - 1] ?? first;
       const candidates = [...due.tail];
       if (now - latest <= this.#lateGraceMs) onTime = candidates.pop() ?? null;
-      toRun = this.#catchUps(task, candidates, now);
+      // With 'latest', an on-time run is the most recent one: it covers the missed ones.
+      toRun =
+        onTime !== null && task.def.catchUp.policy === 'latest'
+          ? []
+          : this.#catchUps(task, candidates, now);
       const overflow =
         due.total > due.listed.length
           ? { total: due.total, exact: due.exact, listed: due.listed.length }
@@ -939,11 +973,14 @@ export class TaskScheduler<TAction = InProcessAction> {
         scheduledFor: onTime,
         attempt: 1,
         firstRunId: null,
-        forced: false,
+        // Behind its own catch-ups it waits for them rather than being skipped by the overlap policy.
+        forced: toRun.length > 0,
       });
     }
     task.cycles += toRun.length + (onTime === null ? 0 : 1);
     task.lastDueAt = latest;
+    task.handledFrom = Math.min(task.handledFrom ?? first, first);
+    task.handledThrough = Math.max(task.handledThrough ?? latest, latest);
     this.#saveState(task);
     if (s.kind === 'once') {
       task.def = { ...task.def, enabled: false };

@@ -697,6 +697,37 @@ describe('missed runs and catch-up', () => {
     expect(scheduler.list()[0]?.nextDueAt).toBe(T0 + 111 * SEC);
   });
 
+  it('after the clock goes back an hour, new due times in the repeated hour run but those already handled do not run again', async () => {
+    const { scheduler, clock, finals } = makeScheduler();
+    await scheduler.scheduleCron({ name: 'minutely', pattern: '0 * * * * *', action: () => 1 });
+    scheduler.start();
+    await clock.advance(5 * MIN); // 08:01 .. 08:05 ran
+    clock.jump(clock.now() - HOUR);
+    await clock.advance(70 * MIN);
+    const ran = finals()
+      .filter((r) => r.status === 'succeeded')
+      .map((r) => r.scheduledFor);
+    expect(new Set(ran).size).toBe(ran.length);
+    expect(ran).toContain(T0 - 30 * MIN); // 07:30, new in the repeated hour
+    expect(ran).toContain(T0 + 6 * MIN); // 08:06, the first one not handled before
+  });
+
+  it('waking exactly on a due time with catch-up latest runs that due time on schedule, not the hour before', async () => {
+    const { scheduler, clock, finals } = makeScheduler();
+    await scheduler.scheduleCron({
+      name: 'hourly',
+      pattern: '0 0 * * * *',
+      catchUp: { policy: 'latest', cap: 3 },
+      action: () => 1,
+    });
+    scheduler.start();
+    await clock.advance(30 * MIN);
+    clock.jump(T0 + 6 * HOUR);
+    await scheduler.runPending();
+    const ran = finals().filter((r) => r.status === 'succeeded');
+    expect(ran.map((r) => [r.trigger, r.scheduledFor])).toEqual([['schedule', T0 + 6 * HOUR]]);
+  });
+
   it('after stop and start, the paused time is neither run nor recorded as missed', async () => {
     const { scheduler, clock, statuses } = makeScheduler();
     await scheduler.scheduleCron({
