@@ -1,0 +1,48 @@
+// Headless mode for the load soak: the real service, stores and HTTP transport from dist/, with
+// one change: 'script' actions run an in-process no-op, so the figures measure Crontray itself
+// (engine, run records, config bookkeeping, history) and not 1,000 child processes a second.
+// Usage: node --expose-gc test/soak/noop-host.js <dataDir>
+import { CrontrayService } from '../../dist/main/core/service/service.js';
+import { startHttpTransport } from '../../dist/main/headless/http-transport.js';
+import { issueToken } from '../../dist/main/headless/token.js';
+import { consoleLogger } from '../../dist/main/core/log/logger.js';
+
+const dataDir = process.argv[2];
+if (!dataDir) {
+  console.error('noop-host: pass the data folder');
+  process.exit(2);
+}
+const logger = consoleLogger('soak');
+const quiet = { ...logger, info() {}, debug() {} };
+const service = new CrontrayService({
+  dataDir,
+  host: 'headless',
+  version: 'soak',
+  logger: quiet,
+  historyMode: 'polling',
+  actions: { script: { run: async () => ({ status: 'succeeded' }) } },
+});
+await service.open();
+const token = await issueToken(dataDir);
+const transport = await startHttpTransport({
+  service,
+  token,
+  staticDir: null,
+  port: 0,
+  logger: quiet,
+});
+console.log(`Open: ${transport.url}`);
+
+const heap = () => {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  console.log(`HEAP ${JSON.stringify({ at: Date.now(), heapUsed: m.heapUsed, rss: m.rss })}`);
+};
+setInterval(heap, 5000).unref();
+process.on('SIGUSR2', heap);
+process.once('SIGINT', () => {
+  void transport
+    .close()
+    .then(() => service.close('quit'))
+    .then(() => process.exit(0));
+});
