@@ -932,7 +932,8 @@ export class TaskScheduler<TAction = InProcessAction> {
       // The common case: one instant due.
       if (now - first <= this.#lateGraceMs) onTime = first;
       else toRun = this.#catchUps(task, [first], now);
-      this.#recordMissed(task, [first], onTime, toRun, null, now, created);
+      // The common case, one instant on time, has nothing to record as missed.
+      if (onTime === null) this.#recordMissed(task, [first], onTime, toRun, null, now, created);
     } else {
       const cap = task.def.catchUp.cap;
       const due = dueInstants(s, ctx, first, now, this.#missedRecordLimit, cap + 1);
@@ -1199,7 +1200,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       heartbeatAt: now,
     } satisfies Partial<RunRecord>);
     this.#write(run);
-    this.#emit({ type: 'run:started', run: { ...run.record } });
+    if (this.#onEvent) this.#emit({ type: 'run:started', run: { ...run.record } });
     const timeoutMs = task.def.timeoutMs;
     run.timeoutMs = timeoutMs;
     if (timeoutMs > 0) {
