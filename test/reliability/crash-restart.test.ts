@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { Page, RunSummary, SessionView, TaskView } from '../../main/api/contract.js';
 import type { RunRecord } from '../../main/core/model/run.js';
 import { FINAL_STATUSES } from '../../main/core/model/run.js';
-import { makeDataDir, readRunRecords, removeDataDir, unreadableFiles } from './data-files.js';
+import {
+  makeDataDir,
+  readRunRecords,
+  removeDataDir,
+  staleTempFiles,
+  unreadableFiles,
+} from './data-files.js';
 import { spawnHeadless, valueOf } from './headless-client.js';
 import type { Headless } from './headless-client.js';
 import { envCount, recordFigures } from './figures.js';
@@ -123,6 +129,8 @@ describe('kill -9 of the headless process at random moments', () => {
         const restartedAt = Date.now();
 
         app = await spawnHeadless({ dataDir, start: true });
+        // Half-made temp files of the dead process are cleaned up on start, never kept forever.
+        expect(await staleTempFiles(dataDir, restartedAt)).toEqual([]);
         const after = await readRunRecords(dataDir);
         for (const [runId, record] of before) {
           const now = after.get(runId);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runRecord } from '../../main/core/model/run.js';
@@ -93,4 +93,17 @@ export async function waitForRuns(
       );
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Temp files of atomic writes last modified before `beforeMs`: left by a process that died. */
+export async function staleTempFiles(dataDir: string, beforeMs: number): Promise<string[]> {
+  const stale: string[] = [];
+  for (const path of await listFiles(dataDir)) {
+    const base = path.split('/').pop() ?? path;
+    const temp = (base.startsWith('.') && base.endsWith('.tmp')) || base.includes('.tmp-');
+    if (!temp) continue;
+    const info = await stat(join(dataDir, path)).catch(() => null);
+    if (info && info.mtimeMs < beforeMs) stale.push(path);
+  }
+  return stale;
 }

@@ -1,5 +1,5 @@
-import { readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { actionSchema } from '../model/action.js';
 import type { Action } from '../model/action.js';
@@ -93,6 +93,7 @@ export class Vault {
   /** Reads vault.json and decrypts every entry, so locked tasks are known up front. */
   load(): Promise<VaultStatusReport> {
     return this.#exclusive(async () => {
+      await this.#removeLeftoverTempFiles();
       this.#file = await this.#readFile();
       this.#actions.clear();
       this.#locked.clear();
@@ -256,6 +257,21 @@ export class Vault {
       `Vault: vault.json could not be read (${main.error}) and there is no usable backup; it was moved to ${aside}. Tasks' actions must be re-entered, or restore that file.`,
     );
     return { version: 1, entries: {} };
+  }
+
+  /**
+   * A crash mid-save leaves `.vault.json.<hex>.tmp` (or the backup's) beside the vault. It never
+   * holds the only copy, since the rename that would publish it did not happen, so it goes.
+   */
+  async #removeLeftoverTempFiles(): Promise<void> {
+    const dir = dirname(this.#path);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const leftovers = names.filter((n) => /^\.vault\.json(?:\.bak)?\.[0-9a-f]{12}\.tmp$/.test(n));
+    for (const name of leftovers) await rm(join(dir, name), { force: true });
+    if (leftovers.length > 0)
+      this.#logger.info(
+        `Vault: removed ${leftovers.length} temp file(s) left by an interrupted save: ${leftovers.join(', ')}`,
+      );
   }
 
   #notice(text: string): void {
