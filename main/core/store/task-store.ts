@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
 import type { z } from 'zod';
@@ -88,6 +88,8 @@ export class TaskStore {
         `TaskStore: removed ${leftovers.length} temp file(s) left by an interrupted write: ${leftovers.join(', ')}`,
       );
     }
+    // A brand-new file has nothing to migrate; saying it was migrated would only confuse.
+    const existed = existsSync(this.path);
     this.recovery = prepareConfigFile({
       path: this.path,
       backupPath: this.backupPath,
@@ -112,7 +114,8 @@ export class TaskStore {
               const data = conf.store;
               step.migrate(data);
               conf.store = data;
-              this.#logger.info(
+              (existed ? this.#logger.info : this.#logger.debug).call(
+                this.#logger,
                 `TaskStore: migrated config.json to ${step.version}: ${step.description}`,
               );
             },
