@@ -114,10 +114,9 @@ export class TaskStore {
               const data = conf.store;
               step.migrate(data);
               conf.store = data;
-              (existed ? this.#logger.info : this.#logger.debug).call(
-                this.#logger,
-                `TaskStore: migrated config.json to ${step.version}: ${step.description}`,
-              );
+              const message = `TaskStore: migrated config.json to ${step.version}: ${step.description}`;
+              if (existed) this.#logger.info(message);
+              else this.#logger.debug(message);
             },
           ]),
         ),
