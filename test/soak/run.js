@@ -7,7 +7,7 @@
 //    with in-process no-op actions: every due time must run exactly once.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -173,6 +173,8 @@ async function loadStep() {
       },
       rssMB: { end: inWindow.at(-1) ? +(inWindow.at(-1).rss / 2 ** 20).toFixed(1) : null },
       recordFiles: files,
+      // Other work on the machine skews lateness; the 1-minute load average says how much.
+      loadAverageAtEnd: loadavg()[0],
       createTasksMs: createMs,
     };
     await mkdir(FIGURES, { recursive: true });
