@@ -8,6 +8,7 @@ import { codecReader, codecSaver, v8Codec } from './codecs.js';
 import type { GetOptions } from './freshness.js';
 import { checkExpire, checkGetOptions, needsRefresh } from './freshness.js';
 import { SingleFlight } from './single-flight.js';
+import { moveAside } from '../fs/move-aside.js';
 
 export interface CacheOptions<T> {
   /** Produces the value; sync or async, called with no arguments. */
@@ -110,8 +111,15 @@ export class Cache<T> {
       this.#logger.debug(`${this.name}: reused cache file ${this.path}`);
       return data;
     } catch (error) {
+      // Kept for inspection, never overwritten: the fresh value goes to a new file.
+      let movedTo: string | null = null;
+      try {
+        movedTo = moveAside(this.path, this.#clock.now());
+      } catch {
+        // Could not rename (read-only folder): the regenerated value will replace it.
+      }
       this.#logger.error(
-        `${this.name}: could not read cache file ${this.path}; regenerating it`,
+        `${this.name}: could not read cache file ${this.path}${movedTo ? `; kept it as ${movedTo}` : ''}; regenerating it`,
         error,
       );
       return this.#refresh();

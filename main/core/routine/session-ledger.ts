@@ -6,7 +6,7 @@ import { systemClock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import type { RunStatus } from '../model/run.js';
-import { moveAside } from '../store/config-move-aside.js';
+import { moveAside } from '../fs/move-aside.js';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { parseLedger } from './session-ledger-lines.js';
 import type { LedgerLine, LedgerSession, RunCounts } from './session-ledger-lines.js';

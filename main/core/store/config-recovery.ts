@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { configFileSchema, describeIssues } from './config-schema.js';
 import { pendingMigrations, recordedVersion } from './config-migrations.js';
 import type { ConfigMigration } from './config-migrations.js';
-import { moveAside } from './config-move-aside.js';
+import { moveAside } from '../fs/move-aside.js';
 import { writeFileAtomicSync } from './config-backup.js';
 
 /** What the store did about a bad or missing config.json; the app shows it to the user. */

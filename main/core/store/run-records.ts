@@ -17,7 +17,7 @@ import {
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { moveAside } from './config-move-aside.js';
+import { moveAside } from '../fs/move-aside.js';
 
 /** A run record as a caller may hand it over: defaults (heartbeatAt, attempt, ...) are filled in. */
 export type RunRecordInput = z.input<typeof runRecord>;

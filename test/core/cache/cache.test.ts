@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtemp, rm, readFile, writeFile, utimes, stat } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, readdir, writeFile, utimes, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
@@ -103,6 +103,10 @@ describe('Cache on first access', () => {
     const reread = counting(path, new VirtualClock(START));
     expect(await reread.cache.get()).toBe('fresh-1');
     expect(reread.calls()).toBe(0);
+    // The unreadable bytes are kept beside it for inspection, never overwritten.
+    const kept = (await readdir(dir)).filter((f) => f.startsWith('snapshot.v8.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(join(dir, kept[0]!), 'utf8')).toBe('this is not v8 data');
   });
 
   it('regenerates when a custom reader throws', async () => {
