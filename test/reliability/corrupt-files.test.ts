@@ -199,7 +199,7 @@ describe('damaged data files', () => {
       }
     });
 
-    it('a cache file: the app starts, lists it, and the cache regenerates it and logs why', async () => {
+    it('a cache file: the app starts, lists it, and the cache keeps it aside, regenerates and logs why', async () => {
       const dir = await copySeed('cache');
       try {
         await damage(dir, cachePath, 'cache', how);
@@ -215,9 +215,17 @@ describe('damaged data files', () => {
           path: join(dir, cachePath),
           logger,
         });
+        const damaged = await readFile(join(dir, cachePath));
         expect(await cache.get()).toEqual({ prices: [1] });
-        expect(logger.text()).toMatch(/could not read cache file .*prices\.v8; regenerating/);
+        expect(logger.text()).toMatch(
+          /could not read cache file .*prices\.v8; kept it as .*prices\.v8\.corrupt-.*; regenerating/,
+        );
         expect(await readFile(join(dir, cachePath))).toEqual(serialize({ prices: [1] }));
+        const kept = (await readdir(join(dir, cachePath, '..'))).filter((f) =>
+          f.startsWith('prices.v8.corrupt-'),
+        );
+        expect(kept).toHaveLength(1);
+        expect(await readFile(join(dir, cachePath, '..', kept[0]!))).toEqual(damaged);
         cases.push(`cache file ${how}`);
       } finally {
         await removeDataDir(dir);
