@@ -56,7 +56,7 @@ export interface SchedulerStatus {
 
 export interface TaskView extends Omit<StoredTask, 'schedule'> {
   schedule: Schedule;
-  /** The action with secret values replaced by a mask; null when the task is locked. */
+  /** The action with secret values masked (tasks:get and writes); null in lists and when locked. */
   action: Action | null;
   locked: string | null;
   scheduleText: string;

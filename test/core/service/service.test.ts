@@ -79,7 +79,9 @@ describe('the service', () => {
     await a.service.close();
 
     const b = await newService({ dataDir: a.dataDir });
-    const [again] = await b.call('tasks:list');
+    const [listed] = await b.call('tasks:list');
+    expect(listed).toMatchObject({ id: created.id, action: null });
+    const again = await b.call('tasks:get', { id: created.id });
     expect(again).toMatchObject({
       id: created.id,
       name: 'hello',
@@ -218,9 +220,9 @@ describe('the service', () => {
     await writeFile(join(a.dataDir, 'vault.key'), Buffer.alloc(32, 7).toString('base64'));
 
     const b = await newService({ dataDir: a.dataDir, cipher: 'aes' });
-    const [locked] = await b.call('tasks:list');
-    expect(locked?.locked).toMatch(/.+/);
-    expect(locked?.action).toBeNull();
+    const locked = await b.call('tasks:get', { id: task.id });
+    expect(locked.locked).toMatch(/.+/);
+    expect(locked.action).toBeNull();
     expect(await b.fail('tasks:runNow', { id: task.id })).toMatchObject({ code: 'locked' });
     expect(b.service.startupNotices.some((n) => n.message.includes('locked'))).toBe(true);
     expect(JSON.parse(await readFile(join(a.dataDir, 'vault.json'), 'utf8'))).toEqual(
