@@ -141,25 +141,34 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     checkNameFree(nextDef, id);
     checkDefinition(nextDef);
     let newAction: Action | null = null;
+    let previousAction: Action | null = null;
     if (action) {
       const stored = await parts.vault.get(id);
-      const merged = mergeActionUpdate(action, stored.ok ? stored.action : null);
+      previousAction = stored.ok ? stored.action : null;
+      const merged = mergeActionUpdate(action, previousAction);
       if (!merged.ok) throw actionIssues(merged.issues);
       newAction = merged.action;
     }
-    if (newAction) {
-      await parts.vault.put(id, newAction);
-      parts.locked.delete(id);
-    }
+    if (newAction) await parts.vault.put(id, newAction);
     const info = parts.engine.get(id);
-    const stored = parts.store.putTask({
-      ...current,
-      ...nextDef,
-      timezone: nextDef.timezone,
-      updatedAt: parts.clock.now(),
-      lastDueAt: info?.lastDueAt ?? current.lastDueAt,
-      cycles: info?.cycles ?? current.cycles,
-    });
+    let stored: StoredTask;
+    try {
+      stored = parts.store.putTask({
+        ...current,
+        ...nextDef,
+        timezone: nextDef.timezone,
+        updatedAt: parts.clock.now(),
+        lastDueAt: info?.lastDueAt ?? current.lastDueAt,
+        cycles: info?.cycles ?? current.cycles,
+      });
+    } catch (error) {
+      // config.json could not be saved (disk full, read-only): put the old action back, so the
+      // task stays as it was instead of half updated.
+      if (newAction && previousAction)
+        await parts.vault.put(id, previousAction).catch(() => undefined);
+      throw error;
+    }
+    if (newAction) parts.locked.delete(id);
     try {
       if (info) await parts.engine.update(id, { ...nextDef, timezone: nextDef.timezone });
       else if (!parts.locked.has(id)) await scheduleStored(parts, stored);
