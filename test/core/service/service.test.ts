@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrontrayService } from '../../../main/core/service/service.js';
@@ -294,5 +294,23 @@ describe('the scheduler after a restart', () => {
     await b.service.close('quit');
     const c = await newService({ dataDir: a.dataDir });
     expect((await c.call('scheduler:status')).running).toBe(false);
+  });
+});
+
+describe('a task update that cannot be saved', () => {
+  it('leaves the task exactly as it was, action included', async () => {
+    const { call, fail, dataDir } = await newService();
+    const task = await call('tasks:create', echoTask);
+    // Something in config.json's way: every save of it now fails.
+    await rm(join(dataDir, 'config.json'));
+    await mkdir(join(dataDir, 'config.json'));
+    const error = await fail('tasks:update', {
+      id: task.id,
+      patch: { notes: 'new', action: { kind: 'shell', program: 'false' } },
+    });
+    expect(error.code).not.toBe('ok');
+    const after = await call('tasks:get', { id: task.id });
+    expect(after.action).toMatchObject(echoTask.action);
+    expect(after.notes).toBe('');
   });
 });
