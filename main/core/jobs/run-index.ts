@@ -37,20 +37,27 @@ export interface Page<T> {
   total: number;
 }
 
-/** Newest first; equal times fall back to the key so the order (and cursors) are total. */
-function before(a: { at: number; key: string }, b: { at: number; key: string }): boolean {
-  return a.at > b.at || (a.at === b.at && a.key < b.key);
+/**
+ * Storage order: oldest first, and for equal times the larger key first, so the reverse is the
+ * order callers see (newest first, equal times by key) and a new run is usually an append.
+ */
+function earlier(a: { at: number; key: string }, b: { at: number; key: string }): boolean {
+  return a.at < b.at || (a.at === b.at && a.key > b.key);
 }
 
 /**
- * Every run, kept sorted newest first so a page is a walk from a binary-searched start rather
- * than a sort per query. Small changes splice in place; big batches (the first scan) rebuild
- * with one sort.
+ * Every run, kept sorted so a page is a walk from a binary-searched start rather than a sort
+ * per query. The array runs oldest first: runs arrive roughly in time order, so inserting one
+ * (or replacing a 'running' record with its final state) touches the tail instead of shifting
+ * the whole array. Big batches (the first scan) rebuild with one sort.
  */
 export class RunIndex {
   readonly #byKey = new Map<string, IndexEntry>();
   readonly #byTask = new Map<string, Set<string>>();
+  /** Oldest first (see earlier()). */
   #sorted: IndexEntry[] = [];
+  /** all()'s newest-first copy, built on demand and dropped on every change. */
+  #newestFirst: IndexEntry[] | null = null;
   /** Bumped on every change; totals computed for a filter stay valid until it moves. */
   #version = 0;
   #totals = new Map<string, number>();
@@ -64,8 +71,10 @@ export class RunIndex {
     return this.#byKey.get(key);
   }
 
+  /** Every entry, newest first. */
   all(): readonly IndexEntry[] {
-    return this.#sorted;
+    this.#newestFirst ??= this.#sorted.slice().reverse();
+    return this.#newestFirst;
   }
 
   keysOfTask(task: string): ReadonlySet<string> {
@@ -79,6 +88,7 @@ export class RunIndex {
   /** Applies a batch: upserts then removals. */
   apply(upserts: IndexEntry[], removals: string[]): void {
     this.#version++;
+    this.#newestFirst = null;
     const bulk = upserts.length + removals.length > 512;
     for (const key of removals) this.#remove(key, bulk);
     for (const entry of upserts) {
@@ -87,11 +97,14 @@ export class RunIndex {
       let keys = this.#byTask.get(entry.task);
       if (!keys) this.#byTask.set(entry.task, (keys = new Set()));
       keys.add(entry.key);
-      if (!bulk) this.#sorted.splice(this.#lowerBound(entry), 0, entry);
+      if (bulk) continue;
+      const last = this.#sorted[this.#sorted.length - 1];
+      if (last === undefined || earlier(last, entry)) this.#sorted.push(entry);
+      else this.#sorted.splice(this.#lowerBound(entry), 0, entry);
     }
     if (bulk)
       this.#sorted = [...this.#byKey.values()].sort((a, b) =>
-        before(a, b) ? -1 : before(b, a) ? 1 : 0,
+        earlier(a, b) ? -1 : earlier(b, a) ? 1 : 0,
       );
   }
 
@@ -108,13 +121,13 @@ export class RunIndex {
     else this.#sorted = this.#sorted.filter((e) => e !== entry);
   }
 
-  /** First position whose entry does not come before `pos`. */
+  /** First position (oldest first) whose entry is not earlier than `pos`. */
   #lowerBound(pos: { at: number; key: string }): number {
     let lo = 0;
     let hi = this.#sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (before(this.#sorted[mid]!, pos)) lo = mid + 1;
+      if (earlier(this.#sorted[mid]!, pos)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -135,18 +148,17 @@ export class RunIndex {
       (filter.sessionId === undefined || s.sessionId === filter.sessionId) &&
       (statuses === null || statuses.has(s.status));
 
-    // The time window is a contiguous slice of the sorted array.
-    const first = filter.to === undefined ? 0 : this.#lowerBound({ at: filter.to, key: '' });
-    const end =
-      filter.from === undefined
+    // The time window is a contiguous slice of the sorted array, walked from its newest end.
+    // An empty key sorts after every real key at the same time, so these bounds take whole instants.
+    const top =
+      (filter.to === undefined
         ? this.#sorted.length
-        : this.#lowerBound({ at: filter.from - 1, key: '' });
+        : this.#lowerBound({ at: filter.to, key: '' })) - 1;
+    const bottom =
+      filter.from === undefined ? 0 : this.#lowerBound({ at: filter.from - 1, key: '' });
     const cursor = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
-    let start = first;
-    if (cursor) {
-      start = Math.max(first, this.#lowerBound(cursor));
-      if (this.#sorted[start]?.key === cursor.key && this.#sorted[start]?.at === cursor.at) start++;
-    }
+    // The page starts just past the cursor's entry: the newest entry earlier than it.
+    const start = cursor ? Math.min(top, this.#lowerBound(cursor) - 1) : top;
 
     // Later pages reuse the total counted for the first one, so paging stays a short walk.
     if (this.#totalsVersion !== this.#version) {
@@ -168,11 +180,11 @@ export class RunIndex {
     let total = 0;
     let last: IndexEntry | undefined;
     let more = false;
-    for (let i = knownTotal === undefined ? first : start; i < end; i++) {
+    for (let i = knownTotal === undefined ? top : start; i >= bottom; i--) {
       const entry = this.#sorted[i]!;
       if (!matches(entry.summary)) continue;
       total++;
-      if (i < start) continue;
+      if (i > start) continue;
       if (items.length < limit) {
         items.push(entry.summary);
         last = entry;

@@ -1,0 +1,148 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { entryFor, RunIndex } from '../../../main/core/jobs/run-index.js';
+import type { IndexEntry, RunFilter } from '../../../main/core/jobs/run-index.js';
+import type { RunSummary } from '../../../main/core/jobs/run-summary.js';
+
+const T0 = Date.UTC(2026, 0, 10);
+
+function summary(
+  runId: string,
+  name: string,
+  at: number,
+  status: RunSummary['status'],
+): RunSummary {
+  return {
+    runId,
+    taskId: `task-${name}`,
+    project: 'home',
+    group: 'g',
+    name,
+    sessionId: null,
+    status,
+    trigger: 'schedule',
+    scheduledFor: at,
+    startedAt: at,
+    endedAt: at,
+    heartbeatAt: null,
+    attempt: 1,
+    firstRunId: null,
+    exitCode: null,
+    httpStatus: null,
+    error: null,
+    fromCache: false,
+    durationMs: 0,
+  };
+}
+
+function entry(runId: string, name: string, at: number, status: RunSummary['status']): IndexEntry {
+  return entryFor(`home/g/${name}/${runId}.json`, summary(runId, name, at, status), 0);
+}
+
+/** What a query must return: every match, newest first, equal times by key. */
+function expected(entries: Map<string, IndexEntry>, filter: RunFilter): string[] {
+  return [...entries.values()]
+    .filter(
+      (e) =>
+        (filter.name === undefined || e.summary.name === filter.name) &&
+        (filter.status === undefined || e.summary.status === filter.status) &&
+        (filter.from === undefined || e.at >= filter.from) &&
+        (filter.to === undefined || e.at <= filter.to),
+    )
+    .sort((a, b) => b.at - a.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((e) => e.key);
+}
+
+function allPages(index: RunIndex, filter: RunFilter): { keys: string[]; totals: number[] } {
+  const keys: string[] = [];
+  const totals: number[] = [];
+  let cursor: string | undefined;
+  // A cursor that does not move on would page forever; more pages than runs is a failure.
+  for (let pages = 0; pages <= index.size + 1; pages++) {
+    const page = index.query({ ...filter, ...(cursor === undefined ? {} : { cursor }) });
+    totals.push(page.total);
+    for (const s of page.items) keys.push(`${s.project}/${s.group}/${s.name}/${s.runId}.json`);
+    if (page.nextCursor === null) return { keys, totals };
+    cursor = page.nextCursor;
+  }
+  throw new Error('RunIndex test: paging did not end');
+}
+
+const op = fc.record({
+  runId: fc.integer({ min: 0, max: 40 }).map((n) => `r${n}`),
+  name: fc.constantFrom('a', 'b', 'c'),
+  // Few distinct times, so many runs share an instant and the key decides their order.
+  offset: fc.integer({ min: 0, max: 6 }),
+  status: fc.constantFrom('running', 'succeeded', 'failed'),
+  remove: fc.boolean(),
+});
+
+describe('RunIndex', () => {
+  it('pages through exactly the matching runs, newest first, whatever order they arrived in', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 80 }),
+        fc.boolean(),
+        fc.record({
+          name: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+          status: fc.option(
+            fc.constantFrom('running', 'succeeded') as fc.Arbitrary<RunSummary['status']>,
+            {
+              nil: undefined,
+            },
+          ),
+          from: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+          to: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+          limit: fc.integer({ min: 1, max: 7 }),
+        }),
+        (ops, asOneBatch, f) => {
+          const index = new RunIndex();
+          const model = new Map<string, IndexEntry>();
+          const upserts: IndexEntry[] = [];
+          for (const o of ops) {
+            const e = entry(o.runId, o.name, T0 + o.offset, o.status);
+            if (o.remove) {
+              model.delete(e.key);
+              if (!asOneBatch) index.apply([], [e.key]);
+            } else {
+              model.set(e.key, e);
+              if (!asOneBatch) index.apply([e], []);
+            }
+          }
+          if (asOneBatch) {
+            upserts.push(...model.values());
+            // Removals of unknown keys push the batch past the bulk threshold, so the batch path
+            // (one sort) is the one exercised.
+            const unknown = Array.from({ length: 520 }, (_, i) => `home/g/z/f${i}.json`);
+            index.apply(upserts, unknown);
+          }
+          const filter: RunFilter = {
+            limit: f.limit,
+            ...(f.name === undefined ? {} : { name: f.name }),
+            ...(f.status === undefined ? {} : { status: f.status }),
+            ...(f.from === undefined ? {} : { from: T0 + f.from }),
+            ...(f.to === undefined ? {} : { to: T0 + f.to }),
+          };
+          const want = expected(model, filter);
+          const got = allPages(index, filter);
+          expect(got.keys).toEqual(want);
+          expect(new Set(got.totals)).toEqual(new Set([want.length]));
+          expect(index.all().map((e) => e.key)).toEqual(expected(model, {}));
+          expect(index.size).toBe(model.size);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a run that moved from running to succeeded in one place, under its final status', () => {
+    const index = new RunIndex();
+    for (let i = 0; i < 5; i++) index.apply([entry(`r${i}`, 'a', T0 + i, 'succeeded')], []);
+    index.apply([entry('r9', 'a', T0 + 2, 'running')], []);
+    index.apply([entry('r9', 'a', T0 + 2, 'succeeded')], []);
+    const page = index.query({ status: 'succeeded' });
+    expect(page.total).toBe(6);
+    expect(page.items.filter((s) => s.runId === 'r9')).toHaveLength(1);
+    expect(index.query({ status: 'running' }).total).toBe(0);
+  });
+});
