@@ -217,6 +217,24 @@ export class CrontrayService {
           recentRuns.set(record.runId, record);
           if (recentRuns.size > RECENT_RUNS)
             recentRuns.delete(recentRuns.keys().next().value as string);
+          if (record.status === 'running') {
+            // Not awaited: the engine holds a run's next record behind this one, and a run that
+            // ends before its 'running' record reaches the disk is then written once, final
+            // (RunRecordWriter). Callbacks on the writer's promises run in call order, so the
+            // index and the events still see 'running' before the final state.
+            void writer
+              .write(record)
+              .then(
+                () => jobs.put(record),
+                (error: unknown) =>
+                  logger.error(
+                    `Service: writing the 'running' record of run ${record.runId} failed`,
+                    error,
+                  ),
+              )
+              .finally(() => this.#onRecordWritten(record));
+            return;
+          }
           try {
             await writer.write(record);
             jobs.put(record);
@@ -226,12 +244,10 @@ export class CrontrayService {
         },
       },
       state: {
-        get: (id) => {
-          const t = store.getTask(id);
-          return t ? { lastDueAt: t.lastDueAt, cycles: t.cycles } : undefined;
-        },
+        // Called on every trigger: neither copies the task.
+        get: (id) => store.getBookkeeping(id),
         set: (id, state) => {
-          if (store.getTask(id)) store.updateBookkeeping(id, state);
+          if (store.hasTask(id)) store.updateBookkeeping(id, state);
         },
       },
       sessionId: () => ledger.current()?.sessionId ?? null,

@@ -58,6 +58,8 @@ interface LiveRun {
   /** Writes of one run land in order, so a late heartbeat can never overwrite the final state. */
   chain: Promise<void>;
   timer: TimerHandle | undefined;
+  /** A 'queued' or 'running' write that has not started yet; a newer state replaces its record. */
+  waiting: { record: RunRecord; done: Promise<void> } | undefined;
 }
 
 /**
@@ -107,6 +109,7 @@ export class RunRecordWriter {
       latest: record,
       chain: Promise.resolve(),
       timer: undefined,
+      waiting: undefined,
     };
     live.latest = record;
     this.#live.set(path, live);
@@ -223,8 +226,31 @@ export class RunRecordWriter {
     await Promise.all(chains);
   }
 
+  /**
+   * Queues a write behind the run's earlier ones. A record that is not final waits one turn of
+   * the event loop before it is written, and a newer state arriving meanwhile takes its place:
+   * a run that ends at once (most do) is written once, final, instead of twice. Both callers'
+   * promises then settle with that one write, the earlier caller first.
+   */
   #enqueue(path: string, live: LiveRun, record: RunRecord): Promise<void> {
-    const write = live.chain.then(() => atomicWrite(path, JSON.stringify(record, null, 2)));
+    if (live.waiting) {
+      live.waiting.record = record;
+      const { done } = live.waiting;
+      if (FINAL_STATUSES.has(record.status)) live.waiting = undefined;
+      return done;
+    }
+    const final = FINAL_STATUSES.has(record.status);
+    const slot = { record, done: Promise.resolve() };
+    const write = live.chain
+      .then(() => (final ? undefined : new Promise<void>((resolve) => setImmediate(resolve))))
+      .then(() => {
+        if (live.waiting === slot) live.waiting = undefined;
+        return atomicWrite(path, JSON.stringify(slot.record, null, 2));
+      });
+    slot.done = write;
+    // Only a write still waiting can be replaced; a final one is never replaced, so a finished
+    // run's record is on disk before anything newer (a retry reusing its id) overwrites it.
+    if (!final) live.waiting = slot;
     live.chain = write.catch(() => undefined);
     return write;
   }

@@ -154,6 +154,17 @@ export class TaskStore {
     return task ? structuredClone(task) : undefined;
   }
 
+  /** True when a task with this id is stored; cheaper than getTask(), which copies it. */
+  hasTask(id: string): boolean {
+    return Object.hasOwn(this.#data.tasks, id);
+  }
+
+  /** The task's bookkeeping alone, without copying the whole task; undefined when there is none. */
+  getBookkeeping(id: string): { lastDueAt: number | null; cycles: number } | undefined {
+    const task = this.#data.tasks[id];
+    return task ? { lastDueAt: task.lastDueAt, cycles: task.cycles } : undefined;
+  }
+
   /** Copies of every task, in the order they were first stored. */
   listTasks(): StoredTask[] {
     return Object.values(this.#data.tasks).map((task) => structuredClone(task));

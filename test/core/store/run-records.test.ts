@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { mkdtemp, rm, readFile, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunRecordWriter } from '../../../main/core/store/run-records.js';
@@ -16,10 +17,17 @@ afterEach(async () => {
   await rm(join(jobsDir, '..'), { recursive: true, force: true });
 });
 
+function fileOf(runId = 'run-1'): string {
+  return join(jobsDir, 'home', 'backups', 'nightly', `${runId}.json`);
+}
+
+/** The status on disk, read synchronously so no other write can land meanwhile. */
+function statusNow(): string {
+  return (JSON.parse(readFileSync(fileOf(), 'utf8')) as RunRecord).status;
+}
+
 async function onDisk(runId = 'run-1'): Promise<RunRecord> {
-  return JSON.parse(
-    await readFile(join(jobsDir, 'home', 'backups', 'nightly', `${runId}.json`), 'utf8'),
-  ) as RunRecord;
+  return JSON.parse(await readFile(fileOf(runId), 'utf8')) as RunRecord;
 }
 
 describe('RunRecordWriter', () => {
@@ -69,6 +77,35 @@ describe('RunRecordWriter', () => {
     await clock.advance(5_000);
     expect(await onDisk()).toMatchObject({ status: 'failed', error: 'exit 1' });
     expect(writer.liveRuns()).toBe(0);
+  });
+
+  it('writes a run that ends before its running record reached the disk once, in its final state', async () => {
+    const writer = new RunRecordWriter({ jobsDir, clock: new VirtualClock(START) });
+    const order: string[] = [];
+    const started = writer
+      .write(run({ status: 'running', endedAt: null }))
+      .then(() => order.push(`running saw ${statusNow()}`));
+    const finished = writer.write(run({ status: 'succeeded' })).then(() => order.push('final'));
+    await Promise.all([started, finished]);
+    expect(await onDisk()).toMatchObject({ status: 'succeeded' });
+    // Both callers learn their write landed, the earlier one first.
+    expect(order[0]).toBe('running saw succeeded');
+    expect(order[1]).toBe('final');
+    expect(writer.liveRuns()).toBe(0);
+  });
+
+  it('writes a final record before a retry reusing its id replaces it', async () => {
+    const writer = new RunRecordWriter({ jobsDir, clock: new VirtualClock(START) });
+    const seen: string[] = [];
+    const failed = writer
+      .write(run({ status: 'failed', error: 'exit 1' }))
+      // Read at once (synchronously), before the retry's write could land.
+      .then(() => seen.push(statusNow()));
+    const retry = writer.write(run({ status: 'running', endedAt: null }));
+    await Promise.all([failed, retry]);
+    expect(seen).toEqual(['failed']);
+    expect((await onDisk()).status).toBe('running');
+    await writer.close();
   });
 
   it('marks records left running by a crash as interrupted, ending at their last heartbeat', async () => {
