@@ -54,7 +54,12 @@ export interface ServiceOptions {
   versions?: Partial<AppInfo['versions']>;
   /** Encrypts the vault. Default: plaintext in test mode, else AES-256-GCM with a key file. */
   cipher?: Cipher;
-  /** How the history view follows the jobs folder. Default 'watch' (falls back to polling). */
+  /**
+   * How the history view follows the jobs folder for files other programs write; the service's
+   * own runs reach it at once through JobCache.put(). Default 'polling' (every 10 s): 'watch'
+   * rescans a task folder after each of its writes, our own included, which at hundreds of runs
+   * a second lists and stats every run file over and over.
+   */
   historyMode?: 'watch' | 'polling';
   /**
    * Replaces action runners by kind, e.g. an in-process no-op for load tests and the soak.
@@ -181,7 +186,7 @@ export class CrontrayService {
     }
     const jobs = new JobCache({
       statusDir: jobsDir,
-      mode: this.#options.historyMode ?? 'watch',
+      mode: this.#options.historyMode ?? 'polling',
       logger,
       onChange: (change) => this.events.emit('history:changed', { reason: change.reason }),
     });
