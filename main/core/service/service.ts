@@ -156,7 +156,9 @@ export class CrontrayService {
     const vault = new Vault({ dataDir, cipher, logger, clock });
     const vaultReport = await vault.load();
     for (const message of vaultReport.notices) notice('warning', `Vault: ${message}`);
-    if (!vaultReport.secure && vaultReport.warning) notice('warning', vaultReport.warning);
+    // An insecure vault is not a one-off notice: scheduler:status carries it, and the window and
+    // the tray show it for as long as it lasts.
+    if (!vaultReport.secure && vaultReport.warning) logger.warn(vaultReport.warning);
 
     const ledger = await SessionLedger.load({ dir: join(dataDir, 'sessions'), clock, logger });
     for (const n of ledger.notices)
