@@ -20,24 +20,66 @@ export type {
   NextRunTimesOptions,
   DstTransition,
 } from './schedule/index.js';
-export { MemoryRunSink, MemoryTaskStateStore, nextRunTimes, dstTransitions } from './schedule/index.js';
+export {
+  MemoryRunSink,
+  MemoryTaskStateStore,
+  nextRunTimes,
+  dstTransitions,
+} from './schedule/index.js';
 
 export { RoutineScheduler, SessionLedger } from './routine/index.js';
-export type { RoutineSchedulerOptions, RoutineRunOptions, SessionRecord, LedgerSession } from './routine/index.js';
+export type {
+  RoutineSchedulerOptions,
+  RoutineRunOptions,
+  SessionRecord,
+  LedgerSession,
+} from './routine/index.js';
 
-export { CacheMemory, Cache, CacheDirectory, ResultCache, v8Codec, jsonCodec } from './cache/index.js';
-export type { CacheMemoryOptions, CacheOptions, GetOptions, Codec, Saver, Reader } from './cache/index.js';
+export {
+  CacheMemory,
+  Cache,
+  CacheDirectory,
+  ResultCache,
+  v8Codec,
+  jsonCodec,
+} from './cache/index.js';
+export type {
+  CacheMemoryOptions,
+  CacheOptions,
+  GetOptions,
+  Codec,
+  Saver,
+  Reader,
+} from './cache/index.js';
 
 export { JobCache } from './jobs/index.js';
-export type { JobCacheOptions, JobChange, RunFilter, DashboardStats, ProjectSummary } from './jobs/index.js';
+export type {
+  JobCacheOptions,
+  JobChange,
+  RunFilter,
+  DashboardStats,
+  ProjectSummary,
+} from './jobs/index.js';
 
 export { TaskStore } from './store/task-store.js';
 export { RunRecordWriter } from './store/run-records.js';
 export { RetentionSweeper } from './store/retention.js';
-export { Vault, AesGcmCipher, PlaintextCipher, maskAction, mergeActionUpdate } from './store/vault.js';
+export {
+  Vault,
+  AesGcmCipher,
+  PlaintextCipher,
+  maskAction,
+  mergeActionUpdate,
+} from './store/vault.js';
 export type { Cipher } from './store/vault.js';
 
-export { ActionDispatcher, ShellRunner, HttpRunner, ScriptRunner, Redactor } from './actions/index.js';
+export {
+  ActionDispatcher,
+  ShellRunner,
+  HttpRunner,
+  ScriptRunner,
+  Redactor,
+} from './actions/index.js';
 export type { ActionRunner, RunContext, RunOutcome } from './actions/index.js';
 
 export { systemClock } from './time/clock.js';
