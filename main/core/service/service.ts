@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { FINAL_STATUSES } from '../model/run.js';
 import type { RunRecord } from '../model/run.js';
+import type { StoredTask } from '../model/task.js';
 import { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { EngineEvent } from '../schedule/engine-event.js';
 import { TaskStore } from '../store/task-store.js';
@@ -71,6 +72,21 @@ export interface ServiceOptions {
    * session ledger says so), as a tray app is expected to. Default true.
    */
   resumeScheduler?: boolean;
+}
+
+/**
+ * Bookkeeping reaches config.json up to a second late, but run records are written as runs
+ * happen. After a crash, the newest scheduled run on disk may be later than the stored
+ * lastDueAt; taking it keeps that trigger from being caught up a second time.
+ */
+function withRecordedDueTime(jobs: JobCache, task: StoredTask): StoredTask {
+  let latest = task.lastDueAt;
+  for (const run of jobs.getJobRuns(task.project, task.group, task.name)) {
+    if (run.taskId !== task.id || run.scheduledFor === null) continue;
+    if (run.trigger !== 'schedule' && run.trigger !== 'catch-up') continue;
+    if (latest === null || run.scheduledFor > latest) latest = run.scheduledFor;
+  }
+  return latest === task.lastDueAt ? task : { ...task, lastDueAt: latest };
 }
 
 type DelegatedChannel =
@@ -291,7 +307,7 @@ export class CrontrayService {
         continue;
       }
       try {
-        await scheduleStored(this.#parts, task);
+        await scheduleStored(this.#parts, withRecordedDueTime(jobs, task));
       } catch (error) {
         notice(
           'error',

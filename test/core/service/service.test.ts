@@ -314,3 +314,35 @@ describe('a task update that cannot be saved', () => {
     expect(after.notes).toBe('');
   });
 });
+
+describe('a crash before bookkeeping is saved', () => {
+  it('does not run a trigger again that the run records show already ran', async () => {
+    const clock = new VirtualClock(START);
+    const a = await newService({ clock });
+    const task = await a.call('tasks:create', {
+      ...echoTask,
+      schedule: { kind: 'interval', everyMs: 60_000 },
+      catchUp: { policy: 'all', cap: 10, deadlineMs: 0 },
+    });
+    await a.call('scheduler:start');
+    await clock.advance(60_000);
+    await expect.poll(() => a.events.some((e) => e.event === 'run:finished')).toBe(true);
+    await a.service.close('quit');
+
+    // The process died before lastDueAt reached config.json.
+    const path = join(a.dataDir, 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as {
+      tasks: Record<string, { lastDueAt: number | null }>;
+    };
+    config.tasks[task.id]!.lastDueAt = null;
+    await writeFile(path, JSON.stringify(config));
+
+    clock.jump(START + 70_000);
+    const b = await newService({ dataDir: a.dataDir, clock });
+    await clock.advance(1000);
+    // Give a wrongly caught-up run (a real echo process) time to show up in the history.
+    await new Promise((r) => setTimeout(r, 200));
+    const runs = await b.call('history:runs', { taskId: task.id });
+    expect(runs.items.filter((r) => r.scheduledFor === START + 60_000)).toHaveLength(1);
+  });
+});
