@@ -719,6 +719,18 @@ export class TaskScheduler<TAction = InProcessAction> {
   }
 
   /**
+   * Gives a task with a result cache policy its last successful run, e.g. read back from the run
+   * records after a restart, so Run now can answer from it as it would have before. Ignored for
+   * tasks without the policy, for records that did not succeed, and when a newer one is known.
+   */
+  rememberResult(id: string, record: RunRecord): void {
+    const task = this.#require(id);
+    if (!task.def.resultCache || record.status !== 'succeeded' || record.endedAt === null) return;
+    if (task.lastSuccess && task.lastSuccess.at >= record.endedAt) return;
+    task.lastSuccess = { at: record.endedAt, record: { ...record } };
+  }
+
+  /**
    * Cancels a run and the retries of its chain not started yet. A waiting run ends 'canceled' at
    * once; a running one is aborted and ends with what its runner reports (normally 'canceled').
    * `runId` may also be a finished attempt whose retry is pending. False when nothing was canceled.

@@ -89,6 +89,20 @@ function withRecordedDueTime(jobs: JobCache, task: StoredTask): StoredTask {
   return latest === task.lastDueAt ? task : { ...task, lastDueAt: latest };
 }
 
+/** Run now's result cache outlives a restart: the newest successful run on disk seeds it. */
+async function rememberLastResult(
+  jobs: JobCache,
+  engine: TaskScheduler<string>,
+  task: StoredTask,
+): Promise<void> {
+  const last = jobs
+    .getJobRuns(task.project, task.group, task.name)
+    .find((r) => r.taskId === task.id && r.status === 'succeeded');
+  if (!last) return;
+  const record = await jobs.readRun(task.project, task.group, task.name, last.runId);
+  if (record) engine.rememberResult(task.id, record);
+}
+
 type DelegatedChannel =
   keyof ReturnType<typeof taskHandlers> | keyof ReturnType<typeof historyHandlers>;
 
@@ -308,6 +322,7 @@ export class CrontrayService {
       }
       try {
         await scheduleStored(this.#parts, withRecordedDueTime(jobs, task));
+        if (task.resultCache) await rememberLastResult(jobs, engine, task);
       } catch (error) {
         notice(
           'error',

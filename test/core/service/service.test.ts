@@ -346,3 +346,36 @@ describe('a crash before bookkeeping is saved', () => {
     expect(runs.items.filter((r) => r.scheduledFor === START + 60_000)).toHaveLength(1);
   });
 });
+
+describe('the result cache', () => {
+  it('answers Run now from the last result within the tolerance, also after a restart', async () => {
+    const clock = new VirtualClock(START);
+    const a = await newService({ clock });
+    const task = await a.call('tasks:create', {
+      ...echoTask,
+      resultCache: { expireMs: 3_600_000, toleranceSeconds: 600 },
+    });
+    const first = await a.call('tasks:runNow', { id: task.id });
+    expect(first.fromCache).toBe(false);
+    await a.finished(first.runId);
+    await a.service.close('quit');
+
+    await clock.advance(60_000);
+    const b = await newService({ dataDir: a.dataDir, clock });
+    const cached = await b.call('tasks:runNow', { id: task.id, toleranceSeconds: 600 });
+    expect(cached).toMatchObject({ fromCache: true, status: 'succeeded', trigger: 'manual' });
+    await b.finished(cached.runId);
+    const record = await b.call('history:run', {
+      project: 'demo',
+      group: 'default',
+      name: 'hello',
+      runId: cached.runId,
+    });
+    expect(record.stdout?.head).toBe('hello world\n');
+
+    // A stricter tolerance than the result's age runs the action again.
+    const fresh = await b.call('tasks:runNow', { id: task.id, toleranceSeconds: 30 });
+    expect(fresh.fromCache).toBe(false);
+    await b.finished(fresh.runId);
+  });
+});
