@@ -1,21 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startHeadless } from './harness.js';
+import { call, openBrowser, startHeadless } from './harness.js';
 import type { BrowserSession, HeadlessProcess } from './harness.js';
-
-async function call(app: HeadlessProcess, channel: string, request: unknown): Promise<unknown> {
-  const response = await fetch(`${app.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${app.token}` },
-    body: JSON.stringify(request),
-  });
-  const envelope = (await response.json()) as {
-    ok: boolean;
-    value?: unknown;
-    error?: { message: string };
-  };
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message ?? 'failed'}`);
-  return envelope.value;
-}
 
 describe('the dashboard in a real browser', () => {
   let app: HeadlessProcess;

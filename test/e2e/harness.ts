@@ -71,6 +71,26 @@ export async function startHeadless(
   };
 }
 
+/** Calls a contract channel over HTTP as the UI does, to set up data; throws on an error envelope. */
+export async function call(
+  app: HeadlessProcess,
+  channel: string,
+  request: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${app.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${app.token}` },
+    body: JSON.stringify(request),
+  });
+  const envelope = (await response.json()) as {
+    ok: boolean;
+    value?: unknown;
+    error?: { message: string };
+  };
+  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message ?? 'failed'}`);
+  return envelope.value;
+}
+
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;

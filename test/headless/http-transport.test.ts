@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrontrayService } from '../../main/core/service/service.js';
@@ -8,37 +7,8 @@ import { startHttpTransport } from '../../main/headless/http-transport.js';
 import type { HttpTransport } from '../../main/headless/http-transport.js';
 import { issueToken, TOKEN_FILE } from '../../main/headless/token.js';
 import { silentLogger } from '../../main/core/log/logger.js';
-
-interface Reply {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** A raw HTTP request, so headers such as Host can be set exactly as an attacker would. */
-function send(
-  port: number,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: options.method ?? 'POST',
-        path: options.path,
-        headers: options.headers,
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { send } from '../support/headless-client.js';
+import type { Reply } from '../support/headless-client.js';
 
 describe('the headless HTTP transport', () => {
   let dataDir: string;

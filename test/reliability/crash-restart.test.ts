@@ -11,8 +11,8 @@ import {
   staleTempFiles,
   unreadableFiles,
 } from './data-files.js';
-import { spawnHeadless, valueOf } from './headless-client.js';
-import type { Headless } from './headless-client.js';
+import { spawnHeadless, valueOf } from '../support/headless-client.js';
+import type { Headless } from '../support/headless-client.js';
 import { envCount, recordFigures } from './figures.js';
 
 const CYCLES = envCount('CRONTRAY_CRASH_CYCLES', 5);

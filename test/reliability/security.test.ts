@@ -5,8 +5,8 @@ import type { Envelope } from '../../main/api/channel.js';
 import type { TaskView } from '../../main/api/contract.js';
 import { SECRET_MASK } from '../../main/core/model/action.js';
 import { listFiles, makeDataDir, removeDataDir, waitForRuns } from './data-files.js';
-import { send, spawnHeadless, valueOf } from './headless-client.js';
-import type { Headless } from './headless-client.js';
+import { send, spawnHeadless, valueOf } from '../support/headless-client.js';
+import type { Headless } from '../support/headless-client.js';
 
 /** Appears only in the task's action: anywhere else on disk means an action leaked in clear. */
 const MARKER = 'MARKER_reliability_5f2e91';
