@@ -2,6 +2,7 @@ import { app, ipcMain } from 'electron';
 import { join } from 'node:path';
 import type { Settings } from '../api/contract.js';
 import { consoleLogger } from '../core/log/logger.js';
+import { fileLogger, teeLogger } from '../core/log/file-logger.js';
 import { createService } from './create-service.js';
 import { launchedHidden } from './login-item.js';
 import { QuitSequence } from './quit-sequence.js';
@@ -44,15 +45,17 @@ function fail(error: unknown): void {
 async function start(): Promise<void> {
   const root = app.getAppPath();
   const vault = await openVaultCipher(logger);
+  const dataDir = app.getPath('userData');
+  const logFile = fileLogger({ path: join(dataDir, 'logs', 'crontray.log') });
   const service = createService({
     cipher: vault.cipher,
-    dataDir: app.getPath('userData'),
+    dataDir,
     version: app.getVersion(),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
-    logger,
+    logger: teeLogger(logger, logFile),
   });
   const quit = new QuitSequence({
-    close: () => service.close('quit'),
+    close: () => service.close('quit').finally(() => logFile.close()),
     exit: (code) => app.exit(code),
     logger,
   });

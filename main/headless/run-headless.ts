@@ -5,6 +5,7 @@ import { CrontrayService } from '../core/service/service.js';
 import { appRoot, appVersion } from '../core/app-paths.js';
 import { consoleLogger } from '../core/log/logger.js';
 import type { Logger } from '../core/log/logger.js';
+import { fileLogger, teeLogger } from '../core/log/file-logger.js';
 import type { HeadlessOptions } from './cli-options.js';
 import { startHttpTransport } from './http-transport.js';
 import type { HttpTransport } from './http-transport.js';
@@ -20,9 +21,11 @@ export interface HeadlessApp {
 /** Starts the core on plain Node and serves the UI and the contract on 127.0.0.1. */
 export async function runHeadless(
   options: HeadlessOptions,
-  logger: Logger = consoleLogger('headless'),
+  console: Logger = consoleLogger('headless'),
 ): Promise<HeadlessApp> {
   await mkdir(options.dataDir, { recursive: true });
+  const logFile = fileLogger({ path: join(options.dataDir, 'logs', 'crontray.log') });
+  const logger = teeLogger(console, logFile);
   const root = appRoot();
   const staticDir = join(root, 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
@@ -57,6 +60,7 @@ export async function runHeadless(
       stopping ??= (async () => {
         await transport.close();
         await service.close(reason);
+        await logFile.close();
       })();
       return stopping;
     },

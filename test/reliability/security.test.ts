@@ -117,5 +117,9 @@ describe('the real headless process guards its API and its secrets', () => {
     // The process printed its logs (a failed run is logged with its error) and none holds the secret.
     expect(app.output()).toContain('failed');
     expect(app.output()).not.toContain(SECRET);
+    // The same lines go to the log file in the data folder.
+    const logFile = await readFile(join(dataDir, 'logs', 'crontray.log'), 'utf8');
+    expect(logFile).toContain('failed');
+    expect(logFile).not.toContain(SECRET);
   });
 });
