@@ -8,6 +8,7 @@ import { RunRecordWriter } from '../../../main/core/store/run-records.js';
 import type { RunRecordInput } from '../../../main/core/store/run-records.js';
 import { RetentionSweeper } from '../../../main/core/store/retention.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
+import { run as finishedRun } from '../store/run-record-fixtures.js';
 
 const NOW = Date.UTC(2026, 0, 10);
 const POLL = 10_000;
@@ -19,20 +20,14 @@ afterEach(async () => {
   await rm(join(jobsDir, '..'), { recursive: true, force: true });
 });
 
+/** A run that finished a minute before NOW. */
 function run(overrides: Partial<RunRecordInput> = {}): RunRecordInput {
-  return {
-    runId: 'run-1',
-    taskId: 'task-1',
-    project: 'home',
-    group: 'backups',
-    name: 'nightly',
-    status: 'succeeded',
-    trigger: 'schedule',
+  return finishedRun({
     scheduledFor: NOW - 60_000,
     startedAt: NOW - 60_000,
     endedAt: NOW - 59_000,
     ...overrides,
-  };
+  });
 }
 
 function fileOf(r: RunRecordInput): string {
