@@ -51,6 +51,20 @@ export interface LedgerSession {
 }
 
 /** What a ledger file holds, read line by line. */
+/** A session just opened: no end, no runs yet. */
+export function openSession(sessionId: string, startedAt: number): LedgerSession {
+  return {
+    sessionId,
+    startedAt,
+    endedAt: null,
+    durationMs: null,
+    endReason: null,
+    cycles: 0,
+    counts: {},
+    summary: null,
+  };
+}
+
 export interface ParsedLedger {
   /** Sessions in the order they were opened. */
   sessions: LedgerSession[];
@@ -96,16 +110,7 @@ export function parseLedger(bytes: Buffer): ParsedLedger {
 
   const apply = (line: LedgerLine): void => {
     if (line.type === 'open') {
-      const session: LedgerSession = {
-        sessionId: line.sessionId,
-        startedAt: line.startedAt,
-        endedAt: null,
-        durationMs: null,
-        endReason: null,
-        cycles: 0,
-        counts: {},
-        summary: null,
-      };
+      const session = openSession(line.sessionId, line.startedAt);
       sessions.push(session);
       byId.set(line.sessionId, session);
       lastSeen.set(line.sessionId, line.startedAt);

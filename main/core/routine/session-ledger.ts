@@ -8,7 +8,7 @@ import { silentLogger } from '../log/logger.js';
 import type { RunStatus } from '../model/run.js';
 import { moveAside } from '../fs/move-aside.js';
 import { atomicWrite } from '../fs/atomic-write.js';
-import { parseLedger } from './session-ledger-lines.js';
+import { openSession, parseLedger } from './session-ledger-lines.js';
 import type { LedgerLine, LedgerSession, RunCounts } from './session-ledger-lines.js';
 
 export interface SessionLedgerOptions {
@@ -124,16 +124,7 @@ export class SessionLedger {
     }
     await this.#appends;
     await this.#rotateIfLarge();
-    const session: LedgerSession = {
-      sessionId: randomUUID(),
-      startedAt: this.#clock.now(),
-      endedAt: null,
-      durationMs: null,
-      endReason: null,
-      cycles: 0,
-      counts: {},
-      summary: null,
-    };
+    const session = openSession(randomUUID(), this.#clock.now());
     await this.#append({
       type: 'open',
       sessionId: session.sessionId,

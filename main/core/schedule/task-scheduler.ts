@@ -676,18 +676,19 @@ export class TaskScheduler<TAction = InProcessAction> {
     const task = this.#require(id);
     const now = this.#clock.now();
     const cachePolicy = task.def.resultCache;
+    const manual = {
+      task,
+      trigger: 'manual',
+      scheduledFor: now,
+      attempt: 1,
+      firstRunId: null,
+      forced: false,
+    } as const;
     if (cachePolicy && task.lastSuccess) {
       const tolerance = (options.toleranceSeconds ?? cachePolicy.toleranceSeconds) * 1000;
       const age = now - task.lastSuccess.at;
       if (age <= tolerance && age <= cachePolicy.expireMs) {
-        const run = this.#newRun({
-          task,
-          trigger: 'manual',
-          scheduledFor: now,
-          attempt: 1,
-          firstRunId: null,
-          forced: false,
-        });
+        const run = this.#newRun(manual);
         Object.assign(run.record, {
           ...task.lastSuccess.record,
           runId: run.record.runId,
@@ -705,14 +706,7 @@ export class TaskScheduler<TAction = InProcessAction> {
         return { runId: run.record.runId, done: run.done };
       }
     }
-    const run = this.#submit({
-      task,
-      trigger: 'manual',
-      scheduledFor: now,
-      attempt: 1,
-      firstRunId: null,
-      forced: false,
-    });
+    const run = this.#submit(manual);
     this.#pump();
     this.#arm();
     return { runId: run.record.runId, done: run.done };
