@@ -1,31 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type {
-  AppInfo,
-  EventMap,
-  Handlers,
-  SchedulerStatus,
-  VaultStatus,
-} from '../../api/contract.js';
+import type { AppInfo, EventMap, Handlers, SchedulerStatus } from '../../api/contract.js';
 import type { Envelope } from '../../api/channel.js';
-import type { Clock, TimerHandle } from '../time/clock.js';
+import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import { FINAL_STATUSES } from '../model/run.js';
-import type { RunRecord } from '../model/run.js';
-import type { StoredTask } from '../model/task.js';
 import { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { EngineEvent } from '../schedule/engine-event.js';
 import { TaskStore } from '../store/task-store.js';
 import { Vault, AesGcmCipher, PlaintextCipher } from '../store/vault.js';
 import type { Cipher } from '../store/vault.js';
-import { RunRecordWriter } from '../store/run-records.js';
-import { RetentionSweeper } from '../store/retention.js';
 import { SessionLedger } from '../routine/session-ledger.js';
-import { JobCache } from '../jobs/job-cache.js';
-import { toSummary } from '../jobs/run-summary.js';
 import { CacheDirectory } from '../cache/cache-directory.js';
 import { ActionDispatcher } from '../actions/action-runner.js';
 import type { ActionDispatcherOptions } from '../actions/action-runner.js';
@@ -34,9 +21,13 @@ import type { CoreParts } from './core-parts.js';
 import { dispatch } from './dispatch.js';
 import { EventHub } from './event-hub.js';
 import { ServiceError } from './service-error.js';
-import { scheduleStored, taskHandlers } from './task-handlers.js';
+import { taskHandlers } from './task-handlers.js';
 import { historyHandlers } from './history-handlers.js';
 import { previewSchedule } from './preview.js';
+import { RunPipeline } from './run-pipeline.js';
+import type { Notice } from './run-pipeline.js';
+import { SchedulerControl } from './scheduler-control.js';
+import { registerSavedTasks } from './saved-tasks.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -74,40 +65,8 @@ export interface ServiceOptions {
   resumeScheduler?: boolean;
 }
 
-/**
- * Bookkeeping reaches config.json up to a second late, but run records are written as runs
- * happen. After a crash, the newest scheduled run on disk may be later than the stored
- * lastDueAt; taking it keeps that trigger from being caught up a second time.
- */
-function withRecordedDueTime(jobs: JobCache, task: StoredTask): StoredTask {
-  let latest = task.lastDueAt;
-  for (const run of jobs.getJobRuns(task.project, task.group, task.name)) {
-    if (run.taskId !== task.id || run.scheduledFor === null) continue;
-    if (run.trigger !== 'schedule' && run.trigger !== 'catch-up') continue;
-    if (latest === null || run.scheduledFor > latest) latest = run.scheduledFor;
-  }
-  return latest === task.lastDueAt ? task : { ...task, lastDueAt: latest };
-}
-
-/** Run now's result cache outlives a restart: the newest successful run on disk seeds it. */
-async function rememberLastResult(
-  jobs: JobCache,
-  engine: TaskScheduler<string>,
-  task: StoredTask,
-): Promise<void> {
-  const last = jobs
-    .getJobRuns(task.project, task.group, task.name)
-    .find((r) => r.taskId === task.id && r.status === 'succeeded');
-  if (!last) return;
-  const record = await jobs.readRun(task.project, task.group, task.name, last.runId);
-  if (record) engine.rememberResult(task.id, record);
-}
-
 type DelegatedChannel =
   keyof ReturnType<typeof taskHandlers> | keyof ReturnType<typeof historyHandlers>;
-
-const RECENT_RUNS = 500;
-const CHECKPOINT_MS = 60_000;
 
 /**
  * The one object both transports call. `open()` loads every store (moving bad files aside and
@@ -121,14 +80,10 @@ export class CrontrayService {
   readonly #options: ServiceOptions & { testMode: boolean; logger: Logger };
   #parts: CoreParts | null = null;
   #dispatcher: ActionDispatcher | null = null;
-  #writer: RunRecordWriter | null = null;
+  #pipeline: RunPipeline | null = null;
+  readonly #control: SchedulerControl;
   #opening: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
-  #pausedUntil: number | null = null;
-  #pauseTimer: TimerHandle | null = null;
-  #checkpointTimer: ReturnType<typeof setInterval> | null = null;
-  #lastRunFailed = false;
-  #lastCycleDue: number | null = null;
   #delegated: Pick<Handlers, DelegatedChannel> | null = null;
   /** Things that happened while opening, repeated to each new window or browser that connects. */
   readonly startupNotices: EventMap['notice'][] = [];
@@ -137,6 +92,14 @@ export class CrontrayService {
     const testMode = options.testMode ?? false;
     this.#options = { ...options, testMode, logger: options.logger ?? silentLogger };
     this.clock = options.clock ?? (testMode ? new VirtualClock(Date.now()) : systemClock);
+    this.#control = new SchedulerControl({
+      clock: this.clock,
+      logger: this.#options.logger,
+      events: this.events,
+      testMode,
+      parts: () => this.#require(),
+      lastRunFailed: () => this.#pipeline?.lastRunFailed ?? false,
+    });
     this.handlers = this.#createHandlers();
   }
 
@@ -166,12 +129,53 @@ export class CrontrayService {
     const { dataDir, logger } = this.#options;
     const clock = this.clock;
     await mkdir(join(dataDir, 'logs'), { recursive: true });
-    const notice = (level: EventMap['notice']['level'], message: string) => {
+    const notice: Notice = (level, message) => {
       logger[level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info'](message);
       this.startupNotices.push({ level, message });
       this.events.emit('notice', { level, message });
     };
+    const { store, vault, ledger } = await this.#openStores(notice);
+    const pipeline = await RunPipeline.open({
+      dataDir,
+      clock,
+      logger,
+      events: this.events,
+      historyMode: this.#options.historyMode ?? 'polling',
+      retention: store.getSettings().retention,
+      notice,
+    });
+    pipeline.attachLedger(ledger);
+    const dispatcher = new ActionDispatcher({ logger, ...this.#options.actions });
+    const engine = this.#createEngine(store, vault, ledger, dispatcher, pipeline);
+    this.#parts = {
+      dataDir,
+      clock,
+      logger,
+      events: this.events,
+      store,
+      vault,
+      engine,
+      ledger,
+      jobs: pipeline.jobs,
+      cacheDir: new CacheDirectory({ dir: join(dataDir, 'cache'), clock }),
+      retention: pipeline.retention,
+      locked: new Map(),
+      recentRuns: pipeline.recentRuns,
+    };
+    this.#dispatcher = dispatcher;
+    this.#pipeline = pipeline;
+    await registerSavedTasks(this.#parts, notice);
+    if (this.#options.resumeScheduler ?? true) await this.#resumeAfterRestart(notice);
+  }
 
+  /** config.json, the vault and the session ledger, each saying what it had to repair. */
+  async #openStores(notice: Notice): Promise<{
+    store: TaskStore;
+    vault: Vault;
+    ledger: SessionLedger;
+  }> {
+    const { dataDir, logger } = this.#options;
+    const clock = this.clock;
     const store = new TaskStore({ dataDir, clock, logger });
     if (store.recovery) {
       const r = store.recovery;
@@ -193,48 +197,16 @@ export class CrontrayService {
     const ledger = await SessionLedger.load({ dir: join(dataDir, 'sessions'), clock, logger });
     for (const n of ledger.notices)
       notice(n.kind === 'interrupted' ? 'info' : 'warning', n.message);
+    return { store, vault, ledger };
+  }
 
-    const jobsDir = join(dataDir, 'jobs');
-    const writer = new RunRecordWriter({ jobsDir, clock, logger });
-    const { interrupted, setAside } = await writer.recover();
-    // A few by name; a disk that damaged many gets one line instead of a wall of notices.
-    for (const bad of setAside.slice(0, 5)) {
-      notice(
-        'warning',
-        `A run record could not be read (${bad.reason}); it was moved to ${bad.movedTo} (kept) and left out of the history.`,
-      );
-    }
-    if (setAside.length > 5) {
-      notice(
-        'warning',
-        `${setAside.length - 5} more unreadable run records were moved aside as <file>.corrupt-<time> under ${jobsDir} (kept).`,
-      );
-    }
-    if (interrupted.length > 0) {
-      notice(
-        'info',
-        `${interrupted.length} run(s) were still running when Crontray last stopped; they are marked interrupted.`,
-      );
-    }
-    const jobs = new JobCache({
-      statusDir: jobsDir,
-      mode: this.#options.historyMode ?? 'polling',
-      logger,
-      onChange: (change) => this.events.emit('history:changed', { reason: change.reason }),
-    });
-    await jobs.start();
-    const settings = store.getSettings();
-    const retention = new RetentionSweeper({
-      jobsDir,
-      ...settings.retention,
-      logger,
-      onDeleted: () => jobs.invalidate(),
-    });
-    retention.start();
-
-    const dispatcher = new ActionDispatcher({ logger, ...this.#options.actions });
-    const locked = new Map<string, string>();
-    const recentRuns = new Map<string, RunRecord>();
+  #createEngine(
+    store: TaskStore,
+    vault: Vault,
+    ledger: SessionLedger,
+    dispatcher: ActionDispatcher,
+    pipeline: RunPipeline,
+  ): TaskScheduler<string> {
     const runner: ActionRunner<string> = {
       run: async (taskId, context) => {
         const got = await vault.get(taskId);
@@ -242,44 +214,12 @@ export class CrontrayService {
         return dispatcher.run(got.action, context);
       },
     };
-    const engine = new TaskScheduler<string>({
-      clock,
-      logger,
+    return new TaskScheduler<string>({
+      clock: this.clock,
+      logger: this.#options.logger,
       runner,
-      globalConcurrency: settings.globalConcurrency,
-      sink: {
-        // Events follow the write, so a window told a run finished finds its record on disk.
-        write: async (record) => {
-          recentRuns.delete(record.runId);
-          recentRuns.set(record.runId, record);
-          if (recentRuns.size > RECENT_RUNS)
-            recentRuns.delete(recentRuns.keys().next().value as string);
-          if (record.status === 'running') {
-            // Not awaited: the engine holds a run's next record behind this one, and a run that
-            // ends before its 'running' record reaches the disk is then written once, final
-            // (RunRecordWriter). Callbacks on the writer's promises run in call order, so the
-            // index and the events still see 'running' before the final state.
-            void writer
-              .write(record)
-              .then(
-                () => jobs.put(record),
-                (error: unknown) =>
-                  logger.error(
-                    `Service: writing the 'running' record of run ${record.runId} failed`,
-                    error,
-                  ),
-              )
-              .finally(() => this.#onRecordWritten(record));
-            return;
-          }
-          try {
-            await writer.write(record);
-            jobs.put(record);
-          } finally {
-            this.#onRecordWritten(record);
-          }
-        },
-      },
+      globalConcurrency: store.getSettings().globalConcurrency,
+      sink: pipeline.sink,
       state: {
         // Called on every trigger: neither copies the task.
         get: (id) => store.getBookkeeping(id),
@@ -290,79 +230,16 @@ export class CrontrayService {
       sessionId: () => ledger.current()?.sessionId ?? null,
       onEvent: (event) => this.#onEngineEvent(event),
     });
-
-    this.#parts = {
-      dataDir,
-      clock,
-      logger,
-      events: this.events,
-      store,
-      vault,
-      engine,
-      ledger,
-      jobs,
-      cacheDir: new CacheDirectory({ dir: join(dataDir, 'cache'), clock }),
-      retention,
-      locked,
-      recentRuns,
-    };
-    this.#dispatcher = dispatcher;
-    this.#writer = writer;
-
-    for (const task of store.listTasks()) {
-      const got = await vault.get(task.id);
-      if (!got.ok) {
-        const reason = got.locked ? got.reason : 'its action is missing from vault.json';
-        locked.set(task.id, reason);
-        notice(
-          'warning',
-          `Task '${task.name}' is locked: ${reason}. Its data is kept; re-enter its action to unlock it.`,
-        );
-        continue;
-      }
-      try {
-        await scheduleStored(this.#parts, withRecordedDueTime(jobs, task));
-        if (task.resultCache) await rememberLastResult(jobs, engine, task);
-      } catch (error) {
-        notice(
-          'error',
-          `Task '${task.name}' could not be scheduled: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
-
-    if (this.#options.resumeScheduler ?? true) {
-      const [last] = (await ledger.list({ limit: 1 })).sessions;
-      if (last && (last.endReason === 'quit' || last.endReason === 'interrupted')) {
-        const when = last.endReason === 'quit' ? 'quit' : 'stopped unexpectedly';
-        notice(
-          'info',
-          `The scheduler was running when Crontray last ${when}; it is running again.`,
-        );
-        await this.start();
-      }
-    }
   }
 
-  #onRecordWritten(run: RunRecord): void {
-    if (run.status === 'running') {
-      this.events.emit('run:started', toSummary(run));
-      return;
+  /** A tray app starts again the way it was: running if it was running at quit or crash. */
+  async #resumeAfterRestart(notice: Notice): Promise<void> {
+    const [last] = (await this.#require().ledger.list({ limit: 1 })).sessions;
+    if (last && (last.endReason === 'quit' || last.endReason === 'interrupted')) {
+      const when = last.endReason === 'quit' ? 'quit' : 'stopped unexpectedly';
+      notice('info', `The scheduler was running when Crontray last ${when}; it is running again.`);
+      await this.start();
     }
-    if (!FINAL_STATUSES.has(run.status)) return;
-    const ledger = this.#parts?.ledger;
-    ledger?.recordRun(run.status);
-    if (
-      run.trigger !== 'manual' &&
-      run.scheduledFor !== null &&
-      run.scheduledFor !== this.#lastCycleDue
-    ) {
-      this.#lastCycleDue = run.scheduledFor;
-      ledger?.recordCycle();
-    }
-    if (run.status === 'failed' || run.status === 'timed-out') this.#lastRunFailed = true;
-    else if (run.status === 'succeeded') this.#lastRunFailed = false;
-    this.events.emit('run:finished', toSummary(run));
   }
 
   #onEngineEvent(event: EngineEvent): void {
@@ -370,7 +247,7 @@ export class CrontrayService {
     switch (event.type) {
       case 'run:started':
       case 'run:finished':
-        // Reported once the record is written (#onRecordWritten).
+        // Reported once the record is written (RunPipeline).
         break;
       case 'task:changed': {
         // The engine changes tasks on its own too (a one-time task disables itself after it ran).
@@ -383,7 +260,7 @@ export class CrontrayService {
         break;
       }
       case 'scheduler:state':
-        this.events.emit('scheduler:state', this.#status());
+        this.events.emit('scheduler:state', this.#control.status());
         break;
     }
   }
@@ -395,104 +272,18 @@ export class CrontrayService {
   }
 
   /** Starts the scheduler and opens a session. */
-  async start(): Promise<SchedulerStatus> {
-    const parts = this.#require();
-    this.#clearPause();
-    if (!parts.engine.running) {
-      await parts.ledger.open();
-      parts.engine.start();
-      this.#checkpointTimer = setInterval(
-        () => void parts.ledger.checkpoint().catch(() => undefined),
-        CHECKPOINT_MS,
-      );
-      this.#checkpointTimer.unref();
-    }
-    return this.#status();
+  start(): Promise<SchedulerStatus> {
+    return this.#control.start();
   }
 
   /** Stops the scheduler (running runs finish) and closes the session with `reason`. */
-  async stop(
-    reason = 'stopped',
-    options: { cancelRunning?: boolean } = {},
-  ): Promise<SchedulerStatus> {
-    const parts = this.#require();
-    if (reason !== 'paused') this.#clearPause();
-    if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
-    this.#checkpointTimer = null;
-    if (parts.engine.running || parts.ledger.current()) {
-      const stopping = parts.engine.stop(options);
-      if (parts.ledger.current()) {
-        // Close the session once its runs are over so their counts land in it.
-        await stopping;
-        await parts.ledger.close(reason);
-      } else await stopping;
-    }
-    const status = this.#status();
-    this.events.emit('scheduler:state', status);
-    return status;
+  stop(reason = 'stopped', options: { cancelRunning?: boolean } = {}): Promise<SchedulerStatus> {
+    return this.#control.stop(reason, options);
   }
 
   /** After a suspend or a clock change: handle what fell due while the timer could not fire. */
   async resume(): Promise<void> {
-    const parts = this.#parts;
-    if (parts?.engine.running) await parts.engine.runPending();
-  }
-
-  #clearPause(): void {
-    if (this.#pauseTimer) this.clock.clearTimer(this.#pauseTimer);
-    this.#pauseTimer = null;
-    this.#pausedUntil = null;
-  }
-
-  async #pause(minutes: number): Promise<SchedulerStatus> {
-    if (minutes === 0) return this.start();
-    await this.stop('paused');
-    this.#pausedUntil = this.clock.now() + minutes * 60_000;
-    this.#pauseTimer = this.clock.setTimer(() => {
-      this.#pauseTimer = null;
-      this.start().catch((error: unknown) =>
-        this.#options.logger.error('Service: resume after pause failed', error),
-      );
-    }, minutes * 60_000);
-    const status = this.#status();
-    this.events.emit('scheduler:state', status);
-    return status;
-  }
-
-  #vaultStatus(): VaultStatus {
-    const parts = this.#require();
-    const { backend, secure, warning, entries, locked } = parts.vault.status();
-    return { backend, secure, warning, entries, locked };
-  }
-
-  #status(): SchedulerStatus {
-    const parts = this.#require();
-    const tasks = parts.engine.list();
-    let nextRun: SchedulerStatus['nextRun'] = null;
-    let activeRuns = 0;
-    let enabled = 0;
-    for (const t of tasks) {
-      activeRuns += t.running + t.queued;
-      if (t.definition.enabled) enabled++;
-      if (t.nextDueAt !== null && (nextRun === null || t.nextDueAt < nextRun.at)) {
-        nextRun = { taskId: t.id, name: t.definition.name, at: t.nextDueAt };
-      }
-    }
-    const session = parts.ledger.current();
-    return {
-      running: parts.engine.running,
-      sessionId: session?.sessionId ?? null,
-      startedAt: session?.startedAt ?? null,
-      pausedUntil: this.#pausedUntil,
-      tasks: parts.store.listTasks().length,
-      enabledTasks: enabled,
-      activeRuns,
-      nextRun: parts.engine.running ? nextRun : null,
-      lastRunFailed: this.#lastRunFailed,
-      vault: this.#vaultStatus(),
-      testMode: this.#options.testMode,
-      now: this.clock.now(),
-    };
+    if (this.#parts) await this.#control.resume();
   }
 
   /** Stops everything in order, once: scheduler, session, process trees, stores. */
@@ -501,12 +292,10 @@ export class CrontrayService {
       await this.#opening?.catch(() => undefined);
       const parts = this.#parts;
       if (!parts) return;
-      this.#clearPause();
+      this.#control.clearPause();
       await this.#dispatcher?.shutdown();
       await this.stop(reason, { cancelRunning: true });
-      await this.#writer?.close();
-      parts.retention.stop();
-      await parts.jobs.stop();
+      await this.#pipeline?.close();
       parts.store.close();
     })();
     return this.#closing;
@@ -533,10 +322,10 @@ export class CrontrayService {
         platform: process.platform,
         versions: { node: process.versions.node, electron: null, chrome: null, ...o.versions },
       }),
-      'scheduler:status': async () => this.#status(),
+      'scheduler:status': async () => this.#control.status(),
       'scheduler:start': async () => this.start(),
       'scheduler:stop': async () => this.stop('stopped'),
-      'scheduler:pause': async ({ minutes }) => this.#pause(minutes),
+      'scheduler:pause': async ({ minutes }) => this.#control.pause(minutes),
       'tasks:list': task('tasks:list'),
       'tasks:get': task('tasks:get'),
       'tasks:create': task('tasks:create'),
@@ -555,7 +344,7 @@ export class CrontrayService {
       'history:delete': history('history:delete'),
       'cache:list': history('cache:list'),
       'cache:clear': history('cache:clear'),
-      'vault:status': async () => this.#vaultStatus(),
+      'vault:status': async () => this.#control.vaultStatus(),
       'settings:get': async () => parts().store.getSettings(),
       'settings:set': async (patch) => {
         const p = parts();

@@ -165,6 +165,11 @@ export class TaskStore {
     return task ? { lastDueAt: task.lastDueAt, cycles: task.cycles } : undefined;
   }
 
+  /** How many tasks are stored, without copying them. */
+  taskCount(): number {
+    return Object.keys(this.#data.tasks).length;
+  }
+
   /** Copies of every task, in the order they were first stored. */
   listTasks(): StoredTask[] {
     return Object.values(this.#data.tasks).map((task) => structuredClone(task));
