@@ -1,4 +1,4 @@
-import { app, ipcMain } from 'electron';
+import { Notification, app, ipcMain, powerMonitor, safeStorage } from 'electron';
 import { join } from 'node:path';
 import type { Settings } from '../api/contract.js';
 import { consoleLogger } from '../core/log/logger.js';
@@ -6,16 +6,14 @@ import { fileLogger, teeLogger } from '../core/log/file-logger.js';
 import { createService } from './create-service.js';
 import { launchedHidden } from './login-item.js';
 import { QuitSequence } from './quit-sequence.js';
-import {
-  DesktopSettings,
-  openVaultCipher,
-  setupNotifications,
-  setupPower,
-} from './setup-app-life.js';
+import { DesktopSettings } from './desktop-settings.js';
 import { forwardEvents, setupIpc } from './setup-ipc.js';
 import { registerAppScheme, setupProtocol } from './setup-protocol.js';
 import { setupSecurity } from './setup-security.js';
+import { setupNotifications } from './setup-notifications.js';
+import { setupPower } from './setup-power.js';
 import { setupTray } from './setup-tray.js';
+import { setupVault } from './setup-vault.js';
 import { MainWindow } from './setup-window.js';
 import { runTrayCommand } from './tray-commands.js';
 
@@ -44,7 +42,7 @@ function fail(error: unknown): void {
 
 async function start(): Promise<void> {
   const root = app.getAppPath();
-  const vault = await openVaultCipher(logger);
+  const vault = await setupVault(safeStorage, logger);
   const dataDir = app.getPath('userData');
   const logFile = fileLogger({ path: join(dataDir, 'logs', 'crontray.log') });
   const service = createService({
@@ -78,7 +76,7 @@ async function start(): Promise<void> {
   app.on('second-instance', () => window.show());
   app.on('activate', () => window.show());
 
-  const settings = new DesktopSettings(logger);
+  const settings = new DesktopSettings(app, logger);
   setupIpc(ipcMain, {
     service,
     trustedContents: () => window.contents(),
@@ -102,8 +100,8 @@ async function start(): Promise<void> {
       }),
     logger,
   });
-  setupNotifications(service, settings);
-  setupPower(service, logger);
+  setupNotifications(service.events, settings, Notification);
+  setupPower(powerMonitor, service, logger);
 
   const saved = await service.call('settings:get', undefined);
   if (saved.ok) settings.apply(saved.value as Settings);
