@@ -1,4 +1,6 @@
 import { Cron } from 'croner';
+import type { CronPiece, DialectRefusal } from './cron-dialect.js';
+import { readCronDialect } from './cron-dialect.js';
 import type { SimpleCron } from './simple-cron.js';
 import { parseSimpleCron } from './simple-cron.js';
 
@@ -10,6 +12,25 @@ export type DayMatch = 'or' | 'and';
  * undefined for the machine's zone.
  */
 export type CronZone = string | number | undefined;
+
+/** A pattern the dialect reader refused (`@reboot`, `L-40`); its message is for a person. */
+export class CronDialectError extends Error {
+  constructor(readonly refusal: DialectRefusal) {
+    super(refusal.message);
+    this.name = 'CronDialectError';
+  }
+}
+
+/** A parsed croner piece of a pattern (see `cron-dialect.ts`), set to the zone asked for. */
+export interface CronerPiece {
+  cron: Cron;
+  lastDays: readonly number[] | null;
+}
+
+interface ReadPattern {
+  simple: SimpleCron | null;
+  pieces: readonly CronPiece[] | DialectRefusal;
+}
 
 /**
  * A small LRU of parsed croner objects, one per distinct (pattern, dayMatch). A croner instance
@@ -23,7 +44,7 @@ export class CronCache {
   readonly #entries = new Map<string, Cron>();
 
   readonly #simpleMax: number;
-  readonly #simple = new Map<string, SimpleCron | null>();
+  readonly #read = new Map<string, ReadPattern>();
 
   /**
    * @param maxEntries how many croner objects to keep (default 64, about 5 MB).
@@ -36,30 +57,62 @@ export class CronCache {
   }
 
   /**
-   * The pattern as bitmasks when it is simple and valid (`simple-cron.ts`), else null: then
-   * `get` (croner) answers for it and words its errors.
+   * The pattern as bitmasks when it is simple and valid (`simple-cron.ts`, after the dialect
+   * reader has shortened names and expanded H), else null: then croner (`pieces`) answers for it.
    */
   simple(pattern: string, dayMatch: DayMatch): SimpleCron | null {
+    return this.#readPattern(pattern, dayMatch).simple;
+  }
+
+  /** The pattern read in its dialect (`cron-dialect.ts`): croner's pieces, or why it is refused. */
+  #readPattern(pattern: string, dayMatch: DayMatch): ReadPattern {
     const key = `${dayMatch}\u0000${pattern}`;
-    let parsed = this.#simple.get(key);
-    if (parsed === undefined) {
-      parsed = parseSimpleCron(pattern, dayMatch);
-      if (this.#simple.size >= this.#simpleMax) {
+    let read = this.#read.get(key);
+    if (read === undefined) {
+      const dialect = readCronDialect(pattern, dayMatch);
+      const pieces = dialect.ok ? dialect.pieces : dialect.refusal;
+      const only = dialect.ok && dialect.pieces.length === 1 ? dialect.pieces[0] : undefined;
+      const simple =
+        only && only.lastDays === null ? parseSimpleCron(only.pattern, dayMatch) : null;
+      read = { simple, pieces };
+      if (this.#read.size >= this.#simpleMax) {
         // Dropping the oldest entry is enough: a miss costs a few microseconds, not 80 KB.
-        const oldest = this.#simple.keys().next().value;
-        if (oldest !== undefined) this.#simple.delete(oldest);
+        const oldest = this.#read.keys().next().value;
+        if (oldest !== undefined) this.#read.delete(oldest);
       }
-      this.#simple.set(key, parsed);
+      this.#read.set(key, read);
     }
-    return parsed;
+    return read;
+  }
+
+  /**
+   * The croner pieces of a pattern, each set to `zone`, for immediate use: one piece, except
+   * for Quartz's `L-n` (see `cron-dialect.ts`). Throws a {@link CronDialectError} or croner's
+   * own error for a pattern that cannot be read.
+   */
+  pieces(pattern: string, zone: CronZone, dayMatch: DayMatch): CronerPiece[] {
+    const { pieces } = this.#readPattern(pattern, dayMatch);
+    if (!Array.isArray(pieces)) throw new CronDialectError(pieces as DialectRefusal);
+    return pieces.map((piece: CronPiece) => ({
+      cron: this.#croner(piece.pattern, zone, dayMatch),
+      lastDays: piece.lastDays,
+    }));
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
-  /** The parsed pattern set to `zone`, for immediate use; throws croner's own error for an invalid pattern. */
+  /**
+   * The parsed pattern set to `zone`, for immediate use; throws as {@link pieces} does. A
+   * pattern croner reads in pieces (`L-3`) gives its first piece: ask `cron-times.ts` for its
+   * instants.
+   */
   get(pattern: string, zone: CronZone, dayMatch: DayMatch): Cron {
+    return (this.pieces(pattern, zone, dayMatch)[0] as CronerPiece).cron;
+  }
+
+  #croner(pattern: string, zone: CronZone, dayMatch: DayMatch): Cron {
     const key = `${dayMatch}\u0000${pattern}`;
     let cron = this.#entries.get(key);
     if (cron) {

@@ -1,4 +1,5 @@
-import type { CronCache, DayMatch } from './cron-cache.js';
+import type { CronCache, CronerPiece, CronZone, DayMatch } from './cron-cache.js';
+import { onLastDayMinus, pastWallDay } from './cron-last-day.js';
 import { offsetChangesBetween, utcOffsetMinutes } from './tz-offset.js';
 
 /**
@@ -36,11 +37,54 @@ export function cronNextAfter(
     const at = simple.nextAfter(afterMs, offset);
     if (at >= 0 && sameOffsetThroughout(timezone, afterMs, at)) return at;
   } else {
-    const fast = cache.get(pattern, offset, dayMatch).nextRun(new Date(afterMs));
-    if (fast && sameOffsetThroughout(timezone, afterMs, fast.getTime())) return fast.getTime();
+    const fast = piecesNext(cache, pattern, offset, timezone, dayMatch, afterMs);
+    if (fast !== null && sameOffsetThroughout(timezone, afterMs, fast)) return fast;
   }
-  const slow = cache.get(pattern, timezone, dayMatch).nextRun(new Date(afterMs));
-  return slow ? slow.getTime() : null;
+  return piecesNext(cache, pattern, timezone, timezone, dayMatch, afterMs);
+}
+
+/** How many candidate days an `L-n` piece may turn down before the search gives up (~80 years). */
+const LAST_DAY_TRIES = 4000;
+
+/**
+ * croner's next run of one piece searched at `zone`; an `L-n` piece skips the candidate days
+ * that are not n days before the last, read in the task's zone.
+ */
+function pieceNext(
+  piece: CronerPiece,
+  timezone: string | undefined,
+  afterMs: number,
+  direction: 1 | -1,
+): number | null {
+  let from = afterMs;
+  for (let tries = 0; tries < LAST_DAY_TRIES; tries++) {
+    const found =
+      direction === 1
+        ? piece.cron.nextRun(new Date(from))
+        : piece.cron.previousRuns(1, new Date(from))[0];
+    if (!found) return null;
+    const at = found.getTime();
+    if (piece.lastDays === null || onLastDayMinus(at, timezone, piece.lastDays)) return at;
+    from = pastWallDay(at, timezone, direction);
+  }
+  return null;
+}
+
+/** The earliest next run over a pattern's croner pieces (one, except for `L-n`). */
+function piecesNext(
+  cache: CronCache,
+  pattern: string,
+  zone: CronZone,
+  timezone: string | undefined,
+  dayMatch: DayMatch,
+  afterMs: number,
+): number | null {
+  let best: number | null = null;
+  for (const piece of cache.pieces(pattern, zone, dayMatch)) {
+    const at = pieceNext(piece, timezone, afterMs, 1);
+    if (at !== null && (best === null || at < best)) best = at;
+  }
+  return best;
 }
 
 /** Up to `count` most recent instants at or before `atOrBeforeMs`, newest first. */
@@ -52,8 +96,23 @@ export function cronPreviousRuns(
   atOrBeforeMs: number,
   count: number,
 ): number[] {
-  return cache
-    .get(pattern, timezone, dayMatch)
-    .previousRuns(count, new Date(atOrBeforeMs + 1))
-    .map((d) => d.getTime());
+  const pieces = cache.pieces(pattern, timezone, dayMatch);
+  const [only] = pieces;
+  if (pieces.length === 1 && only && only.lastDays === null) {
+    return only.cron.previousRuns(count, new Date(atOrBeforeMs + 1)).map((d) => d.getTime());
+  }
+  // Pieces: step back through the newest instant of any piece, as a merge would.
+  const out: number[] = [];
+  let before = atOrBeforeMs + 1;
+  while (out.length < count) {
+    let newest: number | null = null;
+    for (const piece of pieces) {
+      const at = pieceNext(piece, timezone, before, -1);
+      if (at !== null && (newest === null || at > newest)) newest = at;
+    }
+    if (newest === null) break;
+    out.push(newest);
+    before = newest;
+  }
+  return out;
 }

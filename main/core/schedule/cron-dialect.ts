@@ -1,0 +1,249 @@
+/**
+ * What people paste from other tools, read into patterns croner and `simple-cron.ts` understand:
+ * full day and month names (`WEDNESDAY`, `january`), systemd's extra nicknames (`@minutely`,
+ * `@quarterly`, `@semiannually`), Jenkins' hashed `H` and Quartz's `L-3` (three days before the
+ * month's last day). croner has no `L-n`, so such a pattern becomes pieces: the rest of the
+ * day-of-month list as one piece, and each `L-n` as a piece whose day field lists the days it
+ * can fall on (`L-3`: 25-28), filtered to the exact day by `cron-last-day.ts`. Everything else
+ * passes through unchanged, so croner's meaning (and the fast path's) is kept.
+ */
+
+/** The fields in croner's seven-field order (a 5-field pattern has no second and no year). */
+export type CronFieldName = 'second' | 'minute' | 'hour' | 'day' | 'month' | 'dayOfWeek' | 'year';
+
+export const FIELD_ORDER: readonly CronFieldName[] = [
+  'second',
+  'minute',
+  'hour',
+  'day',
+  'month',
+  'dayOfWeek',
+  'year',
+];
+
+/** One piece of a pattern, in croner's syntax; `lastDays` keeps only the days `L-n` names. */
+export interface CronPiece {
+  pattern: string;
+  /** The n of each `L-n` this piece stands for (its day field is their candidate days); null: none. */
+  lastDays: readonly number[] | null;
+}
+
+/** A refusal of the dialect itself: words for a person, and the field it is about. */
+export interface DialectRefusal {
+  code: 'not-a-schedule' | 'syntax';
+  field: CronFieldName | null;
+  message: string;
+}
+
+export type CronDialect =
+  { ok: true; pieces: readonly CronPiece[] } | { ok: false; refusal: DialectRefusal };
+
+const NICKNAMES: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@semiannually': '0 0 1 1,7 *',
+  '@quarterly': '0 0 1 1,4,7,10 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * SUN',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+  '@minutely': '* * * * *',
+};
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+const FULL_NAME = new RegExp(`(?<![a-z])(${[...MONTHS, ...DAYS].join('|')})(?![a-km-z])`, 'gi');
+
+/**
+ * `WEDNESDAY` -> `WED`, wherever a full name stands (`MONDAY-FRIDAY`, `FRIDAYL`, `FRIDAY#2`).
+ * `MAY` is its own short name. Which field may hold which names stays croner's to check.
+ */
+function shortenNames(field: string): string {
+  return /[a-z]{4}/i.test(field) ? field.replace(FULL_NAME, (m) => m.slice(0, 3)) : field;
+}
+
+/** The lowest and highest value of each field (Sunday is also 7, an alias of 0). */
+export const FIELD_BOUNDS: Record<CronFieldName, readonly [number, number]> = {
+  second: [0, 59],
+  minute: [0, 59],
+  hour: [0, 23],
+  day: [1, 31],
+  month: [1, 12],
+  dayOfWeek: [0, 6],
+  year: [1, 9999],
+};
+
+/** Where Jenkins' H picks from: the day of the month stops at 28 as in Jenkins, so H fits every month. */
+function hashBounds(name: CronFieldName): readonly [number, number] {
+  return name === 'day' ? [1, 28] : FIELD_BOUNDS[name];
+}
+
+/** FNV-1a: a stable hash, so a pattern with H always means the same times. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const H_PART = /^H(?:\((\d+)-(\d+)\))?(?:\/(\d+))?$/i;
+
+/**
+ * Jenkins' H ("hashed"): a fixed value Jenkins derives from the job name to spread jobs out.
+ * Here it is derived from the pattern's own text (the preview shows which value), so `H/15`
+ * becomes e.g. `7-59/15`. Parts that are not H are left alone.
+ */
+function expandHash(field: string, name: CronFieldName, seed: string): string {
+  if (!/h/i.test(field) || /[a-gi-z]/i.test(field)) return field;
+  return field
+    .split(',')
+    .map((part, i) => {
+      const m = H_PART.exec(part);
+      if (!m) return part;
+      const [lo, hi] = m[1] !== undefined ? [Number(m[1]), Number(m[2])] : hashBounds(name);
+      const hash = hashOf(`${seed}|${name}|${i}`);
+      if (m[3] === undefined) return String(lo + (hash % Math.max(1, hi - lo + 1)));
+      const step = Number(m[3]);
+      if (step < 1) return part;
+      const top = m[1] !== undefined ? hi : FIELD_BOUNDS[name][1];
+      return `${lo + (hash % step)}-${top}/${step}`;
+    })
+    .join(',');
+}
+
+const LAST_MINUS = /^L-(\d+)$/i;
+
+/** Quartz allows up to L-30: the first of a 31-day month. */
+const MAX_LAST_OFFSET = 30;
+
+/** The days `L-n` can fall on: from a 28-day February to a 31-day month. */
+function candidateDays(n: number): string {
+  const from = Math.max(1, 28 - n);
+  const to = 31 - n;
+  return from === to ? String(from) : `${from}-${to}`;
+}
+
+function withDay(fields: readonly string[], dayAt: number, day: string, dow?: string): string {
+  const out = [...fields];
+  out[dayAt] = day;
+  if (dow !== undefined) out[dayAt + 2] = dow;
+  return out.join(' ');
+}
+
+/**
+ * Splits a day-of-month list holding `L-n` into pieces croner can read (see the module comment).
+ * With day-of-week restricted and days combined by "or", the weekdays get a piece of their own,
+ * so that each `L-n` piece only has to check its exact day.
+ */
+function lastDayPieces(
+  fields: readonly string[],
+  dayAt: number,
+  andDays: boolean,
+): CronPiece[] | DialectRefusal {
+  const parts = (fields[dayAt] as string).split(',');
+  const offsets: number[] = [];
+  const rest: string[] = [];
+  for (const part of parts) {
+    const m = LAST_MINUS.exec(part);
+    if (!m) {
+      rest.push(part);
+      continue;
+    }
+    const n = Number(m[1]);
+    if (n > MAX_LAST_OFFSET) {
+      return {
+        code: 'syntax',
+        field: 'day',
+        message: `Day ${part} would fall before the first of every month: write L-1 to L-30 (L-3 is three days before the last day).`,
+      };
+    }
+    offsets.push(n);
+  }
+  const dow = fields[dayAt + 2] as string;
+  const dowFree = dow === '*' || dow === '?';
+  const pieces: CronPiece[] = [];
+  if (rest.length > 0)
+    pieces.push({ pattern: withDay(fields, dayAt, rest.join(',')), lastDays: null });
+  else if (!andDays && !dowFree)
+    pieces.push({ pattern: withDay(fields, dayAt, '*'), lastDays: null });
+  // "or": the weekdays already have their piece (with the rest, or alone), so L-n stands alone.
+  const ownDow = andDays || dowFree ? undefined : '*';
+  for (const n of new Set(offsets)) {
+    pieces.push({ pattern: withDay(fields, dayAt, candidateDays(n), ownDow), lastDays: [n] });
+  }
+  return pieces;
+}
+
+function refuseNickname(text: string): DialectRefusal {
+  const lower = text.toLowerCase();
+  if (lower === '@reboot') {
+    return {
+      code: 'not-a-schedule',
+      field: null,
+      message:
+        '@reboot runs a command when the computer starts, which is not a time Crontray can schedule: pick a time instead (for example @daily), or start the task with Run now.',
+    };
+  }
+  if (lower.startsWith('@every')) {
+    const every = text.slice('@every'.length).trim() || 'a duration';
+    return {
+      code: 'not-a-schedule',
+      field: null,
+      message: `'${text}' is an interval, not a cron pattern: choose "Every fixed interval" as the schedule type and enter ${every} there.`,
+    };
+  }
+  return {
+    code: 'syntax',
+    field: null,
+    message: `'${text}' is not a cron nickname: use @hourly, @daily, @weekly, @monthly, @quarterly or @yearly, or write the five fields.`,
+  };
+}
+
+/**
+ * Reads a pattern in any of the dialects above into croner pieces. A pattern with fewer than 5
+ * or more than 7 fields is passed through for croner to refuse.
+ */
+export function readCronDialect(pattern: string, dayMatch: 'or' | 'and'): CronDialect {
+  let text = pattern.trim();
+  // Numbers and punctuation only (most patterns): nothing to read, nothing to allocate.
+  if (!/[a-z@]/i.test(text)) return { ok: true, pieces: [{ pattern: text, lastDays: null }] };
+  if (text.startsWith('@')) {
+    const nickname = NICKNAMES[text.toLowerCase()];
+    if (nickname === undefined) return { ok: false, refusal: refuseNickname(text) };
+    text = nickname;
+  }
+  const fields = text.split(/\s+/);
+  if (fields.length < 5 || fields.length > 7) {
+    return { ok: true, pieces: [{ pattern: text, lastDays: null }] };
+  }
+  const offset = fields.length === 5 ? 1 : 0;
+  const seed = fields.join(' ').toUpperCase();
+  for (let i = 0; i < fields.length; i++) {
+    const name = FIELD_ORDER[i + offset] as CronFieldName;
+    fields[i] = shortenNames(expandHash(fields[i] as string, name, seed));
+  }
+  const dayAt = 3 - offset;
+  if (!/L-/i.test(fields[dayAt] as string)) {
+    return { ok: true, pieces: [{ pattern: fields.join(' '), lastDays: null }] };
+  }
+  const andDays = dayMatch === 'and' || (fields[dayAt + 2] as string).startsWith('+');
+  const pieces = lastDayPieces(fields, dayAt, andDays);
+  return Array.isArray(pieces) ? { ok: true, pieces } : { ok: false, refusal: pieces };
+}
