@@ -1,0 +1,175 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { atomicWrite } from '../fs/atomic-write.js';
+import { moveAside } from '../fs/move-aside.js';
+import type { Logger } from '../log/logger.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import type { TaskWatch } from './alert-rules.js';
+import { emptyWatch } from './alert-rules.js';
+
+const incident = z.object({
+  id: z.string(),
+  kind: z.enum(['failure', 'missed']),
+  taskId: z.string(),
+  task: z.object({ id: z.string(), name: z.string(), project: z.string(), group: z.string() }),
+  openedAt: z.number(),
+  /** What opened it, in words. */
+  reason: z.string(),
+  lastRunId: z.string().nullable(),
+  closedAt: z.number().nullable(),
+  closedBy: z.enum(['recovery', 'acknowledged', 'task-removed']).nullable(),
+  alertIds: z.array(z.string()),
+});
+
+const watch = z.object({
+  consecutiveFailures: z.number().int().min(0),
+  durations: z.array(z.number()),
+  incidentId: z.string().nullable(),
+  acknowledged: z.boolean(),
+});
+
+const stateFile = z.object({
+  version: z.literal(1),
+  watches: z.record(z.string(), watch),
+  incidents: z.array(incident),
+});
+
+export type Incident = z.output<typeof incident>;
+
+/** Closed incidents kept, newest first, beyond those inside the retention window. */
+const KEEP_CLOSED = 1000;
+const SAVE_DELAY_MS = 1000;
+
+/**
+ * Incidents (one per failure or missed-run episode) and each task's watch, in
+ * <dataDir>/alerts/state.json. Saved atomically a second after a change and on close.
+ */
+export class IncidentBook {
+  readonly #path: string;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  #watches = new Map<string, TaskWatch>();
+  #incidents: Incident[] = [];
+  #saveTimer: TimerHandle | null = null;
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor(options: { path: string; clock: Clock; logger: Logger }) {
+    this.#path = options.path;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+  }
+
+  /** Reads the file; one that does not parse is moved aside (kept) and alerts start afresh. */
+  async load(): Promise<string | null> {
+    let text: string;
+    try {
+      text = await readFile(this.#path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    let parsed: z.ZodSafeParseResult<z.output<typeof stateFile>>;
+    try {
+      parsed = stateFile.safeParse(JSON.parse(text));
+    } catch {
+      parsed = stateFile.safeParse(null);
+    }
+    if (!parsed.success) {
+      const movedTo = moveAside(this.#path, this.#clock.now());
+      return `Alerts: state.json could not be read; it was moved to ${movedTo} (kept) and open incidents start afresh.`;
+    }
+    this.#watches = new Map(Object.entries(parsed.data.watches));
+    this.#incidents = parsed.data.incidents;
+    return null;
+  }
+
+  watch(taskId: string): TaskWatch {
+    return this.#watches.get(taskId) ?? emptyWatch();
+  }
+
+  setWatch(taskId: string, next: TaskWatch): void {
+    this.#watches.set(taskId, next);
+    this.#changed();
+  }
+
+  get(id: string): Incident | undefined {
+    return this.#incidents.find((i) => i.id === id);
+  }
+
+  /** Newest first. */
+  list(filter: { open?: boolean; taskId?: string } = {}): Incident[] {
+    return this.#incidents
+      .filter((i) => filter.open === undefined || (i.closedAt === null) === filter.open)
+      .filter((i) => filter.taskId === undefined || i.taskId === filter.taskId)
+      .sort((a, b) => b.openedAt - a.openedAt);
+  }
+
+  open(next: Omit<Incident, 'closedAt' | 'closedBy'>): Incident {
+    const created: Incident = { ...next, closedAt: null, closedBy: null };
+    this.#incidents.push(created);
+    this.setWatch(next.taskId, { ...this.watch(next.taskId), incidentId: created.id });
+    return created;
+  }
+
+  /** Closes an open incident; false when it was already closed or unknown. */
+  close(id: string, by: NonNullable<Incident['closedBy']>): Incident | null {
+    const found = this.get(id);
+    if (!found || found.closedAt !== null) return null;
+    found.closedAt = this.#clock.now();
+    found.closedBy = by;
+    const w = this.watch(found.taskId);
+    if (w.incidentId === id)
+      this.setWatch(found.taskId, { ...w, incidentId: null, acknowledged: by === 'acknowledged' });
+    this.#changed();
+    return found;
+  }
+
+  addAlert(incidentId: string, alertId: string): void {
+    this.get(incidentId)?.alertIds.push(alertId);
+    this.#changed();
+  }
+
+  /** Forgets closed incidents older than `beforeMs`, keeping at most KEEP_CLOSED. */
+  prune(beforeMs: number): void {
+    const open = this.#incidents.filter((i) => i.closedAt === null);
+    const closed = this.#incidents
+      .filter((i) => i.closedAt !== null && i.closedAt >= beforeMs)
+      .sort((a, b) => b.openedAt - a.openedAt)
+      .slice(0, KEEP_CLOSED);
+    if (open.length + closed.length !== this.#incidents.length) {
+      this.#incidents = [...open, ...closed];
+      this.#changed();
+    }
+  }
+
+  /** A removed task's watch goes and its open incident closes. */
+  forgetTask(taskId: string): void {
+    const w = this.#watches.get(taskId);
+    if (w?.incidentId) this.close(w.incidentId, 'task-removed');
+    this.#watches.delete(taskId);
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (this.#saveTimer) return;
+    this.#saveTimer = this.#clock.setTimer(() => {
+      this.#saveTimer = null;
+      void this.flush();
+    }, SAVE_DELAY_MS);
+  }
+
+  /** Writes now; later calls wait for earlier writes. */
+  flush(): Promise<void> {
+    if (this.#saveTimer) this.#clock.clearTimer(this.#saveTimer);
+    this.#saveTimer = null;
+    const text = JSON.stringify({
+      version: 1,
+      watches: Object.fromEntries(this.#watches),
+      incidents: this.#incidents,
+    });
+    this.#saving = this.#saving
+      .then(() => atomicWrite(this.#path, text, { mode: 0o600 }))
+      .catch((error: unknown) => this.#logger.error('Alerts: saving state.json failed', error));
+    return this.#saving;
+  }
+}
