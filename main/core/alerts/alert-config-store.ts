@@ -4,7 +4,12 @@ import { atomicWrite } from '../fs/atomic-write.js';
 import { moveAside } from '../fs/move-aside.js';
 import type { Cipher } from '../store/cipher.js';
 import type { TimeSource } from '../time/clock.js';
-import { DEFAULT_ALERT_SETTINGS, DEFAULT_TASK_ALERTS, alertSettings, taskAlerts } from './alert-config.js';
+import {
+  DEFAULT_ALERT_SETTINGS,
+  DEFAULT_TASK_ALERTS,
+  alertSettings,
+  taskAlerts,
+} from './alert-config.js';
 import type { AlertSettings, TaskAlerts } from './alert-config.js';
 
 const sealed = z.object({ version: z.literal(1), backend: z.string(), cipherText: z.string() });
@@ -87,15 +92,17 @@ export class AlertConfigStore {
 
   /** Memory changes only once the file is written, so a failed write leaves both as they were. */
   #save(settings: AlertSettings, tasks: Map<string, TaskAlerts>): Promise<void> {
-    const run = this.#queue.catch(() => undefined).then(async () => {
-      const cipherText = await this.#cipher.encrypt(
-        JSON.stringify({ settings, tasks: Object.fromEntries(tasks) }),
-      );
-      const file = { version: 1, backend: this.#cipher.backend, cipherText };
-      await atomicWrite(this.#path, JSON.stringify(file), { mode: 0o600 });
-      this.#settings = settings;
-      this.#tasks = tasks;
-    });
+    const run = this.#queue
+      .catch(() => undefined)
+      .then(async () => {
+        const cipherText = await this.#cipher.encrypt(
+          JSON.stringify({ settings, tasks: Object.fromEntries(tasks) }),
+        );
+        const file = { version: 1, backend: this.#cipher.backend, cipherText };
+        await atomicWrite(this.#path, JSON.stringify(file), { mode: 0o600 });
+        this.#settings = settings;
+        this.#tasks = tasks;
+      });
     this.#queue = run;
     return run;
   }

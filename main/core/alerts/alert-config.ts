@@ -194,12 +194,20 @@ export const alertSettings = z
     const ids = new Set<string>();
     settings.channels.forEach((c, i) => {
       if (ids.has(c.id))
-        ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `channel id '${c.id}' is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'id'],
+          message: `channel id '${c.id}' is used twice`,
+        });
       ids.add(c.id);
     });
     settings.defaultChannels.forEach((id, i) => {
       if (!ids.has(id))
-        ctx.addIssue({ code: 'custom', path: ['defaultChannels', i], message: `no channel has id '${id}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['defaultChannels', i],
+          message: `no channel has id '${id}'`,
+        });
     });
   });
 

@@ -64,15 +64,16 @@ export function alertRun(run: RunRecord, rule: string | null = null): AlertRun {
     httpStatus: run.httpStatus,
     startedAt: run.startedAt,
     endedAt: run.endedAt,
-    durationMs:
-      run.startedAt !== null && run.endedAt !== null ? run.endedAt - run.startedAt : null,
+    durationMs: run.startedAt !== null && run.endedAt !== null ? run.endedAt - run.startedAt : null,
     error: run.error,
     rule: rule ?? run.rule ?? null,
     outputTail: outputTail(run),
   };
 }
 
-export function alertTask(run: Pick<RunRecord, 'taskId' | 'name' | 'project' | 'group'>): AlertTask {
+export function alertTask(
+  run: Pick<RunRecord, 'taskId' | 'name' | 'project' | 'group'>,
+): AlertTask {
   return { id: run.taskId, name: run.name, project: run.project, group: run.group };
 }
 
@@ -98,7 +99,12 @@ export function recoveryText(task: AlertTask, openedAt: number, at: number): str
   return `Task '${task.name}' (${task.project} / ${task.group}) succeeded again after failing for ${seconds(at - openedAt)}.`;
 }
 
-export function slowText(task: AlertTask, durationMs: number, limitMs: number, why: string): string {
+export function slowText(
+  task: AlertTask,
+  durationMs: number,
+  limitMs: number,
+  why: string,
+): string {
   return `Task '${task.name}' (${task.project} / ${task.group}) ran for ${seconds(durationMs)}, longer than ${seconds(limitMs)} (${why}).`;
 }
 

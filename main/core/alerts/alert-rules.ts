@@ -15,6 +15,12 @@ export interface TaskWatch {
   incidentId: string | null;
   /** The user acknowledged this failure episode: no new incident until the task succeeds. */
   acknowledged: boolean;
+  /** Dead man's switch: due times up to this one have been judged. */
+  checkedThrough: number | null;
+  /** Dead man's switch: the latest due time whose run started (or was reported) in time. */
+  onTimeThrough: number | null;
+  /** The open missed-run incident, if any. */
+  missedIncidentId: string | null;
 }
 
 export const emptyWatch = (): TaskWatch => ({
@@ -22,6 +28,9 @@ export const emptyWatch = (): TaskWatch => ({
   durations: [],
   incidentId: null,
   acknowledged: false,
+  checkedThrough: null,
+  onTimeThrough: null,
+  missedIncidentId: null,
 });
 
 /** What a finished run means for alerts. */

@@ -39,7 +39,10 @@ function keep(value: string, stored: string | undefined, field: string): string 
 }
 
 /** Puts the stored secrets back where an edit still shows the mask (matched by channel id). */
-export function mergeSettingsSecrets(incoming: AlertSettings, stored: AlertSettings): AlertSettings {
+export function mergeSettingsSecrets(
+  incoming: AlertSettings,
+  stored: AlertSettings,
+): AlertSettings {
   const byId = new Map(stored.channels.map((c) => [c.id, c]));
   const channels = incoming.channels.map((channel, i): AlertChannel => {
     const old = byId.get(channel.id);

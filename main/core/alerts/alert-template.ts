@@ -22,8 +22,7 @@ const FIELDS: Record<string, (m: AlertMessage) => string | number | null> = {
   'run.rule': (m) => m.run?.rule ?? null,
   'run.outputTail': (m) => m.run?.outputTail ?? null,
   'incident.id': (m) => m.incident?.id ?? null,
-  'incident.openedAt': (m) =>
-    m.incident ? new Date(m.incident.openedAt).toISOString() : null,
+  'incident.openedAt': (m) => (m.incident ? new Date(m.incident.openedAt).toISOString() : null),
 };
 
 export const TEMPLATE_FIELDS: readonly string[] = Object.keys(FIELDS);

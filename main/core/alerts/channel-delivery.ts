@@ -25,14 +25,17 @@ async function toChannel(
   entry: OutboxEntry,
   notifier: DesktopNotifier | null,
 ): Promise<AttemptResult> {
-  const text = channel.template ? renderTemplate(channel.template, entry.message) : entry.message.text;
+  const text = channel.template
+    ? renderTemplate(channel.template, entry.message)
+    : entry.message.text;
   switch (channel.kind) {
     case 'webhook':
       return sendWebhook(channel, entry.message, text, entry.id);
     case 'email':
       return sendEmail(channel, entry.message, text, entry.id);
     case 'desktop':
-      if (!notifier) return result('skipped', 'this host shows no desktop notifications (headless mode)');
+      if (!notifier)
+        return result('skipped', 'this host shows no desktop notifications (headless mode)');
       await notifier.show(desktopNotice(entry.message, text));
       return result('delivered', 'shown on the desktop');
   }
@@ -71,4 +74,3 @@ export function channelDelivery(
     };
   };
 }
-

@@ -53,7 +53,13 @@ export async function sendEmail(
       messageId: `<${alertId}@crontray>`,
     })) as { response?: string };
     const reply = String(info.response ?? '').slice(0, 1000);
-    return { outcome: 'delivered', httpStatus: null, smtpReply: reply, message: 'accepted by the SMTP server', retry: false };
+    return {
+      outcome: 'delivered',
+      httpStatus: null,
+      smtpReply: reply,
+      message: 'accepted by the SMTP server',
+      retry: false,
+    };
   } catch (error) {
     const e = error as SmtpError;
     const reply = e.response ? e.response.slice(0, 1000) : null;

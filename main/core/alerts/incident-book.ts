@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { moveAside } from '../fs/move-aside.js';
 import type { Logger } from '../log/logger.js';
-import type { Clock, TimerHandle } from '../time/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { TaskWatch } from './alert-rules.js';
 import { emptyWatch } from './alert-rules.js';
 
@@ -26,6 +26,9 @@ const watch = z.object({
   durations: z.array(z.number()),
   incidentId: z.string().nullable(),
   acknowledged: z.boolean(),
+  checkedThrough: z.number().nullable().default(null),
+  onTimeThrough: z.number().nullable().default(null),
+  missedIncidentId: z.string().nullable().default(null),
 });
 
 const stateFile = z.object({
@@ -50,7 +53,7 @@ export class IncidentBook {
   readonly #logger: Logger;
   #watches = new Map<string, TaskWatch>();
   #incidents: Incident[] = [];
-  #saveTimer: TimerHandle | null = null;
+  #saveTimer: ReturnType<typeof setTimeout> | null = null;
   #saving: Promise<void> = Promise.resolve();
 
   constructor(options: { path: string; clock: Clock; logger: Logger }) {
@@ -107,7 +110,8 @@ export class IncidentBook {
   open(next: Omit<Incident, 'closedAt' | 'closedBy'>): Incident {
     const created: Incident = { ...next, closedAt: null, closedBy: null };
     this.#incidents.push(created);
-    this.setWatch(next.taskId, { ...this.watch(next.taskId), incidentId: created.id });
+    const field = next.kind === 'missed' ? 'missedIncidentId' : 'incidentId';
+    this.setWatch(next.taskId, { ...this.watch(next.taskId), [field]: created.id });
     return created;
   }
 
@@ -120,6 +124,7 @@ export class IncidentBook {
     const w = this.watch(found.taskId);
     if (w.incidentId === id)
       this.setWatch(found.taskId, { ...w, incidentId: null, acknowledged: by === 'acknowledged' });
+    if (w.missedIncidentId === id) this.setWatch(found.taskId, { ...w, missedIncidentId: null });
     this.#changed();
     return found;
   }
@@ -146,21 +151,24 @@ export class IncidentBook {
   forgetTask(taskId: string): void {
     const w = this.#watches.get(taskId);
     if (w?.incidentId) this.close(w.incidentId, 'task-removed');
+    if (w?.missedIncidentId) this.close(w.missedIncidentId, 'task-removed');
     this.#watches.delete(taskId);
     this.#changed();
   }
 
   #changed(): void {
     if (this.#saveTimer) return;
-    this.#saveTimer = this.#clock.setTimer(() => {
+    // A real timer even under a virtual clock: saving is about the disk, not the schedule.
+    this.#saveTimer = setTimeout(() => {
       this.#saveTimer = null;
       void this.flush();
     }, SAVE_DELAY_MS);
+    this.#saveTimer.unref();
   }
 
   /** Writes now; later calls wait for earlier writes. */
   flush(): Promise<void> {
-    if (this.#saveTimer) this.#clock.clearTimer(this.#saveTimer);
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
     this.#saveTimer = null;
     const text = JSON.stringify({
       version: 1,

@@ -25,7 +25,12 @@ export const delivery = z.object({
   attempts: z.array(deliveryAttempt),
 });
 
-const alertTask = z.object({ id: z.string(), name: z.string(), project: z.string(), group: z.string() });
+const alertTask = z.object({
+  id: z.string(),
+  name: z.string(),
+  project: z.string(),
+  group: z.string(),
+});
 
 export const alertMessage = z.object({
   kind: z.enum(['failure', 'recovery', 'missed', 'slow', 'test']),

@@ -90,7 +90,12 @@ export class Outbox {
       createdAt: now,
       message,
       ...extra,
-      deliveries: channels.map((c) => ({ ...c, state: 'pending', nextAttemptAt: now, attempts: [] })),
+      deliveries: channels.map((c) => ({
+        ...c,
+        state: 'pending',
+        nextAttemptAt: now,
+        attempts: [],
+      })),
     };
     this.#entries.set(entry.id, entry);
     await this.#save(entry);
@@ -166,7 +171,11 @@ export class Outbox {
     const now = this.#o.clock.now();
     for (const e of this.#entries.values())
       for (const d of e.deliveries)
-        if (d.state === 'pending' && (d.nextAttemptAt ?? 0) <= now && !this.#inFlight.has(key(e, d)))
+        if (
+          d.state === 'pending' &&
+          (d.nextAttemptAt ?? 0) <= now &&
+          !this.#inFlight.has(key(e, d))
+        )
           return true;
     return false;
   }
@@ -208,15 +217,13 @@ export class Outbox {
     this.#inFlight.add(k);
     void this.#o
       .deliver(entry, d)
-      .catch(
-        (error: unknown): AttemptResult => ({
-          outcome: 'failed',
-          httpStatus: null,
-          smtpReply: null,
-          message: `Alerts: the ${d.channelKind} channel failed unexpectedly (${error instanceof Error ? error.name : 'error'})`,
-          retry: true,
-        }),
-      )
+      .catch((error: unknown): AttemptResult => ({
+        outcome: 'failed',
+        httpStatus: null,
+        smtpReply: null,
+        message: `Alerts: the ${d.channelKind} channel failed unexpectedly (${error instanceof Error ? error.name : 'error'})`,
+        retry: true,
+      }))
       .then(async (result) => {
         const now = this.#o.clock.now();
         const { retry, ...attempt } = result;

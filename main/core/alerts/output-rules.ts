@@ -28,7 +28,8 @@ export function applyOutputRules(
   rules: OutputRules,
 ): { outcome: RunOutcome; rule: string | null } {
   if (outcome.status !== 'succeeded') return { outcome, rule: null };
-  if (rules.failurePattern === null && rules.successPattern === null) return { outcome, rule: null };
+  if (rules.failurePattern === null && rules.successPattern === null)
+    return { outcome, rule: null };
   const text = outputText(outcome);
   if (rules.failurePattern !== null) {
     const line = matchingLine(text, new RegExp(rules.failurePattern, 'm'));

@@ -20,7 +20,10 @@ export function pingRequest(
   const base = pings.url.replace(/\/+$/, '');
   if (pings.style === 'cronitor') {
     const url = new URL(pings.url);
-    url.searchParams.set('state', phase === 'start' ? 'run' : phase === 'success' ? 'complete' : 'fail');
+    url.searchParams.set(
+      'state',
+      phase === 'start' ? 'run' : phase === 'success' ? 'complete' : 'fail',
+    );
     if (durationMs !== null && phase !== 'start')
       url.searchParams.set('duration', (durationMs / 1000).toFixed(3));
     if (phase === 'failure') {
@@ -45,7 +48,11 @@ export function pingRequest(
   };
 }
 
-export function sendPing(pings: MonitorPings, phase: PingPhase, message: AlertMessage): Promise<AttemptResult> {
+export function sendPing(
+  pings: MonitorPings,
+  phase: PingPhase,
+  message: AlertMessage,
+): Promise<AttemptResult> {
   const request = pingRequest(pings, phase, message);
   return sendHttp(
     {

@@ -23,14 +23,19 @@ export function webhookRequest(
   message: AlertMessage,
   text: string,
 ): WebhookRequest {
-  const json = (value: unknown) => ({ url, body: JSON.stringify(value), contentType: 'application/json' });
+  const json = (value: unknown) => ({
+    url,
+    body: JSON.stringify(value),
+    contentType: 'application/json',
+  });
   switch (format) {
     case 'slack':
       return json({ text: `*${message.title}*\n${text}` });
     case 'discord': {
       const content = `**${message.title}**\n${text}`;
       return json({
-        content: content.length > DISCORD_LIMIT ? `${content.slice(0, DISCORD_LIMIT - 1)}…` : content,
+        content:
+          content.length > DISCORD_LIMIT ? `${content.slice(0, DISCORD_LIMIT - 1)}…` : content,
       });
     }
     case 'teams':

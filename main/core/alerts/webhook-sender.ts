@@ -46,7 +46,8 @@ function networkFailure(error: unknown, timeoutMs: number): AttemptResult {
       message: `no answer within ${Math.round(timeoutMs / 1000)} s`,
       retry: true,
     };
-  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
   const code = cause?.code ?? 'network error';
   return {
     outcome: 'failed',
@@ -63,7 +64,12 @@ function networkFailure(error: unknown, timeoutMs: number): AttemptResult {
  * so it is refused and recorded instead.
  */
 export async function sendHttp(
-  first: { url: string; body: string | null; headers: Record<string, string>; method?: 'POST' | 'GET' },
+  first: {
+    url: string;
+    body: string | null;
+    headers: Record<string, string>;
+    method?: 'POST' | 'GET';
+  },
   timeoutMs: number,
 ): Promise<AttemptResult> {
   let url = first.url;

@@ -49,6 +49,8 @@ export const runRecord = z.object({
   error: z.string().max(16_384).nullable().default(null),
   /** True when Run now returned a cached result instead of running the action. */
   fromCache: z.boolean().default(false),
+  /** The output rule that decided the status (alerts), e.g. "failure pattern /ERROR/ matched". */
+  rule: z.string().max(512).optional(),
 });
 
 export type RunStatus = z.output<typeof runStatus>;
