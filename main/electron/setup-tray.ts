@@ -2,6 +2,7 @@ import { Menu, Tray, nativeImage } from 'electron';
 import type { TaskView } from '../api/contract.js';
 import type { Logger } from '../core/log/logger.js';
 import type { CrontrayService } from '../core/service/service.js';
+import { refreshDelay } from '../api/relative-refresh.js';
 import { trayIconPath } from './tray-icons.js';
 import { buildTrayMenu, toMenuTemplate, trayIconState, trayTooltip } from './tray-menu.js';
 import type { TrayCommand, TrayState } from './tray-menu.js';
@@ -13,9 +14,6 @@ export interface TrayOptions {
   onCommand(command: TrayCommand): void;
   logger: Logger;
 }
-
-// The tooltip says "in 3 min", so it is refreshed even when nothing happens.
-const TOOLTIP_REFRESH_MS = 30_000;
 
 /** The tray icon and its menu, rebuilt from the service on every event. Returns a disposer. */
 export function setupTray(options: TrayOptions): () => void {
@@ -33,8 +31,13 @@ export function setupTray(options: TrayOptions): () => void {
   // Windows users expect a left click to open the app; elsewhere a click shows the menu.
   if (process.platform === 'win32') tray.on('click', () => options.onCommand({ kind: 'open' }));
 
+  // The tooltip says "in 12 s" or "in 3 min", so it is redrawn even when nothing happens: every
+  // second while the next run is under a minute away.
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const render = () => {
     const current = { ...state, now: Date.now() };
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(render, refreshDelay([current.status?.nextRun?.at ?? null], current.now));
     tray.setImage(image(options.iconDir, trayIconState(current.status)));
     tray.setToolTip(trayTooltip(current));
     tray.setContextMenu(
@@ -82,9 +85,8 @@ export function setupTray(options: TrayOptions): () => void {
   render();
   void refresh();
   const unsubscribe = service.events.subscribe(() => void refresh());
-  const timer = setInterval(render, TOOLTIP_REFRESH_MS);
   return () => {
-    clearInterval(timer);
+    if (timer) clearTimeout(timer);
     unsubscribe();
     tray.destroy();
   };

@@ -12,9 +12,14 @@ import { DurationChart } from './duration-chart.js';
 /** How things are going: outcomes, durations, recent failures, and what runs next. */
 export function DashboardScreen() {
   const api = useApi();
-  const now = useNow();
   const [stats, reloadStats] = useLoad(() => api['history:stats'](), [api]);
   const [tasks, reloadTasks] = useLoad(() => api['tasks:list'](), [api]);
+  const now = useNow([
+    ...(stats.state === 'ready'
+      ? stats.value.failuresLast24h.map((r) => r.startedAt ?? r.scheduledFor)
+      : []),
+    ...(tasks.state === 'ready' ? tasks.value.map((t) => t.nextRunAt) : []),
+  ]);
   useEvents(['history:changed', 'run:finished'], reloadStats);
   useEvents(['task:changed', 'run:finished', 'scheduler:state'], reloadTasks);
 

@@ -51,10 +51,11 @@ function queryOf(f: RunFilterForm): RunQuery {
 /** Sessions of the scheduler, runs across tasks, and one run in detail. */
 export function HistoryScreen({ run, pageSize }: { run: RunRef | null; pageSize?: number }) {
   const api = useApi();
-  const now = useNow();
   const [filter, setFilter] = useState<RunFilterForm>(NO_FILTER);
   const query = useMemo(() => queryOf(filter), [filter]);
   const runs = useRunPages(query, pageSize);
+  // New runs arrive at the top; runs further down are long past the minute that counts seconds.
+  const now = useNow(runs.items.slice(0, 100).map((r) => r.startedAt ?? r.scheduledFor));
   const [tasks] = useLoad(() => api['tasks:list'](), [api]);
   const [version, setVersion] = useState(0);
   const [sessionsVersion, setSessionsVersion] = useState(0);

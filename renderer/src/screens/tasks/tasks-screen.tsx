@@ -23,7 +23,7 @@ export function TasksScreen() {
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<TaskView | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
-  const now = useNow();
+  const now = useNow(tasks.state === 'ready' ? tasks.value.map((t) => t.nextRunAt) : []);
 
   const act = useCallback(
     async (task: TaskView, what: string, call: () => Promise<string | null>) => {
