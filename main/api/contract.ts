@@ -14,6 +14,10 @@ import type { LedgerSession } from '../core/routine/session-ledger-lines.js';
 import type { RunSummary } from '../core/jobs/run-summary.js';
 import type { Page } from '../core/jobs/run-index.js';
 import type { DashboardStats as JobDashboardStats } from '../core/jobs/job-stats.js';
+import { alertSettings, taskAlerts } from '../core/alerts/alert-config.js';
+import type { AlertSettings, TaskAlerts } from '../core/alerts/alert-config.js';
+import type { Incident } from '../core/alerts/incident-book.js';
+import type { OutboxEntry } from '../core/alerts/outbox-entry.js';
 
 // ---------------------------------------------------------------------------------------------
 // Views: what the renderer receives. Secrets never appear in them in clear.
@@ -104,6 +108,16 @@ export interface Settings {
   theme: 'system' | 'light' | 'dark';
   retention: { keepLast: number; keepFailuresDays: number };
   globalConcurrency: number;
+}
+
+/** Alerts: settings with secrets masked, incidents, and each alert with its deliveries. */
+export type { AlertSettings, TaskAlerts, Incident };
+export type AlertView = OutboxEntry;
+export interface TaskAlertsView {
+  taskId: string;
+  /** False: the task follows the global alert settings (`alerts` shows the defaults). */
+  custom: boolean;
+  alerts: TaskAlerts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,6 +254,55 @@ export const contract = {
   'settings:get': channel<Settings>()(empty),
   'settings:set': channel<Settings>()(settingsSchema.partial().strict()),
 
+  /** Global alert settings; webhook URLs, headers and passwords come back masked. */
+  'alerts:settings:get': channel<AlertSettings>()(empty),
+  /** Replaces them; a masked value keeps the stored secret. SMTP hosts must resolve. */
+  'alerts:settings:set': channel<AlertSettings>()(alertSettings),
+  'alerts:task:get': channel<TaskAlertsView>()(taskRef),
+  /** A task's own alert settings; null makes it follow the global ones again. */
+  'alerts:task:set': channel<TaskAlertsView>()(
+    z.object({ id: idSchema, alerts: taskAlerts.nullable() }).strict(),
+  ),
+  'alerts:incidents': channel<Incident[]>()(
+    z.object({ open: z.boolean().optional(), taskId: idSchema.optional() }).strict().optional(),
+  ),
+  /** Alerts newest first, each with its deliveries and every attempt. */
+  'alerts:history': channel<AlertView[]>()(
+    z
+      .object({
+        taskId: idSchema.optional(),
+        incidentId: idSchema.optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
+  'alerts:acknowledge': channel<Incident>()(z.object({ id: idSchema }).strict()),
+  /** Sends a test alert through one channel and answers after the first try. */
+  'alerts:test': channel<AlertView>()(z.object({ channelId: idSchema }).strict()),
+  /**
+   * A result reported from outside (the task's own script, a worker): it feeds the rules and
+   * the dead man's switch of a task whose alerts expect 'ping'.
+   */
+  'alerts:report': channel<{ accepted: true }>()(
+    z
+      .object({
+        taskId: idSchema,
+        status: z.enum(['succeeded', 'failed']),
+        exitCode: z.number().int().optional(),
+        durationMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(366 * 24 * 3600_000)
+          .optional(),
+        output: z
+          .string()
+          .max(64 * 1024)
+          .optional(),
+      })
+      .strict(),
+  ),
+
   /** Moves the engine's virtual clock; exists only in headless --test-mode. */
   'clock:advance': channel<{ now: number }>()(
     z
@@ -264,6 +327,8 @@ export interface EventMap {
   'history:changed': { reason: string };
   /** Something the user should know: a file moved aside, an insecure vault, a disk error. */
   notice: { level: 'info' | 'warning' | 'error'; message: string };
+  /** An alert was raised or an incident opened or closed. */
+  'alerts:changed': { openIncidents: number };
 }
 
 // ---------------------------------------------------------------------------------------------

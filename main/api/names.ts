@@ -29,6 +29,15 @@ export const channelNames = [
   'vault:status',
   'settings:get',
   'settings:set',
+  'alerts:settings:get',
+  'alerts:settings:set',
+  'alerts:task:get',
+  'alerts:task:set',
+  'alerts:incidents',
+  'alerts:history',
+  'alerts:acknowledge',
+  'alerts:test',
+  'alerts:report',
   'clock:advance',
 ] as const;
 
@@ -39,6 +48,7 @@ export const eventNames = [
   'scheduler:state',
   'history:changed',
   'notice',
+  'alerts:changed',
 ] as const;
 
 /** Prefix of every IPC channel and of the HTTP routes, so nothing else is ever mistaken for one. */

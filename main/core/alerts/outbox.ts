@@ -109,7 +109,11 @@ export class Outbox {
 
   /** Newest first. */
   list(filter: (e: OutboxEntry) => boolean = () => true): OutboxEntry[] {
-    return [...this.#entries.values()].filter(filter).sort((a, b) => b.createdAt - a.createdAt);
+    // Reversed first, so entries raised in the same millisecond list newest first too.
+    return [...this.#entries.values()]
+      .reverse()
+      .filter(filter)
+      .sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /** Deliveries still waiting for a try. */

@@ -28,6 +28,9 @@ import { RunPipeline } from './run-pipeline.js';
 import type { Notice } from './run-pipeline.js';
 import { SchedulerControl } from './scheduler-control.js';
 import { registerSavedTasks } from './saved-tasks.js';
+import { ServiceAlerts } from './alert-wiring.js';
+import { alertHandlers } from './alert-handlers.js';
+import type { DesktopNotifier } from '../alerts/desktop-notifier.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -81,6 +84,8 @@ export class CrontrayService {
   #parts: CoreParts | null = null;
   #dispatcher: ActionDispatcher | null = null;
   #pipeline: RunPipeline | null = null;
+  #alerts: ServiceAlerts | null = null;
+  #notifier: DesktopNotifier | null = null;
   readonly #control: SchedulerControl;
   #opening: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
@@ -134,7 +139,13 @@ export class CrontrayService {
       this.startupNotices.push({ level, message });
       this.events.emit('notice', { level, message });
     };
-    const { store, vault, ledger } = await this.#openStores(notice);
+    const { store, vault, ledger, cipher } = await this.#openStores(notice);
+    const alerts = await ServiceAlerts.open({
+      ...{ dataDir, clock, logger, vault, store, cipher, notice },
+      events: this.events,
+    });
+    alerts.monitor.setNotifier(this.#notifier);
+    this.#alerts = alerts;
     const pipeline = await RunPipeline.open({
       dataDir,
       clock,
@@ -165,11 +176,14 @@ export class CrontrayService {
     this.#dispatcher = dispatcher;
     this.#pipeline = pipeline;
     await registerSavedTasks(this.#parts, notice);
+    // Before the scheduler resumes: a catch-up run that starts late does not excuse its due time.
+    alerts.watchAll();
     if (this.#options.resumeScheduler ?? true) await this.#resumeAfterRestart(notice);
   }
 
   /** config.json, the vault and the session ledger, each saying what it had to repair. */
   async #openStores(notice: Notice): Promise<{
+    cipher: Cipher;
     store: TaskStore;
     vault: Vault;
     ledger: SessionLedger;
@@ -197,7 +211,7 @@ export class CrontrayService {
     const ledger = await SessionLedger.load({ dir: join(dataDir, 'sessions'), clock, logger });
     for (const n of ledger.notices)
       notice(n.kind === 'interrupted' ? 'info' : 'warning', n.message);
-    return { store, vault, ledger };
+    return { store, vault, ledger, cipher };
   }
 
   #createEngine(
@@ -217,9 +231,9 @@ export class CrontrayService {
     return new TaskScheduler<string>({
       clock: this.clock,
       logger: this.#options.logger,
-      runner,
+      runner: this.#alerts?.runner(runner) ?? runner,
       globalConcurrency: store.getSettings().globalConcurrency,
-      sink: pipeline.sink,
+      sink: this.#alerts?.sink(pipeline.sink) ?? pipeline.sink,
       state: {
         // Called on every trigger: neither copies the task.
         get: (id) => store.getBookkeeping(id),
@@ -256,6 +270,7 @@ export class CrontrayService {
         if (parts && info && stored && stored.enabled !== info.definition.enabled) {
           parts.store.putTask({ ...stored, enabled: info.definition.enabled });
         }
+        this.#alerts?.taskChanged(event.taskId, info ? info.definition.enabled : null);
         this.events.emit('task:changed', { taskId: event.taskId, deleted: !info });
         break;
       }
@@ -286,6 +301,17 @@ export class CrontrayService {
     if (this.#parts) await this.#control.resume();
   }
 
+  /** The host's desktop notifications for alerts (Electron); headless has none. */
+  setDesktopNotifier(notifier: DesktopNotifier | null): void {
+    this.#notifier = notifier;
+    this.#alerts?.monitor.setNotifier(notifier);
+  }
+
+  /** The alert monitor once open (tests wait on it with whenIdle()). */
+  get alerts(): ServiceAlerts | null {
+    return this.#alerts;
+  }
+
   /** Stops everything in order, once: scheduler, session, process trees, stores. */
   close(reason = 'quit'): Promise<void> {
     this.#closing ??= (async () => {
@@ -296,6 +322,7 @@ export class CrontrayService {
       await this.#dispatcher?.shutdown();
       await this.stop(reason, { cancelRunning: true });
       await this.#pipeline?.close();
+      await this.#alerts?.monitor.close();
       parts.store.close();
     })();
     return this.#closing;
@@ -352,6 +379,15 @@ export class CrontrayService {
         if (patch.retention) p.retention.setPolicy(settings.retention);
         return settings;
       },
+      ...alertHandlers(
+        () => {
+          if (!this.#alerts)
+            throw new ServiceError('unavailable', 'Service: still starting; try again in a moment');
+          return this.#alerts;
+        },
+        () => parts().store,
+        this.clock,
+      ),
       'clock:advance': async ({ ms }) => {
         if (!(this.clock instanceof VirtualClock)) {
           throw new ServiceError(
@@ -360,6 +396,7 @@ export class CrontrayService {
           );
         }
         await this.clock.advance(ms);
+        await this.#alerts?.monitor.whenIdle();
         await parts().jobs.refresh();
         return { now: this.clock.now() };
       },

@@ -1,0 +1,155 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Handlers, TaskAlertsView } from '../../api/contract.js';
+import { alertSettings, taskAlerts } from '../alerts/alert-config.js';
+import type { AlertSettings } from '../alerts/alert-config.js';
+import {
+  MaskWithoutSecret,
+  maskSettings,
+  maskTaskAlerts,
+  mergeSettingsSecrets,
+  mergeTaskSecrets,
+} from '../alerts/alert-secrets.js';
+import { runRecord } from '../model/run.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { Clock } from '../time/clock.js';
+import type { ServiceAlerts } from './alert-wiring.js';
+import { invalid, notFound } from './service-error.js';
+
+type AlertChannels =
+  | 'alerts:settings:get'
+  | 'alerts:settings:set'
+  | 'alerts:task:get'
+  | 'alerts:task:set'
+  | 'alerts:incidents'
+  | 'alerts:history'
+  | 'alerts:acknowledge'
+  | 'alerts:test'
+  | 'alerts:report';
+
+/** A host name that does not resolve is refused at save time rather than at the first alert. */
+async function checkSmtpHosts(settings: AlertSettings): Promise<void> {
+  for (const [i, channel] of settings.channels.entries()) {
+    if (channel.kind !== 'email') continue;
+    const host = channel.host.replace(/^\[|\]$/g, '');
+    if (isIP(host) !== 0) continue;
+    try {
+      await lookup(host);
+    } catch {
+      throw invalid(
+        `channels.${i}.host: the SMTP host '${channel.host}' is unknown (it has no address); check the spelling`,
+        `channels.${i}.host`,
+      );
+    }
+  }
+}
+
+function withSecrets<T>(merge: () => T): T {
+  try {
+    return merge();
+  } catch (error) {
+    if (error instanceof MaskWithoutSecret) throw invalid(error.message, error.field);
+    throw error;
+  }
+}
+
+/** The alert channels of the contract, over the service's alert monitor. */
+export function alertHandlers(
+  alerts: () => ServiceAlerts,
+  store: () => TaskStore,
+  clock: Clock,
+): Pick<Handlers, AlertChannels> {
+  const monitor = () => alerts().monitor;
+  const taskView = (taskId: string): TaskAlertsView => ({
+    taskId,
+    custom: monitor().config.hasTask(taskId),
+    alerts: maskTaskAlerts(monitor().config.task(taskId)),
+  });
+  const requireTask = (id: string) => {
+    const task = store().getTask(id);
+    if (!task) throw notFound(`Alerts: no task has id '${id}'`);
+    return task;
+  };
+  return {
+    'alerts:settings:get': async () => maskSettings(monitor().config.settings()),
+    'alerts:settings:set': async (request) => {
+      const merged = withSecrets(() => mergeSettingsSecrets(request, monitor().config.settings()));
+      const settings = alertSettings.parse(merged);
+      await checkSmtpHosts(settings);
+      await monitor().config.setSettings(settings);
+      return maskSettings(settings);
+    },
+    'alerts:task:get': async ({ id }) => {
+      requireTask(id);
+      return taskView(id);
+    },
+    'alerts:task:set': async ({ id, alerts: incoming }) => {
+      requireTask(id);
+      const config = monitor().config;
+      if (incoming !== null) {
+        const known = new Set(config.settings().channels.map((c) => c.id));
+        incoming.channels?.forEach((channelId, i) => {
+          if (!known.has(channelId))
+            throw invalid(`channels.${i}: no alert channel has id '${channelId}'`, `channels.${i}`);
+        });
+      }
+      const next =
+        incoming === null
+          ? null
+          : taskAlerts.parse(
+              withSecrets(() =>
+                mergeTaskSecrets(incoming, config.hasTask(id) ? config.task(id) : null),
+              ),
+            );
+      await config.setTask(id, next);
+      return taskView(id);
+    },
+    'alerts:incidents': async (request) => monitor().incidents.list(request ?? {}),
+    'alerts:history': async ({ taskId, incidentId, limit }) =>
+      monitor()
+        .outbox.list(
+          (e) =>
+            e.type === 'alert' &&
+            (taskId === undefined || e.message.task?.id === taskId) &&
+            (incidentId === undefined || e.incidentId === incidentId),
+        )
+        .slice(0, limit),
+    'alerts:acknowledge': async ({ id }) => {
+      const incident = monitor().incidents.get(id);
+      if (!incident) throw notFound(`Alerts: no incident has id '${id}'`);
+      return (await monitor().acknowledge(id)) ?? incident;
+    },
+    'alerts:test': async ({ channelId }) => {
+      if (
+        !monitor()
+          .config.settings()
+          .channels.some((c) => c.id === channelId)
+      )
+        throw notFound(`Alerts: no alert channel has id '${channelId}'`);
+      return monitor().sendTest(channelId);
+    },
+    'alerts:report': async (report) => {
+      const task = requireTask(report.taskId);
+      const now = clock.now();
+      const started = now - (report.durationMs ?? 0);
+      const output = report.output ?? '';
+      monitor().reported(
+        runRecord.parse({
+          runId: `report-${now}`,
+          taskId: task.id,
+          project: task.project,
+          group: task.group,
+          name: task.name,
+          status: report.status,
+          trigger: 'manual',
+          scheduledFor: null,
+          startedAt: started,
+          endedAt: now,
+          exitCode: report.exitCode ?? null,
+          stdout: { head: output, tail: '', truncated: false, totalBytes: output.length },
+        }),
+      );
+      return { accepted: true };
+    },
+  };
+}
