@@ -1,6 +1,6 @@
 // The core's one export list: everything needed to use Crontray's engine as a library.
 
-export { TaskScheduler } from './schedule/index.js';
+export { TaskScheduler, SchedulerError, SCHEDULER_DEFAULTS } from './schedule/index.js';
 export type {
   TaskSchedulerOptions,
   TaskInputBase,
@@ -12,6 +12,8 @@ export type {
   TaskPatch,
   TaskInfo,
   RunTicket,
+  InstantInput,
+  SchedulerErrorCode,
   EngineEvent,
   RunSink,
   TaskState,

@@ -3,7 +3,7 @@ import type { Settings as LoginItemSettings } from 'electron';
 import { DesktopSettings } from '../../main/electron/desktop-settings.js';
 import type { LoginItemHost } from '../../main/electron/desktop-settings.js';
 import { HIDDEN_ARG, launchedHidden, loginItemSettings } from '../../main/electron/login-item.js';
-import { recordingLogger } from '../core/routine/recording-logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 /** Stands in for Electron's app: records what the OS would have been told. */
 function loginItems(

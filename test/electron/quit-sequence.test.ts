@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QuitSequence } from '../../main/electron/quit-sequence.js';
-import { recordingLogger } from '../core/routine/recording-logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { useDesktopService } from './electron-service.js';
 
 describe('quitting the app', () => {

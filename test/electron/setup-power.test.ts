@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { handlePowerEvent } from '../../main/electron/power-events.js';
 import { setupPower } from '../../main/electron/setup-power.js';
-import { recordingLogger } from '../core/routine/recording-logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { useDesktopService } from './electron-service.js';
 
 describe('sleep and wake', () => {

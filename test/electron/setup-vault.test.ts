@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SafeStorageApi } from '../../main/electron/safe-storage-cipher.js';
 import { setupVault } from '../../main/electron/setup-vault.js';
 import { vaultWarning } from '../../main/electron/vault-warning.js';
-import { recordingLogger } from '../core/routine/recording-logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 /** Stands in for safeStorage: only what setupVault reads before any encryption happens. */
 function safeStorage(available: boolean, backend = 'gnome_libsecret'): SafeStorageApi {

@@ -12,6 +12,9 @@ export {
   type RunTicket,
 } from './task-scheduler.js';
 export type { EngineEvent } from './engine-event.js';
+export { SchedulerError, type SchedulerErrorCode } from './scheduler-error.js';
+export { SCHEDULER_DEFAULTS } from './scheduler-options.js';
+export type { InstantInput } from './task-inputs.js';
 export { type RunSink, nullRunSink, MemoryRunSink } from './run-sink.js';
 export { type TaskState, type TaskStateStore, MemoryTaskStateStore } from './task-state.js';
 export { inProcessRunner, type InProcessAction } from './in-process-runner.js';

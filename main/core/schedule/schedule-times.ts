@@ -2,6 +2,7 @@ import type { Schedule, ScheduleInput } from '../model/schedule.js';
 import { scheduleSchema } from '../model/schedule.js';
 import { CronCache } from './cron-cache.js';
 import { cronNextAfter, cronPreviousRuns } from './cron-times.js';
+import { SchedulerError } from './scheduler-error.js';
 import { describeIssues } from './validation-message.js';
 
 /** What the times of a schedule depend on besides the schedule itself. */
@@ -144,8 +145,13 @@ export function nextRunTimes(
   options: NextRunTimesOptions = {},
 ): number[] {
   const parsed = scheduleSchema.safeParse(schedule);
-  if (!parsed.success)
-    throw new Error(`TaskScheduler: ${describeIssues(parsed.error.issues, ['schedule'])}`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    throw new SchedulerError('invalid', issues.map((i) => i.message).join('; '), {
+      field: ['schedule', ...(issues[0]?.path ?? [])].map(String).join('.'),
+      message: `TaskScheduler: ${describeIssues(issues, ['schedule'])}`,
+    });
+  }
   const s = parsed.data;
   const count = Math.max(0, Math.min(options.count ?? 5, 10_000));
   const from = options.fromMs ?? Date.now();

@@ -5,6 +5,7 @@ import { isValidTimezone, taskDefinition } from '../model/task.js';
 import type { CronCache } from './cron-cache.js';
 import { cronNextAfter } from './cron-times.js';
 import { utcOffsetMinutes } from './tz-offset.js';
+import { SchedulerError } from './scheduler-error.js';
 import { describeIssues } from './validation-message.js';
 
 /** What each cron field accepts, appended to croner's message so it says how to fix the input. */
@@ -22,7 +23,12 @@ function cronMessage(pattern: string, error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const field = /Invalid value for (\w+)/.exec(text)?.[1];
   const hint = field && FIELD_RANGES[field] ? `; ${FIELD_RANGES[field]}` : '';
-  return `TaskScheduler: pattern '${pattern}': ${text}${hint}`;
+  return `pattern '${pattern}': ${text}${hint}`;
+}
+
+/** A refused pattern: the message names it, the field is always the pattern. */
+function patternError(plainMessage: string, cause?: unknown): SchedulerError {
+  return new SchedulerError('invalid', plainMessage, { field: 'schedule.pattern', cause });
 }
 
 /**
@@ -40,10 +46,13 @@ function checkTimezone(tz: string): void {
     ok = isValidTimezone(tz);
     if (knownZones.size < 1000) knownZones.set(tz, ok);
   }
-  if (!ok)
-    throw new Error(
-      `TaskScheduler: timezone: timezone '${tz}' is not an IANA time zone (e.g. Europe/Berlin)`,
-    );
+  if (!ok) {
+    const plain = `timezone '${tz}' is not an IANA time zone (e.g. Europe/Berlin)`;
+    throw new SchedulerError('invalid', plain, {
+      field: 'timezone',
+      message: `TaskScheduler: timezone: ${plain}`,
+    });
+  }
 }
 
 /**
@@ -57,7 +66,13 @@ export function parseTaskDefinition(
   nowMs: number,
 ): TaskDefinition {
   const parsed = engineDefinition.safeParse(input);
-  if (!parsed.success) throw new Error(`TaskScheduler: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    throw new SchedulerError('invalid', issues.map((i) => i.message).join('; '), {
+      field: issues[0]?.path.map(String).join('.') || null,
+      message: `TaskScheduler: ${describeIssues(issues)}`,
+    });
+  }
   const def: TaskDefinition = parsed.data;
   if (def.timezone !== undefined) checkTimezone(def.timezone);
   const s = def.schedule;
@@ -69,12 +84,12 @@ export function parseTaskDefinition(
       try {
         cache.get(s.pattern, utcOffsetMinutes(def.timezone, nowMs), s.dayMatch);
       } catch (error) {
-        throw new Error(cronMessage(s.pattern, error), { cause: error });
+        throw patternError(cronMessage(s.pattern, error), error);
       }
     }
     if (simple?.emptyField) {
-      throw new Error(
-        `TaskScheduler: pattern '${s.pattern}' never fires: its ${simple.emptyField} field has no value in range (a step that starts past the end?); ${FIELD_RANGES[simple.emptyField] ?? ''}`,
+      throw patternError(
+        `pattern '${s.pattern}' never fires: its ${simple.emptyField} field has no value in range (a step that starts past the end?); ${FIELD_RANGES[simple.emptyField] ?? ''}`,
       );
     }
     // A simple pattern that matches a wall time within 30 years fires: no zone-aware search needed.
@@ -82,14 +97,20 @@ export function parseTaskDefinition(
       (simple !== null && simple.nextAfter(nowMs, utcOffsetMinutes(def.timezone, nowMs)) >= 0) ||
       cronNextAfter(cache, s.pattern, def.timezone, s.dayMatch, nowMs) !== null;
     if (!fires) {
-      throw new Error(
-        `TaskScheduler: pattern '${s.pattern}' never fires after ${new Date(nowMs).toISOString()}; check that the day exists in the month (no 30 February) and that the year field is not in the past`,
+      throw patternError(
+        `pattern '${s.pattern}' never fires after ${new Date(nowMs).toISOString()}; check that the day exists in the month (no 30 February) and that the year field is not in the past`,
       );
     }
   } else if (s.kind === 'interval' && s.until !== undefined) {
     if (s.startAt !== undefined && s.until < s.startAt) {
-      throw new Error(
-        'TaskScheduler: schedule.until is before schedule.startAt; the task would never run',
+      throw new SchedulerError(
+        'invalid',
+        'the end (until) is before the start (startAt): the task would never run',
+        {
+          field: 'schedule.until',
+          message:
+            'TaskScheduler: schedule.until is before schedule.startAt; the task would never run',
+        },
       );
     }
   }

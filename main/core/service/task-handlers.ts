@@ -122,9 +122,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
       // Nothing half-made stays behind: no orphan ciphertext, no task without an action.
       parts.store.deleteTask(id);
       await parts.vault.delete(id);
-      throw error instanceof Error && error.message.startsWith('TaskScheduler:')
-        ? engineError(error)
-        : error;
+      throw engineError(error);
     }
     changed(id);
     return taskView(parts, stored);

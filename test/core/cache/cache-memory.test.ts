@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { CacheMemory } from '../../../main/core/cache/cache-memory.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 function counter(clock: VirtualClock, expire = 10_000) {
   let calls = 0;

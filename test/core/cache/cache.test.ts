@@ -6,7 +6,7 @@ import { serialize } from 'node:v8';
 import { Cache } from '../../../main/core/cache/cache.js';
 import { jsonCodec } from '../../../main/core/cache/codecs.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const START = Date.UTC(2026, 0, 1);
 let dir: string;

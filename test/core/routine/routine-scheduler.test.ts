@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { RoutineScheduler } from '../../../main/core/routine/routine-scheduler.js';
 import type { SessionRecord } from '../../../main/core/routine/routine-scheduler.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionLedger } from '../../../main/core/routine/session-ledger.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 let dir: string;

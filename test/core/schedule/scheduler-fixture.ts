@@ -1,5 +1,5 @@
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import type { Logger } from '../../../main/core/log/logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 import { MemoryRunSink } from '../../../main/core/schedule/run-sink.js';
 import {
   TaskScheduler,
@@ -9,23 +9,9 @@ import type { EngineEvent } from '../../../main/core/schedule/engine-event.js';
 import type { InProcessAction } from '../../../main/core/schedule/in-process-runner.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0); // a Monday, 08:00 UTC
-
-/** A logger that keeps what it was told. */
-export function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep =
-    (level: string) =>
-    (m: string): void => {
-      lines.push(`${level} ${m}`);
-    };
-  return {
-    lines,
-    debug: keep('debug'),
-    info: keep('info'),
-    warn: keep('warn'),
-    error: keep('error'),
-  };
-}
+export const SEC = 1000;
+export const MIN = 60 * SEC;
+export const HOUR = 60 * MIN;
 
 /** A scheduler on a virtual clock with a memory sink, an event list and readable ids. */
 export function makeScheduler<TAction = InProcessAction>(

@@ -6,7 +6,7 @@ import { TaskStore } from '../../../main/core/store/task-store.js';
 import type { ConfigMigration, StoredTaskInput } from '../../../main/core/store/task-store.js';
 import { configMigrations } from '../../../main/core/store/config-migrations.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import { recordingLogger } from '../routine/recording-logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 const STAMP = '2026-03-01T09-00-00-000Z';

@@ -1,0 +1,234 @@
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../time/clock.js';
+import type { ActiveRun, RunDeadline } from './active-run.js';
+import type { CronCache } from './cron-cache.js';
+import type { DuePlan, MissedRuns, PlannerSettings } from './due-planner.js';
+import { firstDueAfter, planDue } from './due-planner.js';
+import type { EngineEvent } from './engine-event.js';
+import type { NextRunHeap } from './next-run-heap.js';
+import type { RetryChain, RetryNode } from './retry-chain.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import type { RunRecorder } from './run-recorder.js';
+import { compareRank } from './run-queue.js';
+import type { Trigger } from './run-trigger.js';
+import { TRIGGER, triggerOf } from './run-trigger.js';
+import type { TimingContext } from './schedule-times.js';
+import { errorText } from './scheduler-error.js';
+import type { RegisteredTask, TaskRegistry } from './task-registry.js';
+
+/** Everything the scheduler's heap holds: tasks, retries, and runs' deadlines. */
+export type SchedulerNode<TAction> =
+  RegisteredTask<TAction> | RetryNode<TAction> | RunDeadline<TAction>;
+
+export interface DueHandlerDeps<TAction> {
+  clock: Clock;
+  logger: Logger;
+  cache: CronCache;
+  heap: NextRunHeap<SchedulerNode<TAction>>;
+  registry: TaskRegistry<TAction>;
+  recorder: RunRecorder<TAction>;
+  lifecycle: RunLifecycle<TAction>;
+  retries: RetryChain<TAction>;
+  planner: PlannerSettings;
+  emit: (event: EngineEvent) => void;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The 'missed' record text of one due time, a sentence for a person. */
+function missedText(at: number, now: number, policy: string): string {
+  return `Missed: this run was due at ${iso(at)} but the scheduler was not running then (noticed at ${iso(now)}); catch-up policy '${policy}'.`;
+}
+
+/** The text of the one record that counts the missed due times not listed one by one. */
+function moreMissedText(
+  more: NonNullable<MissedRuns['more']>,
+  now: number,
+  policy: string,
+): string {
+  const count = `${more.exact ? '' : 'at least '}${more.count}`;
+  return `Missed: ${count} more runs due after ${iso(more.after)} up to ${iso(now)} were missed while the scheduler was not running (catch-up policy '${policy}'); they are counted here, not listed one by one.`;
+}
+
+/** What fell due in one wake: the heap's due nodes become runs, records and new due times. */
+export class DueHandler<TAction> {
+  constructor(private readonly deps: DueHandlerDeps<TAction>) {}
+
+  timing(task: RegisteredTask<TAction>): TimingContext {
+    return { cache: this.deps.cache, timezone: task.def.timezone, createdAt: task.createdAt };
+  }
+
+  /** Puts the task in the heap at its first due time after `afterMs`, or takes it out when there is none. */
+  place(task: RegisteredTask<TAction>, afterMs: number): void {
+    const { heap, clock } = this.deps;
+    const at = task.removed ? null : firstDueAfter(task, this.timing(task), afterMs, clock.now());
+    if (at === null) {
+      heap.remove(task);
+      return;
+    }
+    task.dueAt = at;
+    task.priority = task.def.priority;
+    heap.push(task);
+  }
+
+  /** A routine's run ended with none other left: it is due `delayMs` after. */
+  routineIdle(task: RegisteredTask<TAction>, endedAt: number): void {
+    const s = task.def.schedule;
+    if (s.kind !== 'routine' || this.deps.heap.has(task)) return;
+    this.place(task, endedAt + s.delayMs);
+    if (!this.deps.heap.has(task)) this.deps.emit({ type: 'task:changed', taskId: task.id });
+  }
+
+  /**
+   * The clock went back: every task works out its next run again from `now`, remembering the due
+   * times it handled already so they are not handled a second time.
+   */
+  clockWentBack(now: number): void {
+    const { registry, heap } = this.deps;
+    for (const task of registry.values()) {
+      if (!heap.has(task) || task.def.schedule.kind === 'routine') continue;
+      const { handledFrom, handledThrough } = task;
+      task.repeat =
+        handledFrom !== null && handledThrough !== null && handledThrough > now
+          ? { from: Math.max(now, handledFrom), through: handledThrough }
+          : null;
+      this.place(task, now);
+    }
+  }
+
+  /** The earliest run deadline (timeout, abort wait) in the heap; what a stopped scheduler still waits for. */
+  earliestDeadline(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const node of this.deps.heap.values())
+      if ((node.kind === 'timeout' || node.kind === 'abort-wait') && node.dueAt < earliest)
+        earliest = node.dueAt;
+    return earliest;
+  }
+
+  /**
+   * Handles every node due at `now`. Tasks and retries only when `scheduling` (started, or
+   * runPending); run deadlines always. Returns the runs it created, skipped and missed included.
+   */
+  handle(now: number, scheduling: boolean): ActiveRun<TAction>[] {
+    const { heap, lifecycle } = this.deps;
+    const triggers: Trigger<RegisteredTask<TAction>>[] = [];
+    const created: ActiveRun<TAction>[] = [];
+    const deferred: SchedulerNode<TAction>[] = [];
+    const missedTasks: string[] = [];
+    for (let node = heap.peek(); node && node.dueAt <= now; node = heap.peek()) {
+      heap.pop();
+      if (node.kind === 'task') {
+        if (scheduling) this.#taskDue(node, now, triggers, created, missedTasks);
+        else deferred.push(node);
+      } else if (node.kind === 'retry') {
+        const t = scheduling ? this.deps.retries.due(node) : null;
+        if (!scheduling) deferred.push(node);
+        else if (t) triggers.push(t);
+      } else lifecycle.deadlinePassed(node);
+    }
+    for (const node of deferred) heap.push(node);
+    if (missedTasks.length > 0) this.#logMissed(missedTasks);
+    triggers.sort((a, b) =>
+      compareRank(a.task.def.priority, a.scheduledFor, b.task.def.priority, b.scheduledFor),
+    );
+    for (const t of triggers) created.push(lifecycle.submit(t));
+    return created;
+  }
+
+  #taskDue(
+    task: RegisteredTask<TAction>,
+    now: number,
+    triggers: Trigger<RegisteredTask<TAction>>[],
+    created: ActiveRun<TAction>[],
+    missedTasks: string[],
+  ): void {
+    try {
+      const plan = planDue(task, this.timing(task), now, this.deps.planner);
+      this.#apply(task, plan, now, triggers, created, missedTasks);
+    } catch (error) {
+      this.deps.logger.error(
+        `TaskScheduler: task '${task.def.name}' could not be scheduled: ${errorText(error)}`,
+      );
+    }
+  }
+
+  #apply(
+    task: RegisteredTask<TAction>,
+    plan: DuePlan,
+    now: number,
+    triggers: Trigger<RegisteredTask<TAction>>[],
+    created: ActiveRun<TAction>[],
+    missedTasks: string[],
+  ): void {
+    const { registry, heap, emit } = this.deps;
+    if (plan.kind === 'routine') {
+      // Fixed delay: the next due time is set when this run ends.
+      task.lastDueAt = task.dueAt;
+      task.cycles++;
+      registry.saveState(task);
+      triggers.push(triggerOf(task, TRIGGER.schedule, task.dueAt));
+      return;
+    }
+    task.repeat = plan.repeat;
+    if (plan.kind === 'ended') {
+      emit({ type: 'task:changed', taskId: task.id });
+      return;
+    }
+    if (plan.kind === 'later') {
+      task.dueAt = plan.dueAt;
+      heap.push(task);
+      return;
+    }
+    if (plan.missed) {
+      this.#recordMissed(task, plan.missed, now, created);
+      missedTasks.push(task.def.name);
+    }
+    for (const at of plan.catchUps) triggers.push(triggerOf(task, TRIGGER.catchUp, at, true));
+    if (plan.onTime !== null) {
+      // Behind its own catch-ups it waits for them rather than being skipped by the overlap policy.
+      triggers.push(triggerOf(task, TRIGGER.schedule, plan.onTime, plan.catchUps.length > 0));
+    }
+    task.cycles = plan.cycles;
+    task.lastDueAt = plan.latest;
+    task.handledFrom = Math.min(task.handledFrom ?? plan.first, plan.first);
+    task.handledThrough = Math.max(task.handledThrough ?? plan.latest, plan.latest);
+    registry.saveState(task);
+    if (plan.disable) task.def = { ...task.def, enabled: false };
+    if (plan.next === null) {
+      emit({ type: 'task:changed', taskId: task.id });
+      return;
+    }
+    task.dueAt = plan.next;
+    heap.push(task);
+  }
+
+  /** Writes a 'missed' record for each listed due time, and one that counts the rest. */
+  #recordMissed(
+    task: RegisteredTask<TAction>,
+    missed: MissedRuns,
+    now: number,
+    created: ActiveRun<TAction>[],
+  ): void {
+    const { recorder } = this.deps;
+    const policy = task.def.catchUp.policy;
+    for (const at of missed.instants)
+      created.push(recorder.missed(task, at, missedText(at, now, policy)));
+    if (missed.more)
+      created.push(recorder.missed(task, null, moreMissedText(missed.more, now, policy)));
+  }
+
+  /** One line for a wake however many tasks missed runs (a start after a week off: thousands). */
+  #logMissed(names: string[]): void {
+    const shown = names
+      .slice(0, 5)
+      .map((n) => `'${n}'`)
+      .join(', ');
+    const rest = names.length > 5 ? ` and ${names.length - 5} more` : '';
+    const tasks = names.length === 1 ? 'task' : 'tasks';
+    this.deps.logger.warn(
+      `TaskScheduler: ${names.length} ${tasks} missed runs while the scheduler was not running (${shown}${rest}); their catch-up policies decide what runs now`,
+    );
+  }
+}

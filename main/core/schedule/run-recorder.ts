@@ -1,0 +1,74 @@
+import type { Logger } from '../log/logger.js';
+import type { RunStatus } from '../model/run.js';
+import type { Clock } from '../time/clock.js';
+import { ActiveRun, newRunRecord } from './active-run.js';
+import type { EngineEvent } from './engine-event.js';
+import type { RunSink } from './run-sink.js';
+import type { Trigger } from './run-trigger.js';
+import { TRIGGER, triggerOf } from './run-trigger.js';
+import { errorText } from './scheduler-error.js';
+import type { RegisteredTask } from './task-registry.js';
+
+/**
+ * Makes runs and writes their records: each run's writes reach the sink in order, a failing sink
+ * is logged and never stops the engine, and every final record is announced as 'run:finished'.
+ */
+export class RunRecorder<TAction> {
+  #seq = 0;
+
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      logger: Logger;
+      sink: RunSink;
+      newId: () => string;
+      sessionId: () => string | null;
+      emit: (event: EngineEvent) => void;
+    },
+  ) {}
+
+  /** A new run for a trigger, 'queued' and not yet written. */
+  newRun(t: Trigger<RegisteredTask<TAction>>): ActiveRun<TAction> {
+    const record = newRunRecord(t, this.deps.newId(), this.deps.sessionId());
+    return new ActiveRun(t.task, record, t.forced, ++this.#seq);
+  }
+
+  /** A due time that will not run: written once, 'missed', with the reason for a person. */
+  missed(
+    task: RegisteredTask<TAction>,
+    scheduledFor: number | null,
+    reason: string,
+  ): ActiveRun<TAction> {
+    const run = this.newRun(triggerOf(task, TRIGGER.schedule, scheduledFor));
+    run.record.error = reason;
+    this.settle(run, 'missed');
+    return run;
+  }
+
+  /** Gives a run its final status, writes it, tells the host and resolves its `done`. */
+  settle(run: ActiveRun<TAction>, status: RunStatus): void {
+    run.state = 'done';
+    run.record.status = status;
+    run.record.endedAt ??= this.deps.clock.now();
+    if (status === 'running' || status === 'queued') return;
+    this.write(run);
+    const snapshot = { ...run.record };
+    this.deps.emit({ type: 'run:finished', run: snapshot });
+    run.resolve(snapshot);
+  }
+
+  /** Writes the run's record as it is now, after its earlier writes, never throwing. */
+  write(run: ActiveRun<TAction>): void {
+    const snapshot = { ...run.record };
+    const { sink, logger } = this.deps;
+    run.writes = run.writes.then(async () => {
+      try {
+        await sink.write(snapshot);
+      } catch (error) {
+        logger.error(
+          `TaskScheduler: writing run record ${snapshot.runId} failed: ${errorText(error)}`,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { RunTrigger } from '../model/run.js';
+
+/** Why a run starts, as its record's `trigger` says. */
+export const TRIGGER = {
+  /** The task fell due on time. */
+  schedule: 'schedule',
+  /** Someone pressed Run now. */
+  manual: 'manual',
+  /** A due time missed while the scheduler was not running, run late by the catch-up policy. */
+  catchUp: 'catch-up',
+  /** Another attempt after a failed or timed-out one. */
+  retry: 'retry',
+} as const satisfies Record<string, RunTrigger>;
+
+/** A request to run a task once: what the run queue admits, makes wait or skips. */
+export interface Trigger<TTask> {
+  task: TTask;
+  trigger: RunTrigger;
+  /** The due time it stands for; null for a missed-run summary that stands for many. */
+  scheduledFor: number | null;
+  attempt: number;
+  /** The first attempt's runId for a retry; null makes the run its own chain's first. */
+  firstRunId: string | null;
+  /** Catch-ups and retries wait for a slot instead of being skipped by the overlap policy. */
+  forced: boolean;
+}
+
+/** A first attempt (attempt 1, its own chain); retries pass `chain`. */
+export function triggerOf<TTask>(
+  task: TTask,
+  trigger: RunTrigger,
+  scheduledFor: number | null,
+  forced = false,
+  chain: { attempt: number; firstRunId: string } | null = null,
+): Trigger<TTask> {
+  return {
+    task,
+    trigger,
+    scheduledFor,
+    attempt: chain?.attempt ?? 1,
+    firstRunId: chain?.firstRunId ?? null,
+    forced,
+  };
+}

@@ -1,0 +1,124 @@
+import type { z } from 'zod';
+import type { RunRecord } from '../model/run.js';
+import type { ScheduleInput } from '../model/schedule.js';
+import type { taskPolicies, TaskDefinition, TaskDefinitionInput } from '../model/task.js';
+
+type PoliciesInput = Partial<z.input<typeof taskPolicies>>;
+
+/** An instant: a Date, an ISO 8601 string or epoch milliseconds. */
+export type InstantInput = Date | string | number;
+
+/** Fields shared by every registration call. */
+export type TaskInputBase<TAction> = PoliciesInput & {
+  name: string;
+  /** Default 'default'. */
+  project?: string;
+  /** Default 'default'. */
+  group?: string;
+  /** IANA zone; default the machine's zone. */
+  timezone?: string;
+  action: TAction;
+};
+
+export type CronTaskInput<TAction> = TaskInputBase<TAction> & {
+  pattern: string;
+  /** How day-of-month and day-of-week combine when both are set; default 'or' (classic cron). */
+  dayMatch?: 'or' | 'and';
+};
+
+export type IntervalTaskInput<TAction> = TaskInputBase<TAction> & {
+  everyMs: number;
+  /** First run; default registration time + everyMs. */
+  startAt?: InstantInput;
+  maxCycles?: number;
+  until?: InstantInput;
+};
+
+export type RoutineTaskInput<TAction> = TaskInputBase<TAction> & {
+  delayMs: number;
+  maxCycles?: number;
+  until?: InstantInput;
+};
+
+export type OnceTaskInput<TAction> = TaskInputBase<TAction> & { at: InstantInput };
+
+/** The generic registration: a task definition plus its action, and when restoring, its identity and bookkeeping. */
+export type ScheduleTaskInput<TAction> = TaskDefinitionInput & {
+  action: TAction;
+  /** Keep this id (a store restoring its tasks); default a new one. */
+  id?: string;
+  /** Restored bookkeeping; default from the state store, else none. */
+  lastDueAt?: number | null;
+  cycles?: number;
+  /** When the task was created; anchors intervals without startAt and missed runs. Default now. */
+  createdAt?: number;
+};
+
+/** A change to a task; the schedule is replaced whole. */
+export type TaskPatch<TAction> = Partial<TaskDefinitionInput> & { action?: TAction };
+
+/** What `get` and `list` tell about a task. */
+export interface TaskInfo<TAction> {
+  id: string;
+  definition: TaskDefinition;
+  action: TAction;
+  createdAt: number;
+  lastDueAt: number | null;
+  cycles: number;
+  /** The next scheduled due time, null when none (disabled, finished, or a routine mid-run). */
+  nextDueAt: number | null;
+  running: number;
+  queued: number;
+}
+
+/** A started manual run: its id at once, its final record when it ends. */
+export interface RunTicket {
+  runId: string;
+  done: Promise<RunRecord>;
+}
+
+/** A Date becomes epoch ms; strings and numbers are left for the schema to check. */
+export function instantValue<T>(value: T | Date): T | number {
+  return value instanceof Date ? value.getTime() : value;
+}
+
+/** Dates in a schedule become epoch ms; the schema takes the rest. */
+export function withInstants(schedule: ScheduleInput): ScheduleInput {
+  const s = schedule as Record<string, unknown>;
+  if (!(s.at instanceof Date || s.startAt instanceof Date || s.until instanceof Date))
+    return schedule;
+  const out: Record<string, unknown> = { ...s };
+  for (const k of ['at', 'startAt', 'until']) if (k in out) out[k] = instantValue(out[k]);
+  return out as ScheduleInput;
+}
+
+export function cronInput<TAction>(input: CronTaskInput<TAction>): ScheduleTaskInput<TAction> {
+  const { pattern, dayMatch, ...rest } = input;
+  return { ...rest, schedule: { kind: 'cron', pattern, dayMatch: dayMatch ?? 'or' } };
+}
+
+export function intervalInput<TAction>(
+  input: IntervalTaskInput<TAction>,
+): ScheduleTaskInput<TAction> {
+  const { everyMs, startAt, maxCycles, until, ...rest } = input;
+  const schedule = {
+    kind: 'interval',
+    everyMs,
+    startAt: instantValue(startAt),
+    maxCycles,
+    until: instantValue(until),
+  } as const;
+  return { ...rest, schedule };
+}
+
+export function routineInput<TAction>(
+  input: RoutineTaskInput<TAction>,
+): ScheduleTaskInput<TAction> {
+  const { delayMs, maxCycles, until, ...rest } = input;
+  return { ...rest, schedule: { kind: 'routine', delayMs, maxCycles, until: instantValue(until) } };
+}
+
+export function onceInput<TAction>(input: OnceTaskInput<TAction>): ScheduleTaskInput<TAction> {
+  const { at, ...rest } = input;
+  return { ...rest, schedule: { kind: 'once', at: instantValue(at) } };
+}

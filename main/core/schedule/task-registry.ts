@@ -1,0 +1,228 @@
+import type { Logger } from '../log/logger.js';
+import { idSchema } from '../model/names.js';
+import type { TaskDefinition, TaskDefinitionInput } from '../model/task.js';
+import type { CronCache } from './cron-cache.js';
+import type { HeapNode } from './next-run-heap.js';
+import { SchedulerError, errorText } from './scheduler-error.js';
+import type { TaskState, TaskStateStore } from './task-state.js';
+import { parseTaskDefinition, scheduleKey } from './task-validation.js';
+
+/** Due times a task handled before the clock went back, not to be handled a second time. */
+export interface RepeatWindow {
+  from: number;
+  through: number;
+}
+
+/** A registered task; it is its own node in the scheduler's heap, keyed by its next due time. */
+export class RegisteredTask<TAction> implements HeapNode {
+  dueAt = 0;
+  priority: number;
+  seq = 0;
+  heapIndex = -1;
+  running = 0;
+  /** Runs waiting for a slot; `queuedByPolicy` counts those a skip/queue/parallel policy admitted. */
+  waiting = 0;
+  queuedByPolicy = 0;
+  removed = false;
+  /** The earliest and latest due times handled in this process. */
+  handledFrom: number | null = null;
+  handledThrough: number | null = null;
+  /**
+   * Set when the clock went back: next runs are worked out from the new time, but the due times
+   * in this window were handled already and are not handled a second time.
+   */
+  repeat: RepeatWindow | null = null;
+
+  constructor(
+    readonly id: string,
+    public def: TaskDefinition,
+    public action: TAction,
+    public key: string,
+    readonly createdAt: number,
+    public lastDueAt: number | null,
+    public cycles: number,
+  ) {
+    this.priority = def.priority;
+  }
+
+  /** Heap nodes tell their kind; a getter keeps it off each of 100 000 task objects. */
+  get kind(): 'task' {
+    return 'task';
+  }
+}
+
+/** What registering needs besides the definition. */
+export interface Registration<TAction> {
+  def: TaskDefinition;
+  action: TAction;
+  givenId: string | undefined;
+  lastDueAt: number | null | undefined;
+  cycles: number | undefined;
+  createdAt: number | undefined;
+}
+
+/** Every task by id and by identity (definition + action), and their persisted bookkeeping. */
+export class TaskRegistry<TAction> {
+  readonly #byId = new Map<string, RegisteredTask<TAction>>();
+  readonly #byKey = new Map<string, RegisteredTask<TAction>>();
+
+  constructor(
+    private readonly deps: {
+      cache: CronCache;
+      fingerprint: (action: TAction) => string;
+      newId: () => string;
+      state?: TaskStateStore;
+      logger: Logger;
+    },
+  ) {}
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get(id: string): RegisteredTask<TAction> | undefined {
+    return this.#byId.get(id);
+  }
+
+  values(): IterableIterator<RegisteredTask<TAction>> {
+    return this.#byId.values();
+  }
+
+  require(id: string): RegisteredTask<TAction> {
+    const task = this.#byId.get(id);
+    if (!task) {
+      throw new SchedulerError(
+        'not-found',
+        `no task with id '${id}'; list() shows the registered ones`,
+        { field: 'id' },
+      );
+    }
+    return task;
+  }
+
+  /** Validates a definition (pattern fires, zone exists, …); errors name the field. */
+  parse(input: TaskDefinitionInput, now: number): TaskDefinition {
+    return parseTaskDefinition(input, this.deps.cache, now);
+  }
+
+  /** Identity for idempotent registration: same name, place, schedule, zone and action. */
+  keyOf(def: TaskDefinition, action: TAction): string {
+    return `${def.project}\u0000${def.group}\u0000${def.name}\u0000${scheduleKey(def.schedule)}\u0000${
+      def.timezone ?? ''
+    }\u0000${this.deps.fingerprint(action)}`;
+  }
+
+  byKey(key: string): RegisteredTask<TAction> | undefined {
+    return this.#byKey.get(key);
+  }
+
+  /**
+   * The task for a registration: the existing one with the same identity, else a new one (not yet
+   * added) with its bookkeeping given, else from the state store. A new once task must be due
+   * in the future unless it is restored (given an id or bookkeeping).
+   */
+  create(
+    r: Registration<TAction>,
+    now: number,
+  ): { task: RegisteredTask<TAction>; existing: boolean } {
+    const key = this.keyOf(r.def, r.action);
+    const existing = this.#byKey.get(key);
+    if (existing) return { task: existing, existing: true };
+    if (r.givenId !== undefined) this.#checkFreeId(r.givenId);
+    const id = r.givenId ?? this.deps.newId();
+    const saved: TaskState | undefined =
+      r.lastDueAt !== undefined || r.cycles !== undefined
+        ? { lastDueAt: r.lastDueAt ?? null, cycles: r.cycles ?? 0 }
+        : this.deps.state?.get(id);
+    const task = new RegisteredTask<TAction>(
+      id,
+      r.def,
+      r.action,
+      key,
+      r.createdAt ?? now,
+      saved?.lastDueAt ?? null,
+      saved?.cycles ?? 0,
+    );
+    const s = r.def.schedule;
+    if (s.kind === 'once') {
+      const restoring = r.givenId !== undefined || saved !== undefined;
+      if (!restoring && s.at <= now) {
+        throw new SchedulerError(
+          'invalid',
+          `schedule.at ${new Date(s.at).toISOString()} is in the past; choose a time after now`,
+          { field: 'schedule.at' },
+        );
+      }
+      // A restored once task that already ran stays done.
+      if (task.lastDueAt !== null && task.lastDueAt >= s.at)
+        task.def = { ...r.def, enabled: false };
+    }
+    return { task, existing: false };
+  }
+
+  add(task: RegisteredTask<TAction>): void {
+    this.#byId.set(task.id, task);
+    this.#byKey.set(task.key, task);
+  }
+
+  /** Takes a task out and forgets its persisted bookkeeping. */
+  remove(task: RegisteredTask<TAction>): void {
+    task.removed = true;
+    this.#byId.delete(task.id);
+    this.#byKey.delete(task.key);
+    const store = this.deps.state;
+    if (store?.delete) this.#persist(() => store.delete?.(task.id));
+  }
+
+  /** Gives a task a new identity after a change; refuses one another task already has. */
+  rekey(task: RegisteredTask<TAction>, key: string): void {
+    const other = this.#byKey.get(key);
+    if (other && other !== task) {
+      throw new SchedulerError(
+        'conflict',
+        `task '${other.id}' already has this name, schedule and action; change one of them`,
+      );
+    }
+    this.#byKey.delete(task.key);
+    task.key = key;
+    this.#byKey.set(key, task);
+  }
+
+  /** Persists the task's bookkeeping; a failing store is logged, never fatal. */
+  saveState(task: RegisteredTask<TAction>): void {
+    const store = this.deps.state;
+    if (!store) return;
+    const state: TaskState = { lastDueAt: task.lastDueAt, cycles: task.cycles };
+    this.#persist(() => store.set(task.id, state));
+  }
+
+  #persist(write: () => Promise<void> | void): void {
+    const fail = (error: unknown): void =>
+      this.deps.logger.error(`TaskScheduler: saving task state failed: ${errorText(error)}`);
+    try {
+      const result = write();
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  #checkFreeId(id: string): void {
+    const idCheck = idSchema.safeParse(id);
+    if (!idCheck.success) {
+      throw new SchedulerError('invalid', `id '${id}': ${idCheck.error.issues[0]?.message}`, {
+        field: 'id',
+      });
+    }
+    const other = this.#byId.get(id);
+    if (other) {
+      throw new SchedulerError(
+        'conflict',
+        `id '${id}' is already used by task '${other.def.name}'`,
+        {
+          field: 'id',
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, it, expect } from 'vitest';
+import { T0, makeScheduler } from './scheduler-fixture.js';
+
+describe('registration', () => {
+  it('rejects an invalid cron pattern with croner’s message, prefixed, and a hint on the range', async () => {
+    const { scheduler } = makeScheduler();
+    await expect(
+      scheduler.scheduleCron({ name: 'bad', pattern: '61 * * * *', action: () => 1 }),
+    ).rejects.toThrow(
+      "TaskScheduler: pattern '61 * * * *': CronPattern: Invalid value for minute: 61; minutes run 0-59",
+    );
+    await expect(
+      scheduler.scheduleCron({ name: 'short', pattern: '* * * *', action: () => 1 }),
+    ).rejects.toThrow(
+      /^TaskScheduler: pattern '\* \* \* \*': CronPattern: invalid configuration format/,
+    );
+  });
+
+  it('refuses a pattern that never fires', async () => {
+    const { scheduler } = makeScheduler();
+    await expect(
+      scheduler.scheduleCron({ name: 'feb30', pattern: '0 0 30 2 *', action: () => 1 }),
+    ).rejects.toThrow(/TaskScheduler: pattern '0 0 30 2 \*' never fires/);
+    await expect(
+      scheduler.scheduleCron({ name: 'past', pattern: '0 0 0 1 1 * 2020', action: () => 1 }),
+    ).rejects.toThrow(/never fires/);
+    await expect(
+      scheduler.scheduleCron({ name: 'empty', pattern: '70/5 * * * * *', action: () => 1 }),
+    ).rejects.toThrow(/never fires: its second field has no value in range.*seconds run 0-59/);
+  });
+
+  it('names the field and the reason for invalid definitions', async () => {
+    const { scheduler } = makeScheduler();
+    await expect(
+      scheduler.scheduleInterval({ name: 'x', everyMs: 10, action: () => 1 }),
+    ).rejects.toThrow('TaskScheduler: schedule.everyMs: everyMs must be at least 100 ms');
+    await expect(
+      scheduler.scheduleCron({ name: '../up', pattern: '* * * * *', action: () => 1 }),
+    ).rejects.toThrow(/TaskScheduler: name: /);
+    await expect(
+      scheduler.scheduleCron({
+        name: 'tz',
+        pattern: '* * * * *',
+        timezone: 'Mars/Olympus',
+        action: () => 1,
+      }),
+    ).rejects.toThrow(
+      "TaskScheduler: timezone: timezone 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Berlin)",
+    );
+    await expect(
+      scheduler.scheduleOnce({ name: 'old', at: T0 - 1, action: () => 1 }),
+    ).rejects.toThrow(/schedule.at .* is in the past/);
+  });
+
+  it('gives back the same id for the same name, schedule and action, and a new id otherwise', async () => {
+    const { scheduler } = makeScheduler();
+    const action = () => 1;
+    const a = await scheduler.scheduleCron({ name: 'sync', pattern: '*/5 * * * *', action });
+    const b = await scheduler.scheduleCron({
+      name: 'sync',
+      pattern: '*/5  * * * *',
+      dayMatch: 'or',
+      action,
+    });
+    const c = await scheduler.scheduleCron({
+      name: 'sync',
+      pattern: '*/5 * * * *',
+      action: () => 1,
+    });
+    const d = await scheduler.scheduleCron({
+      name: 'sync',
+      pattern: '*/5 * * * *',
+      project: 'other',
+      action,
+    });
+    expect(b).toBe(a);
+    expect(new Set([a, c, d]).size).toBe(3);
+    expect(scheduler.list()).toHaveLength(3);
+  });
+
+  it('treats data actions with the same content as the same action', async () => {
+    const { scheduler } = makeScheduler<{ kind: string; url: string }>();
+    const a = await scheduler.scheduleInterval({
+      name: 'ping',
+      everyMs: 1000,
+      action: { kind: 'http', url: 'http://x' },
+    });
+    const b = await scheduler.scheduleInterval({
+      name: 'ping',
+      everyMs: 1000,
+      action: { url: 'http://x', kind: 'http' },
+    });
+    expect(b).toBe(a);
+  });
+});
