@@ -7,6 +7,7 @@ import { formatAbsolute } from './format/time-format.js';
 import { useLoad } from './hooks/use-load.js';
 import { hrefOf, navigate, useRoute } from './routing/route.js';
 import type { Route } from './routing/route.js';
+import { AlertsScreen } from './screens/alerts/alerts-screen.js';
 import { DashboardScreen } from './screens/dashboard/dashboard-screen.js';
 import { TaskEditor } from './screens/editor/task-editor.js';
 import { HistoryScreen } from './screens/history/history-screen.js';
@@ -38,6 +39,7 @@ const SCREENS: readonly [Route['screen'], string, Route][] = [
   ['tasks', 'Tasks', { screen: 'tasks' }],
   ['history', 'History', { screen: 'history', run: null }],
   ['dashboard', 'Dashboard', { screen: 'dashboard' }],
+  ['alerts', 'Alerts', { screen: 'alerts' }],
   ['settings', 'Settings', { screen: 'settings' }],
 ];
 
@@ -105,6 +107,7 @@ function Shell() {
         )}
         {route.screen === 'history' && <HistoryScreen run={route.run} />}
         {route.screen === 'dashboard' && <DashboardScreen />}
+        {route.screen === 'alerts' && <AlertsScreen />}
         {route.screen === 'settings' && <SettingsScreen onTheme={onTheme} />}
       </main>
     </div>

@@ -74,6 +74,7 @@ export class AlertMonitor {
       logger,
       deliver: channelDelivery(this.config, () => this.#notifier),
       retentionMs: () => this.config.settings().retentionDays * DAY_MS,
+      onAttempt: () => this.#o.onChange?.(),
     });
     this.deadman = new DeadManSwitch({
       clock,

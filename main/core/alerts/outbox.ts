@@ -30,6 +30,8 @@ export interface OutboxOptions {
   deliver: Deliver;
   /** Entries whose deliveries are all final are removed after this long. */
   retentionMs: () => number;
+  /** After every try, once it is on disk (the Alerts view follows deliveries). */
+  onAttempt?: () => void;
 }
 
 /** The wait before try number `attempt + 1`: 30 s, 1 min, 2 min … at most an hour. */
@@ -242,6 +244,7 @@ export class Outbox {
           d.nextAttemptAt = giveUp ? null : next;
         }
         await this.#save(entry).catch(() => undefined);
+        this.#o.onAttempt?.();
       })
       .finally(() => {
         this.#inFlight.delete(k);

@@ -12,6 +12,7 @@ export type Route =
   | { screen: 'editor'; taskId: string | null }
   | { screen: 'history'; run: RunRef | null }
   | { screen: 'dashboard' }
+  | { screen: 'alerts' }
   | { screen: 'settings' };
 
 /** Reads a location hash ("#/tasks/abc/edit"); anything unknown shows the tasks. */
@@ -36,6 +37,7 @@ export function parseRoute(hash: string): Route {
     return { screen: 'history', run: null };
   }
   if (head === 'dashboard') return { screen: 'dashboard' };
+  if (head === 'alerts') return { screen: 'alerts' };
   if (head === 'settings') return { screen: 'settings' };
   return { screen: 'tasks' };
 }
@@ -54,6 +56,8 @@ export function hrefOf(route: Route): string {
         : '#/history';
     case 'dashboard':
       return '#/dashboard';
+    case 'alerts':
+      return '#/alerts';
     case 'settings':
       return '#/settings';
   }
