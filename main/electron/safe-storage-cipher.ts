@@ -1,5 +1,6 @@
 import type { SafeStorage } from 'electron';
 import type { Cipher } from '../core/store/cipher.js';
+import { DecryptError } from '../core/store/cipher.js';
 import { vaultWarning } from './vault-warning.js';
 
 /** The part of Electron's safeStorage the cipher uses; tests pass a small object with these. */
@@ -62,8 +63,9 @@ export class SafeStorageCipher implements Cipher {
   async decrypt(cipherText: string): Promise<string> {
     this.#reEncrypt = false;
     if (!cipherText.startsWith(PREFIX)) {
-      throw new Error(
-        `SafeStorageCipher: this entry is not in the safeStorage format (it starts '${cipherText.slice(0, 8)}'); it was written by another backend. Re-enter the action.`,
+      throw new DecryptError(
+        'SafeStorageCipher',
+        `this entry is not in the safeStorage format (it starts '${cipherText.slice(0, 8)}'); it was written by another backend. Re-enter the action.`,
       );
     }
     try {
@@ -73,8 +75,9 @@ export class SafeStorageCipher implements Cipher {
       this.#reEncrypt = shouldReEncrypt;
       return result;
     } catch (error) {
-      throw new Error(
-        `SafeStorageCipher: the system keychain could not decrypt this entry (${error instanceof Error ? error.message : String(error)}); it was written under another user account, machine or keychain, or damaged. Re-enter the action.`,
+      throw new DecryptError(
+        'SafeStorageCipher',
+        `the system keychain could not decrypt this entry (${error instanceof Error ? error.message : String(error)}); it was written under another user account, machine or keychain, or damaged. Re-enter the action.`,
         { cause: error },
       );
     }

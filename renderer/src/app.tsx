@@ -22,8 +22,8 @@ export function App({ api }: { api: Api | null }) {
       <main className="app">
         <h1>Crontray</h1>
         <p role="alert" className="error">
-          This page needs its access token. Open the full URL that <code>npm run headless</code>{' '}
-          printed (it ends in #token=…).
+          This page needs its access token. Open the full address Crontray printed when it started
+          in headless mode (it ends in #token=…).
         </p>
       </main>
     );

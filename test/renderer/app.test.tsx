@@ -41,10 +41,13 @@ const settings: Settings = {
 };
 
 describe('the app shell', () => {
-  it('without a token, explains how to get in', () => {
+  it('without a token, explains how to get in without naming developer commands', () => {
     render(<App api={null} />);
     expect(screen.getByRole('heading', { level: 1, name: 'Crontray' })).toBeTruthy();
-    expect(screen.getByRole('alert').textContent).toContain('#token=');
+    const text = screen.getByRole('alert').textContent ?? '';
+    expect(text).toContain('#token=');
+    expect(text).toContain('started in headless mode');
+    expect(text).not.toContain('npm');
   });
 
   it('shows the scheduler state, starts it, and follows scheduler:state events', async () => {

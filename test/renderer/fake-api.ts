@@ -38,7 +38,7 @@ export function fakeApi(handlers: FakeHandlers = {}): FakeApi {
       if (!handler)
         throw new ApiError({
           code: 'unavailable',
-          message: `Service: ${channel} is not available yet`,
+          message: `${channel} is not available yet.`,
         });
       return handler(request);
     };

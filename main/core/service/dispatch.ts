@@ -49,6 +49,14 @@ function storageProblem(error: unknown): string | null {
   return null;
 }
 
+/**
+ * An unexpected error's first line without the "TaskStore: " its module put in front for logs
+ * and library callers: the window shows the rest. It only trims text; it decides nothing.
+ */
+function withoutModuleName(line: string): string {
+  return line.replace(/^[A-Z][A-Za-z]+: /, '');
+}
+
 export function isChannel(name: string, testMode: boolean): name is Channel {
   if (!Object.hasOwn(contract, name)) return false;
   return testMode || !contract[name as Channel].testOnly;
@@ -70,7 +78,7 @@ export async function dispatch(
       ok: false,
       error: {
         code: 'not-found',
-        message: `Service: unknown channel '${channelName.slice(0, 64)}'`,
+        message: `There is no '${channelName.slice(0, 64)}' call in this version of Crontray.`,
       },
     };
   }
@@ -91,21 +99,23 @@ export async function dispatch(
     }
     if (error instanceof z.ZodError) return { ok: false, error: describeZodError(error) };
     options.logger.error(`Service: ${channelName} failed`, error);
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = withoutModuleName(
+      error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+    );
     const storage = storageProblem(error);
     if (storage) {
-      const hint = reason?.includes('try again') ? '' : ` ${storage}`;
+      const hint = reason.includes('try again') ? '' : ` ${storage}`;
       return {
         ok: false,
         error: {
           code: 'unavailable',
-          message: `Service: ${channelName} failed: ${reason}.${hint}`,
+          message: `Could not complete ${channelName}: ${reason}.${hint}`,
         },
       };
     }
     return {
       ok: false,
-      error: { code: 'internal', message: `Service: ${channelName} failed: ${reason}` },
+      error: { code: 'internal', message: `Could not complete ${channelName}: ${reason}` },
     };
   }
 }

@@ -35,9 +35,10 @@ export function historyHandlers(parts: CoreParts): HistoryHandlers {
       try {
         return parts.jobs.listAllJobs(filter);
       } catch (error) {
-        throw new ServiceError(
-          'invalid',
-          `history: ${error instanceof Error ? error.message : String(error)}`,
+        // The run index refuses a cursor it did not issue with a RangeError; anything else is ours.
+        if (!(error instanceof RangeError)) throw error;
+        throw invalid(
+          'This page cursor was not issued by the history; pass nextCursor from the previous page unchanged.',
           'cursor',
         );
       }
@@ -46,18 +47,18 @@ export function historyHandlers(parts: CoreParts): HistoryHandlers {
       const record = await parts.jobs.readRun(project, group, name, runId);
       if (!record)
         throw notFound(
-          `History: no run ${runId} of ${project}/${group}/${name}; it may have been removed by retention`,
+          `There is no run ${runId} of ${project} / ${group} / ${name}; it may have been removed to keep the history small.`,
         );
       return record;
     },
     'history:stats': async () => parts.jobs.getDashboardStats(),
     'history:delete': async ({ project, group, name, runId }) => {
       const run = parts.jobs.getJob(project, group, name, runId);
-      if (!run) throw notFound(`History: no run ${runId} of ${project}/${group}/${name}`);
+      if (!run) throw notFound(`There is no run ${runId} of ${project} / ${group} / ${name}.`);
       if (run.status === 'running' || run.status === 'queued') {
         throw new ServiceError(
           'conflict',
-          `History: run ${runId} is still ${run.status}; cancel it first`,
+          `Run ${runId} of ${name} is still ${run.status}; cancel it first.`,
         );
       }
       await parts.jobs.deleteJob(project, group, name, runId);

@@ -42,12 +42,8 @@ export async function registerSavedTasks(parts: CoreParts, notice: Notice): Prom
   for (const task of parts.store.listTasks()) {
     const got = await parts.vault.get(task.id);
     if (!got.ok) {
-      const reason = got.locked ? got.reason : 'its action is missing from vault.json';
-      parts.locked.set(task.id, reason);
-      notice(
-        'warning',
-        `Task '${task.name}' is locked: ${reason}. Its data is kept; re-enter its action to unlock it.`,
-      );
+      parts.locked.set(task.id, got.reason);
+      notice('warning', `Task '${task.name}' is locked: ${got.reason}. Its data is kept.`);
       continue;
     }
     try {

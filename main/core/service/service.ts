@@ -20,6 +20,7 @@ import type { ActionRunner } from '../actions/runner.js';
 import type { CoreParts } from './core-parts.js';
 import { dispatch } from './dispatch.js';
 import { EventHub } from './event-hub.js';
+import { ledgerNoticeText } from './ledger-notice-text.js';
 import { ServiceError } from './service-error.js';
 import { taskHandlers } from './task-handlers.js';
 import { historyHandlers } from './history-handlers.js';
@@ -203,14 +204,14 @@ export class CrontrayService {
       (this.#options.testMode ? new PlaintextCipher() : await AesGcmCipher.open({ dataDir }));
     const vault = new Vault({ dataDir, cipher, logger, clock });
     const vaultReport = await vault.load();
-    for (const message of vaultReport.notices) notice('warning', `Vault: ${message}`);
+    for (const message of vaultReport.notices) notice('warning', message);
     // An insecure vault is not a one-off notice: scheduler:status carries it, and the window and
     // the tray show it for as long as it lasts.
     if (!vaultReport.secure && vaultReport.warning) logger.warn(vaultReport.warning);
 
     const ledger = await SessionLedger.load({ dir: join(dataDir, 'sessions'), clock, logger });
     for (const n of ledger.notices)
-      notice(n.kind === 'interrupted' ? 'info' : 'warning', n.message);
+      notice(n.kind === 'interrupted' ? 'info' : 'warning', ledgerNoticeText(n));
     return { store, vault, ledger, cipher };
   }
 
@@ -224,7 +225,7 @@ export class CrontrayService {
     const runner: ActionRunner<string> = {
       run: async (taskId, context) => {
         const got = await vault.get(taskId);
-        if (!got.ok) return { status: 'failed', error: `Vault: ${got.reason}` };
+        if (!got.ok) return { status: 'failed', error: `This task is locked: ${got.reason}.` };
         return dispatcher.run(got.action, context);
       },
     };
@@ -282,7 +283,7 @@ export class CrontrayService {
 
   #require(): CoreParts {
     if (!this.#parts)
-      throw new ServiceError('unavailable', 'Service: still starting; try again in a moment');
+      throw new ServiceError('unavailable', 'Crontray is still starting; try again in a moment.');
     return this.#parts;
   }
 
@@ -392,7 +393,7 @@ export class CrontrayService {
         if (!(this.clock instanceof VirtualClock)) {
           throw new ServiceError(
             'unavailable',
-            'Service: clock:advance needs the virtual clock of --test-mode',
+            'clock:advance needs the virtual clock of --test-mode.',
           );
         }
         await this.clock.advance(ms);

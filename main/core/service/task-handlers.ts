@@ -50,7 +50,7 @@ export async function scheduleStored(parts: CoreParts, task: StoredTask): Promis
 export function taskHandlers(parts: CoreParts): TaskHandlers {
   const requireTask = (id: string): StoredTask => {
     const task = parts.store.getTask(id);
-    if (!task) throw notFound(`Tasks: no task with id '${id}'; it may have been deleted`);
+    if (!task) throw notFound(`There is no task with id '${id}'; it may have been deleted.`);
     return task;
   };
 
@@ -80,7 +80,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     if (clash) {
       throw new ServiceError(
         'conflict',
-        `name: a task named '${def.name}' already exists in ${def.project}/${def.group}; choose another name`,
+        `A task named '${def.name}' already exists in ${def.project} / ${def.group}; choose another name.`,
         'name',
       );
     }
@@ -180,10 +180,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
   const setEnabled = async (id: string, enabled: boolean): Promise<TaskView> => {
     const current = requireTask(id);
     if (enabled && parts.locked.has(id)) {
-      throw new ServiceError(
-        'locked',
-        `Tasks: '${current.name}' is locked: ${parts.locked.get(id)}. Re-enter its action to unlock it.`,
-      );
+      throw lockedError(current.name, parts.locked.get(id));
     }
     // config.json first: if it cannot be written (disk full, read-only) the engine is untouched,
     // so what runs always matches what was saved.
@@ -232,11 +229,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     'tasks:runNow': async ({ id, toleranceSeconds }) => {
       const task = requireTask(id);
       const locked = parts.locked.get(id);
-      if (locked)
-        throw new ServiceError(
-          'locked',
-          `Tasks: '${task.name}' is locked: ${locked}. Re-enter its action to unlock it.`,
-        );
+      if (locked) throw lockedError(task.name, locked);
       const ticket = await parts.engine.runNow(
         id,
         toleranceSeconds === undefined ? {} : { toleranceSeconds },
@@ -246,6 +239,14 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     },
     'runs:cancel': async ({ runId }) => ({ canceled: parts.engine.cancel(runId) }),
   };
+}
+
+/** A task that cannot run until its action is entered again; the reason comes from the vault. */
+function lockedError(name: string, reason: string | undefined): ServiceError {
+  return new ServiceError(
+    'locked',
+    `'${name}' is locked: ${reason ?? 'its action cannot be read'}.`,
+  );
 }
 
 function actionIssues(issues: { path: PropertyKey[]; message: string }[]): ServiceError {

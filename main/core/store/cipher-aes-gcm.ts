@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { chmod, open, readFile, stat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cipher } from './cipher.js';
+import { DecryptError } from './cipher.js';
 
 export const AES_GCM_BACKEND = 'aes-256-gcm';
 /** Version prefix: a future format gets a new one and old entries stay readable. */
@@ -100,19 +101,22 @@ export class AesGcmCipher implements Cipher {
   async decrypt(cipherText: string): Promise<string> {
     const [prefix, id, data, ...rest] = cipherText.split(':');
     if (prefix !== PREFIX || id === undefined || data === undefined || rest.length > 0) {
-      throw new Error(
-        `AesGcmCipher: this entry is not in the ${AES_GCM_BACKEND} format (it starts '${cipherText.slice(0, 8)}'); it was written by another backend or damaged. Re-enter the action.`,
+      throw new DecryptError(
+        'AesGcmCipher',
+        `this entry is not in the ${AES_GCM_BACKEND} format (it starts '${cipherText.slice(0, 8)}'); it was written by another backend or damaged. Re-enter the action.`,
       );
     }
     if (id !== this.#keyId) {
-      throw new Error(
-        `AesGcmCipher: this entry was encrypted with another key (id ${id}; the current key is ${this.#keyId}). Restore the vault.key file or CRONTRAY_KEY that was in use, or re-enter the action.`,
+      throw new DecryptError(
+        'AesGcmCipher',
+        `this entry was encrypted with another key (id ${id}; the current key is ${this.#keyId}). Restore the vault.key file or CRONTRAY_KEY that was in use, or re-enter the action.`,
       );
     }
     const packed = Buffer.from(data, 'base64');
     if (packed.length < NONCE_BYTES + TAG_BYTES) {
-      throw new Error(
-        'AesGcmCipher: this entry is too short to be a ciphertext; it was damaged. Re-enter the action.',
+      throw new DecryptError(
+        'AesGcmCipher',
+        'this entry is too short to be a ciphertext; it was damaged. Re-enter the action.',
       );
     }
     const decipher = createDecipheriv('aes-256-gcm', this.#key, packed.subarray(0, NONCE_BYTES));
@@ -123,8 +127,9 @@ export class AesGcmCipher implements Cipher {
         decipher.final(),
       ]).toString('utf8');
     } catch {
-      throw new Error(
-        'AesGcmCipher: this entry failed authentication: it was altered or damaged after it was written. Re-enter the action.',
+      throw new DecryptError(
+        'AesGcmCipher',
+        'this entry failed authentication: it was altered or damaged after it was written. Re-enter the action.',
       );
     }
   }

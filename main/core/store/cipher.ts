@@ -10,8 +10,22 @@ export interface Cipher {
   /** Shown to the user beside the backend when set. */
   readonly warning?: string;
   encrypt(plain: string): Promise<string>;
-  /** Throws an Error whose message says why (other key, tampered, other backend) and what to do. */
+  /** Throws a DecryptError that says why (other key, tampered, other backend) and what to do. */
   decrypt(cipherText: string): Promise<string>;
   /** True when the last decrypt came from an outdated key: the vault then re-encrypts that entry. */
   needsReEncrypt?(): boolean;
+}
+
+/**
+ * A vault entry a cipher cannot open. `detail` says why and what to do, in words for the user;
+ * `message` adds the cipher's name for library callers and logs.
+ */
+export class DecryptError extends Error {
+  readonly detail: string;
+
+  constructor(cipherName: string, detail: string, options?: ErrorOptions) {
+    super(`${cipherName}: ${detail}`, options);
+    this.name = 'DecryptError';
+    this.detail = detail;
+  }
 }

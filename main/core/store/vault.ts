@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import type { TimeSource } from '../time/clock.js';
 import type { Cipher } from './cipher.js';
+import { DecryptError } from './cipher.js';
 import { PLAINTEXT_BACKEND, PlaintextCipher } from './cipher-plaintext.js';
 
 export type { Cipher } from './cipher.js';
@@ -42,6 +43,10 @@ export interface VaultOptions {
   clock?: TimeSource;
 }
 
+/**
+ * `reason` follows "'<task name>' is locked: " in what the user reads: a clause about the
+ * task's action with what to do, no module name, no task id and no final period.
+ */
 export type VaultGetResult =
   | { ok: true; action: Action }
   | { ok: false; locked: true; reason: string }
@@ -55,7 +60,7 @@ export interface VaultStatusReport {
   entries: number;
   /** Ids of tasks whose action cannot be decrypted. */
   locked: string[];
-  /** Things that happened while loading (a corrupt file moved aside, a backup used, entries re-encrypted). */
+  /** Things that happened while loading (a corrupt file moved aside, a backup used, entries re-encrypted), as sentences for the user. */
   notices: string[];
 }
 
@@ -145,7 +150,7 @@ export class Vault {
     return {
       ok: false,
       locked: false,
-      reason: `Vault: no action is stored for task ${taskId}; edit the task and enter its action`,
+      reason: 'no action is saved for it; edit the task and enter its action',
     };
   }
 
@@ -200,7 +205,7 @@ export class Vault {
     if (entry.backend !== this.#cipher.backend && !upgrade) {
       this.#locked.set(
         taskId,
-        `Vault: the action of task ${taskId} was written by the '${entry.backend}' backend, but the vault now uses '${this.#cipher.backend}'; switch back to read it, or re-enter the action`,
+        `its action was saved with '${entry.backend}' encryption, but the vault now uses '${this.#cipher.backend}'; switch back to read it, or re-enter the action`,
       );
       return false;
     }
@@ -210,10 +215,12 @@ export class Vault {
       plain = await (upgrade ? new PlaintextCipher() : this.#cipher).decrypt(entry.cipherText);
       if (!upgrade && this.#cipher.needsReEncrypt?.() === true) reEncrypt = true;
     } catch (error) {
-      this.#locked.set(
-        taskId,
-        `Vault: task ${taskId} is locked: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.#logger.warn(`Vault: task ${taskId} is locked`, error);
+      const detail =
+        error instanceof DecryptError
+          ? error.detail
+          : 'the stored text could not be decrypted. Re-enter the action.';
+      this.#locked.set(taskId, `its action cannot be decrypted: ${detail.replace(/\.$/, '')}`);
       return false;
     }
     const action = decodeEnvelope(taskId, plain);
@@ -230,11 +237,11 @@ export class Vault {
       cipherText,
       updatedAt: this.#clock.now(),
     };
-    this.#notices.push(
-      upgrade
-        ? `Task ${taskId}'s action was stored by test mode in plain text; it is now encrypted with ${this.#cipher.backend}.`
-        : `Task ${taskId}'s action was re-encrypted with the current ${this.#cipher.backend} key.`,
-    );
+    // One notice for all entries re-encrypted the same way: the user needs to know it happened.
+    const notice = upgrade
+      ? `Task actions saved by test mode in plain text are now encrypted with ${this.#cipher.backend}.`
+      : `Task actions were re-encrypted with the current ${this.#cipher.backend} key.`;
+    if (!this.#notices.includes(notice)) this.#notices.push(notice);
     return true;
   }
 
@@ -248,13 +255,13 @@ export class Vault {
     const backup = await readVaultFile(this.#backupPath);
     if (backup.kind === 'ok') {
       this.#notice(
-        `Vault: vault.json could not be read (${main.error}); it was moved to ${aside} and the last good copy (vault.json.bak) is used.`,
+        `vault.json could not be read (${main.error}); it was moved to ${aside} and the last good copy (vault.json.bak) is used.`,
       );
       await atomicWrite(this.#path, JSON.stringify(backup.file, null, 2), { mode: 0o600 });
       return backup.file;
     }
     this.#notice(
-      `Vault: vault.json could not be read (${main.error}) and there is no usable backup; it was moved to ${aside}. Tasks' actions must be re-entered, or restore that file.`,
+      `vault.json could not be read (${main.error}) and there is no usable backup; it was moved to ${aside}. Tasks' actions must be re-entered, or restore that file.`,
     );
     return { version: 1, entries: {} };
   }
@@ -327,17 +334,17 @@ function decodeEnvelope(taskId: string, plain: string): Action | string {
   try {
     json = JSON.parse(plain);
   } catch {
-    return `Vault: task ${taskId}'s entry decrypted to something that is not JSON; re-enter the action`;
+    return 'its saved action is damaged (it is not JSON once decrypted); re-enter the action';
   }
   const outer = envelope.safeParse(json);
   if (!outer.success)
-    return `Vault: task ${taskId}'s entry has an unknown layout; re-enter the action`;
+    return 'its saved action has a layout this version does not know; re-enter the action';
   if (outer.data.taskId !== taskId) {
-    return `Vault: the entry under task ${taskId} belongs to task ${outer.data.taskId} (entries were moved in vault.json); re-enter the action`;
+    return 'its saved action belongs to another task (entries were moved in vault.json); re-enter the action';
   }
   const action = actionSchema.safeParse(outer.data.action);
   if (!action.success) {
-    return `Vault: task ${taskId}'s stored action is no longer valid (${z.prettifyError(action.error)}); re-enter the action`;
+    return `its saved action is no longer valid (${z.prettifyError(action.error)}); re-enter the action`;
   }
   return action.data;
 }

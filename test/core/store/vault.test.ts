@@ -130,7 +130,7 @@ describe('Vault', () => {
     await vault.put('t1', action);
     const testMode = await openVault(new PlaintextCipher());
     const got = await testMode.get('t1');
-    expect(!got.ok && got.reason).toMatch(/'aes-256-gcm' backend.*'plaintext \(test mode\)'/);
+    expect(!got.ok && got.reason).toMatch(/'aes-256-gcm' encryption.*'plaintext \(test mode\)'/);
     expect(testMode.status()).toMatchObject({ secure: false, locked: ['t1'] });
     expect(testMode.status().warning).toContain('UNENCRYPTED');
   });
@@ -154,7 +154,7 @@ describe('Vault', () => {
     await writeFile(path, JSON.stringify(file));
     const reopened = await openVault();
     const got = await reopened.get('t9');
-    expect(!got.ok && got.reason).toContain('belongs to task t1');
+    expect(!got.ok && got.reason).toContain('belongs to another task');
   });
 
   it('a vault.json that does not parse is moved aside and the last good copy is used', async () => {

@@ -17,7 +17,7 @@ function previewOf(request: RequestOf<'tasks:preview'>): SchedulePreview {
   if (pattern.startsWith('61')) {
     throw new ApiError({
       code: 'invalid',
-      message: "TaskScheduler: pattern '61 * * * *' has minute 61; minutes run 0-59",
+      message: 'Minute 61 does not exist: minutes run 0–59.',
       field: 'schedule.pattern',
     });
   }
@@ -57,8 +57,11 @@ describe('task editor', () => {
     type('Program', 'echo');
     type('Cron pattern', '61 * * * *');
 
+    // The file's first render is slow on a busy machine; the default 1 s wait is not enough there.
     const error = await screen.findByText(
-      "TaskScheduler: pattern '61 * * * *' has minute 61; minutes run 0-59",
+      'Minute 61 does not exist: minutes run 0–59.',
+      {},
+      { timeout: 5_000 },
     );
     expect(error.id).toBe('f-schedule-pattern-error');
     expect(screen.getByLabelText('Cron pattern').getAttribute('aria-invalid')).toBe('true');
@@ -164,8 +167,7 @@ describe('task editor', () => {
       'tasks:create': () => {
         throw new ApiError({
           code: 'conflict',
-          message:
-            "TaskStore: a task named 'greet' already exists in home/nightly; choose another name",
+          message: "A task named 'greet' already exists in home / nightly; choose another name.",
           field: 'name',
         });
       },
@@ -186,7 +188,7 @@ describe('task editor', () => {
       'tasks:preview': () => {
         throw new ApiError({
           code: 'unavailable',
-          message: 'Service: tasks:preview is not available yet',
+          message: 'tasks:preview is not available yet.',
         });
       },
     });
@@ -240,6 +242,15 @@ describe('task editor', () => {
         },
       },
     });
+  });
+
+  it('a locked task says why in a sentence and keeps its action out of the form', async () => {
+    const reason =
+      'its action cannot be decrypted: this entry was encrypted with another key; re-enter the action';
+    renderEditor({ 'tasks:get': () => taskView({ locked: reason, action: null }) }, 'task-1');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      `This task is locked: ${reason}. Its action is kept as it is; the rest of the task can still be edited.`,
+    );
   });
 
   it('says why when the task cannot be loaded', async () => {

@@ -160,7 +160,7 @@ describe('tasks table', () => {
     await screen.findByRole('table');
     fireEvent.click(screen.getByRole('button', { name: 'Run now: backup' }));
     expect((await screen.findByRole('alert')).textContent).toBe(
-      "Could not run 'backup': Service: tasks:runNow is not available yet",
+      "Could not run 'backup': tasks:runNow is not available yet.",
     );
   });
 
@@ -176,7 +176,7 @@ describe('tasks table', () => {
     let fail = true;
     renderTasks({
       'tasks:list': () => {
-        if (fail) throw new Error('Service: tasks:list failed: disk full');
+        if (fail) throw new Error('Could not complete tasks:list: disk full');
         return tasks;
       },
     });

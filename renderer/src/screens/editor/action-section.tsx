@@ -21,7 +21,7 @@ export function ActionSection({
       <fieldset className="card">
         <legend>Action</legend>
         <p className="warning" role="alert">
-          This task's action is locked: {locked} It is kept as it is; the rest of the task can still
+          This task is locked: {locked}. Its action is kept as it is; the rest of the task can still
           be edited.
         </p>
       </fieldset>
