@@ -1,5 +1,6 @@
 import type { StoredTask } from '../model/task.js';
 import type { JobCache } from '../jobs/job-cache.js';
+import { errorText } from '../schedule/scheduler-error.js';
 import type { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { CoreParts } from './core-parts.js';
 import type { Notice } from './run-pipeline.js';
@@ -50,10 +51,7 @@ export async function registerSavedTasks(parts: CoreParts, notice: Notice): Prom
       await scheduleStored(parts, withRecordedDueTime(parts.jobs, task));
       if (task.resultCache) await rememberLastResult(parts.jobs, parts.engine, task);
     } catch (error) {
-      notice(
-        'error',
-        `Task '${task.name}' could not be scheduled: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      notice('error', `Task '${task.name}' could not be scheduled: ${errorText(error)}`);
     }
   }
 }
