@@ -120,6 +120,23 @@ export interface TaskAlertsView {
   alerts: TaskAlerts;
 }
 
+/** What Settings and the tray say about updates; main/electron/update-policy.ts decides it. */
+export interface UpdateStatus {
+  /**
+   * off: this copy does not update itself (headless, development, portable, no feed);
+   * ready: downloaded, installed when Crontray quits.
+   */
+  state: 'off' | 'idle' | 'checking' | 'downloading' | 'up-to-date' | 'ready' | 'failed';
+  /** One sentence for the user. */
+  message: string;
+  /** The newer version being downloaded or ready; null otherwise. */
+  version: string | null;
+  /** When the last check finished (epoch ms); null before the first. */
+  checkedAt: number | null;
+  /** Whether "Check for updates" does anything right now. */
+  canCheck: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
@@ -302,6 +319,10 @@ export const contract = {
       })
       .strict(),
   ),
+  /** The desktop app's updater; headless mode answers 'off'. */
+  'updates:status': channel<UpdateStatus>()(empty),
+  /** Checks now (Settings and the tray's "Check for updates"); answers the status it led to. */
+  'updates:check': channel<UpdateStatus>()(empty),
 
   /** Moves the engine's virtual clock; exists only in headless --test-mode. */
   'clock:advance': channel<{ now: number }>()(
@@ -329,6 +350,8 @@ export interface EventMap {
   notice: { level: 'info' | 'warning' | 'error'; message: string };
   /** An alert was raised or an incident opened or closed. */
   'alerts:changed': { openIncidents: number };
+  /** The updater's status changed (checking, downloading, ready, failed). */
+  'updates:state': UpdateStatus;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export const channelNames = [
   'alerts:acknowledge',
   'alerts:test',
   'alerts:report',
+  'updates:status',
+  'updates:check',
   'clock:advance',
 ] as const;
 
@@ -49,6 +51,7 @@ export const eventNames = [
   'history:changed',
   'notice',
   'alerts:changed',
+  'updates:state',
 ] as const;
 
 /** Prefix of every IPC channel and of the HTTP routes, so nothing else is ever mistaken for one. */

@@ -16,6 +16,8 @@ import { setupTray } from './setup-tray.js';
 import { setupVault } from './setup-vault.js';
 import { MainWindow } from './setup-window.js';
 import { runTrayCommand } from './tray-commands.js';
+import { setupUpdater } from './setup-updater.js';
+import { testHooksEnabled } from './test-hooks.js';
 
 // The desktop app: Electron Fiddle style, small setup modules called in order once ready.
 const logger = consoleLogger('electron');
@@ -45,7 +47,12 @@ async function start(): Promise<void> {
   const vault = await setupVault(safeStorage, logger);
   const dataDir = app.getPath('userData');
   const logFile = fileLogger({ path: join(dataDir, 'logs', 'crontray.log') });
+  const updates = setupUpdater({
+    logger: teeLogger(logger, logFile),
+    onChange: (status) => service.events.emit('updates:state', status),
+  });
   const service = createService({
+    updates,
     cipher: vault.cipher,
     dataDir,
     version: app.getVersion(),
@@ -91,6 +98,7 @@ async function start(): Promise<void> {
     service,
     iconDir,
     vaultWarning: vault.warning,
+    testHooks: testHooksEnabled(process.argv, app.isPackaged),
     onCommand: (command) =>
       void runTrayCommand(command, {
         service,

@@ -1,11 +1,12 @@
 import { Menu, Tray, nativeImage } from 'electron';
-import type { TaskView } from '../api/contract.js';
+import type { TaskView, UpdateStatus } from '../api/contract.js';
 import type { Logger } from '../core/log/logger.js';
 import type { CrontrayService } from '../core/service/service.js';
 import { refreshDelay } from '../api/relative-refresh.js';
 import { trayIconPath } from './tray-icons.js';
 import { buildTrayMenu, toMenuTemplate, trayIconState, trayTooltip } from './tray-menu.js';
-import type { TrayCommand, TrayState } from './tray-menu.js';
+import type { TrayCommand, TrayMenuItem, TrayState } from './tray-menu.js';
+import { exposeTrayMenu } from './test-hooks.js';
 
 export interface TrayOptions {
   service: CrontrayService;
@@ -13,6 +14,8 @@ export interface TrayOptions {
   vaultWarning: string | null;
   onCommand(command: TrayCommand): void;
   logger: Logger;
+  /** Lets the desktop launch test read the menu model (see test-hooks.ts). Default false. */
+  testHooks?: boolean;
 }
 
 /** The tray icon and its menu, rebuilt from the service on every event. Returns a disposer. */
@@ -25,6 +28,8 @@ export function setupTray(options: TrayOptions): () => void {
     vaultWarning: options.vaultWarning,
     now: Date.now(),
   };
+  let menu: TrayMenuItem[] = [];
+  exposeTrayMenu(globalThis, options.testHooks ?? false, () => menu);
   let refreshing = false;
   let again = false;
 
@@ -38,12 +43,11 @@ export function setupTray(options: TrayOptions): () => void {
     const current = { ...state, now: Date.now() };
     if (timer) clearTimeout(timer);
     timer = setTimeout(render, refreshDelay([current.status?.nextRun?.at ?? null], current.now));
+    menu = buildTrayMenu(current);
     tray.setImage(image(options.iconDir, trayIconState(current.status)));
     tray.setToolTip(trayTooltip(current));
     tray.setContextMenu(
-      Menu.buildFromTemplate(
-        toMenuTemplate(buildTrayMenu(current), (command) => options.onCommand(command)),
-      ),
+      Menu.buildFromTemplate(toMenuTemplate(menu, (command) => options.onCommand(command))),
     );
   };
 
@@ -56,9 +60,10 @@ export function setupTray(options: TrayOptions): () => void {
     try {
       do {
         again = false;
-        const [status, tasks] = await Promise.all([
+        const [status, tasks, update] = await Promise.all([
           service.call('scheduler:status', undefined),
           service.call('tasks:list', undefined),
+          service.call('updates:status', undefined),
         ]);
         state = {
           ...state,
@@ -70,6 +75,7 @@ export function setupTray(options: TrayOptions): () => void {
                 enabled: t.enabled,
               }))
             : state.tasks,
+          update: update.ok ? (update.value as UpdateStatus) : (state.update ?? null),
         };
         render();
       } while (again);

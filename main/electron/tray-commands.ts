@@ -34,6 +34,8 @@ export async function runTrayCommand(
       return call('tasks:runNow', { id: command.taskId });
     case 'open':
       return targets.openWindow();
+    case 'checkUpdates':
+      return call('updates:check');
     case 'quit':
       return targets.quit();
   }

@@ -1,5 +1,6 @@
-import type { SchedulerStatus } from '../api/contract.js';
+import type { SchedulerStatus, UpdateStatus } from '../api/contract.js';
 import type { MenuItemConstructorOptions } from 'electron';
+import { trayUpdateItems } from './update-policy.js';
 
 /** What the tray shows; rebuilt from the service on every event. */
 export interface TrayState {
@@ -11,6 +12,8 @@ export interface TrayState {
   vaultWarning: string | null;
   /** Epoch ms, for "in 3 min". */
   now: number;
+  /** The updater's status; no update lines while it is null or off. */
+  update?: UpdateStatus | null;
 }
 
 /** What a menu item does, as data: setup-tray turns it into a click handler. */
@@ -21,6 +24,7 @@ export type TrayCommand =
   | { kind: 'pause'; minutes: number }
   | { kind: 'resume' }
   | { kind: 'open' }
+  | { kind: 'checkUpdates' }
   | { kind: 'quit' };
 
 export type TrayMenuItem =
@@ -135,6 +139,12 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     { type: 'normal', label: 'Run now', enabled: status !== null, submenu: runNow },
     { type: 'separator' },
     { type: 'normal', label: 'Open Crontray', enabled: true, command: { kind: 'open' } },
+    ...trayUpdateItems(state.update).map((u): TrayMenuItem => ({
+      type: 'normal',
+      label: u.label,
+      enabled: u.enabled,
+      ...(u.checks ? { command: { kind: 'checkUpdates' as const } } : {}),
+    })),
     { type: 'normal', label: 'Quit', enabled: true, command: { kind: 'quit' } },
   ];
 }

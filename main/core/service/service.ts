@@ -32,6 +32,8 @@ import { registerSavedTasks } from './saved-tasks.js';
 import { ServiceAlerts } from './alert-wiring.js';
 import { alertHandlers } from './alert-handlers.js';
 import type { DesktopNotifier } from '../alerts/desktop-notifier.js';
+import { noUpdates, updateHandlers } from './update-handlers.js';
+import type { UpdateSource } from './update-handlers.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -67,6 +69,8 @@ export interface ServiceOptions {
    * session ledger says so), as a tray app is expected to. Default true.
    */
   resumeScheduler?: boolean;
+  /** Answers the updates channels: the desktop app's updater. Default: updates are off. */
+  updates?: UpdateSource;
 }
 
 type DelegatedChannel =
@@ -373,6 +377,7 @@ export class CrontrayService {
       'cache:list': history('cache:list'),
       'cache:clear': history('cache:clear'),
       'vault:status': async () => this.#control.vaultStatus(),
+      ...updateHandlers(o.updates ?? noUpdates),
       'settings:get': async () => parts().store.getSettings(),
       'settings:set': async (patch) => {
         const p = parts();
