@@ -1,9 +1,10 @@
+import type { ClusterStatus } from '../core/cluster/cluster-status.js';
 import { z } from 'zod';
 import { channel } from './channel.js';
 import type { ChannelSpec, Envelope } from './channel.js';
 import { idSchema, projectName, groupName, taskName } from '../core/model/names.js';
 import { scheduleSchema, instant } from '../core/model/schedule.js';
-import { taskCreateInput, taskPolicies, timezoneSchema } from '../core/model/task.js';
+import { runOn, taskCreateInput, taskPolicies, timezoneSchema } from '../core/model/task.js';
 import { actionSchema } from '../core/model/action.js';
 import { runStatus } from '../core/model/run.js';
 import type { RunRecord, RunStatus } from '../core/model/run.js';
@@ -54,6 +55,8 @@ export interface SchedulerStatus {
   nextRun: { taskId: string; name: string; at: number } | null;
   lastRunFailed: boolean;
   vault: VaultStatus;
+  /** Redis, workers and queues when a Redis URL is set (--redis); absent otherwise. */
+  cluster?: ClusterStatus | null;
   testMode: boolean;
   now: number;
 }
@@ -170,6 +173,8 @@ const taskPatch = taskPolicies
     group: groupName.optional(),
     schedule: scheduleSchema.optional(),
     timezone: timezoneSchema.nullable().optional(),
+    /** Without a default: a patch that leaves it out must not move a cluster task back here. */
+    runOn: runOn.optional(),
     /** A full action; masked secret values mean "keep the stored value". */
     action: actionSchema.optional(),
   })

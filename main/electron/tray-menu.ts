@@ -77,6 +77,13 @@ export function stateLine(state: TrayState): string {
   return `Scheduler running${active}${failed}`;
 }
 
+/** "Cluster unreachable: ..." while a configured cluster cannot be reached; null otherwise. */
+export function clusterLine(status: SchedulerStatus | null): string | null {
+  const cluster = status?.cluster;
+  if (!cluster || cluster.connected) return null;
+  return `Cluster unreachable${cluster.error ? `: ${cluster.error}` : ''}`;
+}
+
 /** Tooltip: the state, the next run, and the vault warning when there is one. */
 export function trayTooltip(state: TrayState): string {
   const lines = [stateLine(state)];
@@ -85,6 +92,8 @@ export function trayTooltip(state: TrayState): string {
     lines.push(`Next: ${next.name} ${formatRelative(next.at - state.now)} (${clockTime(next.at)})`);
   else if (state.status?.running) lines.push('No run scheduled');
   if (state.vaultWarning) lines.push(`⚠ ${state.vaultWarning}`);
+  const cluster = clusterLine(state.status);
+  if (cluster) lines.push(`⚠ ${cluster}`);
   return lines.join('\n');
 }
 
@@ -133,6 +142,9 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     { type: 'normal', label: stateLine(state), enabled: false },
     ...(state.vaultWarning
       ? [{ type: 'normal' as const, label: `⚠ ${state.vaultWarning}`, enabled: false }]
+      : []),
+    ...(clusterLine(status)
+      ? [{ type: 'normal' as const, label: `⚠ ${clusterLine(status)}`, enabled: false }]
       : []),
     { type: 'separator' },
     ...schedulerItems(running, paused, status !== null),

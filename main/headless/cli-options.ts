@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { redisUrlSchema } from '../core/cluster/cluster-connection.js';
 
 export interface HeadlessOptions {
   /** Where everything is stored. Default: the same folder the desktop app uses. */
@@ -11,14 +12,18 @@ export interface HeadlessOptions {
   testMode: boolean;
   /** Start the scheduler at once instead of waiting for the user. */
   autostart: boolean;
+  /** Redis for tasks that run on a cluster queue (--redis or CRONTRAY_REDIS_URL); none by default. */
+  redisUrl?: string;
 }
 
-export const USAGE = `Usage: crontray-headless [--data-dir DIR] [--port N] [--start] [--test-mode]
+export const USAGE = `Usage: crontray-headless [--data-dir DIR] [--port N] [--start] [--test-mode] [--redis URL]
 
   --data-dir DIR  where tasks, history and the vault live (default: the desktop app's folder)
   --port N        port on 127.0.0.1 to serve the UI and API on (default: any free port)
   --start         start the scheduler immediately
   --test-mode     virtual clock, plaintext vault, clock:advance channel (never for real use)
+  --redis URL     run tasks set to a cluster queue on BullMQ workers through this Redis
+                  (redis:// or rediss://; or set CRONTRAY_REDIS_URL to keep the password out of ps)
   --help          show this help`;
 
 /** Electron's userData folder for "Crontray" on each OS, so both modes share one data folder. */
@@ -32,7 +37,10 @@ export function defaultDataDir(platform = process.platform, env = process.env): 
 export class CliError extends Error {}
 
 /** Parses and validates the flags; a bad flag names itself and the reason. */
-export function parseHeadlessArgs(argv: string[]): HeadlessOptions | 'help' {
+export function parseHeadlessArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): HeadlessOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -42,6 +50,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessOptions | 'help' {
         port: { type: 'string' },
         start: { type: 'boolean', default: false },
         'test-mode': { type: 'boolean', default: false },
+        redis: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -66,7 +75,17 @@ export function parseHeadlessArgs(argv: string[]): HeadlessOptions | 'help' {
   const dataDir = values['data-dir'];
   if (dataDir !== undefined && dataDir.trim() === '')
     throw new CliError('Headless: --data-dir must not be empty');
+  const redisText = values.redis ?? (env.CRONTRAY_REDIS_URL || undefined);
+  let redisUrl: string | undefined;
+  if (redisText !== undefined) {
+    const parsed = redisUrlSchema.safeParse(redisText);
+    if (!parsed.success) {
+      throw new CliError(`Headless: --redis: ${parsed.error.issues[0]?.message ?? 'invalid URL'}`);
+    }
+    redisUrl = parsed.data;
+  }
   return {
+    ...(redisUrl !== undefined ? { redisUrl } : {}),
     dataDir: resolve(dataDir ?? defaultDataDir()),
     port,
     testMode: values['test-mode'],

@@ -39,6 +39,7 @@ export async function runHeadless(
     testMode: options.testMode,
     logger,
     version: appVersion(root),
+    ...(options.redisUrl !== undefined ? { redisUrl: options.redisUrl } : {}),
   });
   await service.open();
   const token = await issueToken(options.dataDir);

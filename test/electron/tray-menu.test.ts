@@ -187,3 +187,30 @@ describe('the tray icon and tooltip', () => {
     expect(formatRelative(3 * 86_400_000)).toBe('in 3 days');
   });
 });
+
+describe('the tray and a cluster', () => {
+  const cluster = (connected: boolean) => ({
+    url: 'redis://:****@cache:6379',
+    connected,
+    error: connected
+      ? null
+      : 'Redis at redis://:****@cache:6379 is not reachable (connection refused)',
+    workers: [],
+    queues: [],
+    warnings: [],
+  });
+
+  it('says the cluster is unreachable, with why, in the menu and the tooltip', () => {
+    const down = state({ status: status({ cluster: cluster(false) }) });
+    expect(labels(buildTrayMenu(down))).toContain(
+      '⚠ Cluster unreachable: Redis at redis://:****@cache:6379 is not reachable (connection refused)',
+    );
+    expect(trayTooltip(down)).toContain('⚠ Cluster unreachable');
+  });
+
+  it('says nothing about the cluster while it is connected', () => {
+    const up = state({ status: status({ cluster: cluster(true) }) });
+    expect(labels(buildTrayMenu(up)).join()).not.toContain('Cluster');
+    expect(trayTooltip(up)).not.toContain('Cluster');
+  });
+});

@@ -95,6 +95,7 @@ export function taskView(overrides: Partial<TaskView> = {}): TaskView {
     catchUp: { policy: 'none', cap: 10, deadlineMs: 0 },
     resultCache: null,
     notes: '',
+    runOn: { kind: 'local' },
     createdAt: 0,
     updatedAt: 0,
     lastDueAt: null,

@@ -51,6 +51,8 @@ export const runRecord = z.object({
   fromCache: z.boolean().default(false),
   /** The output rule that decided the status (alerts), e.g. "failure pattern /ERROR/ matched". */
   rule: z.string().max(512).optional(),
+  /** The cluster worker that ran it (host:pid unless named); absent for runs on this computer. */
+  worker: z.string().max(128).optional(),
 });
 
 export type RunStatus = z.output<typeof runStatus>;

@@ -6,6 +6,20 @@ import { actionSchema } from './action.js';
 export const overlapPolicy = z.enum(['skip', 'queue', 'parallel', 'replace']);
 export const catchUpPolicy = z.enum(['none', 'latest', 'all']);
 
+/** A cluster queue's name, as typed in the editor and on `crontray worker --queue`. */
+export const queueName = z
+  .string({ error: 'queue must be text' })
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/,
+    "queue must be 1-48 letters, digits, '_' or '-', starting with a letter or digit (e.g. nightly or http-checks)",
+  );
+
+/** "Run on": this computer (the local engine) or a cluster queue served by `crontray worker`. */
+export const runOn = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }),
+  z.object({ kind: z.literal('cluster'), queue: queueName }),
+]);
+
 const knownZones = new Map<string, boolean>();
 
 /**
@@ -95,6 +109,8 @@ export const taskPolicies = z.object({
     .nullable()
     .default(null),
   notes: z.string().max(4000).default(''),
+  /** Where runs happen. Default this computer. */
+  runOn: runOn.default({ kind: 'local' }),
 });
 
 export const taskDefinition = taskPolicies.extend({
@@ -126,3 +142,4 @@ export type TaskCreateInput = z.input<typeof taskCreateInput>;
 export type StoredTask = z.output<typeof storedTask>;
 export type OverlapPolicy = z.output<typeof overlapPolicy>;
 export type CatchUpPolicy = z.output<typeof catchUpPolicy>;
+export type RunOn = z.output<typeof runOn>;

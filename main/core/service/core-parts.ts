@@ -9,6 +9,7 @@ import type { Clock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { RunRecord } from '../model/run.js';
 import type { EventHub } from './event-hub.js';
+import type { ClusterLink } from '../cluster/cluster-link.js';
 
 /** What the handlers work with once the service is open: every manager, already loaded. */
 export interface CoreParts {
@@ -27,4 +28,6 @@ export interface CoreParts {
   locked: Map<string, string>;
   /** The newest record of recent runs by id, so Run now can answer with its record at once. */
   recentRuns: Map<string, RunRecord>;
+  /** The cluster controller's link when a Redis URL is set (--redis); null otherwise. */
+  cluster: ClusterLink | null;
 }

@@ -128,6 +128,7 @@ export class SchedulerControl {
       nextRun: parts.engine.running ? nextRun : null,
       lastRunFailed: this.#o.lastRunFailed(),
       vault: this.vaultStatus(),
+      cluster: this.#o.parts().cluster?.status ?? null,
       testMode: this.#o.testMode,
       now: this.#o.clock.now(),
     };

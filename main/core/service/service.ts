@@ -34,6 +34,7 @@ import { alertHandlers } from './alert-handlers.js';
 import type { DesktopNotifier } from '../alerts/desktop-notifier.js';
 import { noUpdates, updateHandlers } from './update-handlers.js';
 import type { UpdateSource } from './update-handlers.js';
+import { openClusterLink } from './cluster-wiring.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -71,6 +72,11 @@ export interface ServiceOptions {
   resumeScheduler?: boolean;
   /** Answers the updates channels: the desktop app's updater. Default: updates are off. */
   updates?: UpdateSource;
+  /**
+   * Redis for tasks whose "Run on" is a cluster queue (`--redis URL`). Default none: such tasks
+   * do not run, and a warning says why.
+   */
+  redisUrl?: string;
 }
 
 type DelegatedChannel =
@@ -177,9 +183,17 @@ export class CrontrayService {
       retention: pipeline.retention,
       locked: new Map(),
       recentRuns: pipeline.recentRuns,
+      cluster: null,
     };
     this.#dispatcher = dispatcher;
     this.#pipeline = pipeline;
+    this.#parts.cluster = await openClusterLink(
+      this.#parts,
+      alerts.sink(pipeline.sink),
+      this.#options.redisUrl,
+      notice,
+      () => this.events.emit('scheduler:state', this.#control.status()),
+    );
     await registerSavedTasks(this.#parts, notice);
     // Before the scheduler resumes: a catch-up run that starts late does not excuse its due time.
     alerts.watchAll();
@@ -326,6 +340,7 @@ export class CrontrayService {
       this.#control.clearPause();
       await this.#dispatcher?.shutdown();
       await this.stop(reason, { cancelRunning: true });
+      await parts.cluster?.close();
       await this.#pipeline?.close();
       await this.#alerts?.monitor.close();
       parts.store.close();

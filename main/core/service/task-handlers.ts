@@ -9,6 +9,8 @@ import type { CoreParts } from './core-parts.js';
 import { engineError } from './engine-errors.js';
 import { ServiceError, invalid, notFound } from './service-error.js';
 import { taskView } from './task-view.js';
+import { runRecord } from '../model/run.js';
+import { clusterScheduleProblem } from '../cluster/cluster-schedule.js';
 
 type TaskHandlers = Pick<
   Handlers,
@@ -35,8 +37,16 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Registers a stored task with the engine; its action is looked up in the vault at run time. */
+/**
+ * Registers a stored task with the engine; its action is looked up in the vault at run time.
+ * A task that runs on a cluster queue goes to the cluster controller instead.
+ */
 export async function scheduleStored(parts: CoreParts, task: StoredTask): Promise<void> {
+  if (task.runOn.kind === 'cluster') {
+    if (parts.engine.get(task.id)) await parts.engine.unschedule(task.id);
+    await parts.cluster?.taskChanged(task.id);
+    return;
+  }
   await parts.engine.schedule({
     ...definitionOf(task),
     id: task.id,
@@ -61,6 +71,8 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     } catch (error) {
       throw engineError(error);
     }
+    const onCluster = def.runOn.kind === 'cluster' ? clusterScheduleProblem(def.schedule) : null;
+    if (onCluster !== null) throw invalid(`runOn: ${onCluster}`, 'runOn');
   };
 
   /** Two tasks may not share a name in one project and group: their run folders would mix. */
@@ -86,8 +98,11 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     }
   };
 
-  const changed = (taskId: string, deleted = false) =>
+  const changed = (taskId: string, deleted = false) => {
     parts.events.emit('task:changed', { taskId, deleted });
+    // The cluster follows config.json: put on, updated, or taken off (disabled, deleted, moved).
+    void parts.cluster?.taskChanged(taskId);
+  };
 
   const create = async (input: ParsedRequestOf<'tasks:create'>): Promise<TaskView> => {
     const { action, ...rest } = input;
@@ -168,7 +183,8 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     }
     if (newAction) parts.locked.delete(id);
     try {
-      if (info) await parts.engine.update(id, { ...nextDef, timezone: nextDef.timezone });
+      if (info && nextDef.runOn.kind === 'cluster') await parts.engine.unschedule(id);
+      else if (info) await parts.engine.update(id, { ...nextDef, timezone: nextDef.timezone });
       else if (!parts.locked.has(id)) await scheduleStored(parts, stored);
     } catch (error) {
       throw engineError(error);
@@ -230,6 +246,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
       const task = requireTask(id);
       const locked = parts.locked.get(id);
       if (locked) throw lockedError(task.name, locked);
+      if (task.runOn.kind === 'cluster') return runOnCluster(parts, task);
       const ticket = await parts.engine.runNow(
         id,
         toleranceSeconds === undefined ? {} : { toleranceSeconds },
@@ -246,6 +263,37 @@ function lockedError(name: string, reason: string | undefined): ServiceError {
   return new ServiceError(
     'locked',
     `'${name}' is locked: ${reason ?? 'its action cannot be read'}.`,
+  );
+}
+
+/** Run now of a cluster task: queued on its queue; its record arrives when a worker ran it. */
+async function runOnCluster(parts: CoreParts, task: StoredTask) {
+  if (!parts.cluster) {
+    throw new ServiceError(
+      'unavailable',
+      `'${task.name}' runs on cluster queue '${task.runOn.kind === 'cluster' ? task.runOn.queue : ''}', but no Redis URL is set (start with --redis URL)`,
+    );
+  }
+  let runId: string;
+  try {
+    runId = await parts.cluster.runNow(task.id);
+  } catch (error) {
+    throw new ServiceError('unavailable', error instanceof Error ? error.message : String(error));
+  }
+  const now = parts.clock.now();
+  return toSummary(
+    runRecord.parse({
+      runId,
+      taskId: task.id,
+      project: task.project,
+      group: task.group,
+      name: task.name,
+      status: 'queued',
+      trigger: 'manual',
+      scheduledFor: now,
+      startedAt: null,
+      endedAt: null,
+    }),
   );
 }
 

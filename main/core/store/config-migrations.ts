@@ -10,7 +10,7 @@ export interface ConfigMigration {
 }
 
 /** The format this build writes; the last migration's version. */
-export const CONFIG_VERSION = '1.0.0';
+export const CONFIG_VERSION = '1.1.0';
 
 export const configMigrations: readonly ConfigMigration[] = [
   {
@@ -19,6 +19,19 @@ export const configMigrations: readonly ConfigMigration[] = [
     migrate(data) {
       if (data.settings === undefined) data.settings = {};
       if (data.tasks === undefined) data.tasks = {};
+    },
+  },
+  {
+    version: '1.1.0',
+    description: 'tasks get "Run on": this computer, where every task ran before clusters existed',
+    migrate(data) {
+      const tasks = data.tasks;
+      if (typeof tasks !== 'object' || tasks === null) return;
+      for (const task of Object.values(tasks as Record<string, unknown>)) {
+        if (typeof task === 'object' && task !== null && !('runOn' in task)) {
+          (task as Record<string, unknown>).runOn = { kind: 'local' };
+        }
+      }
     },
   },
 ];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TaskStore } from '../../../main/core/store/task-store.js';
 import type { ConfigMigration, StoredTaskInput } from '../../../main/core/store/task-store.js';
-import { configMigrations } from '../../../main/core/store/config-migrations.js';
+import { CONFIG_VERSION, configMigrations } from '../../../main/core/store/config-migrations.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
 import { recordingLogger } from '../../support/recording-logger.js';
 
@@ -73,7 +73,7 @@ describe('TaskStore', () => {
       retention: { keepLast: 50, keepFailuresDays: 30 },
     });
     expect(JSON.parse(await readFile(configPath(), 'utf8'))).toMatchObject({
-      __internal__: { migrations: { version: '1.0.0' } },
+      __internal__: { migrations: { version: CONFIG_VERSION } },
     });
   });
 

@@ -260,4 +260,25 @@ describe('task editor', () => {
     );
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
+
+  it('"Run on" a cluster queue sends the queue, and an odd queue name keeps Save disabled', async () => {
+    const { fake, onSaved } = renderEditor({
+      'tasks:create': (input) => taskView({ name: input.name }),
+    });
+    type('Name', 'nightly-report');
+    type('Program', 'echo');
+    fireEvent.change(screen.getByLabelText('Run on'), { target: { value: 'cluster' } });
+    type('Cluster queue (e.g. nightly)', 'night shift/1');
+    expect(
+      (await screen.findAllByText(/queue must be 1-48 letters, digits/)).length,
+    ).toBeGreaterThan(0);
+    expect(save()).toHaveProperty('disabled', true);
+    type('Cluster queue (e.g. nightly)', 'nightly');
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.callsTo('tasks:create')[0]).toMatchObject({
+      runOn: { kind: 'cluster', queue: 'nightly' },
+    });
+  });
 });

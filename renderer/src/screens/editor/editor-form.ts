@@ -80,6 +80,9 @@ export interface EditorForm {
   cacheEnabled: boolean;
   cacheExpireSeconds: string;
   cacheToleranceSeconds: string;
+  /** "Run on": this computer, or a cluster queue served by `crontray worker`. */
+  runOnKind: 'local' | 'cluster';
+  runOnQueue: string;
 }
 
 let nextKey = 1;
@@ -133,6 +136,8 @@ export function emptyForm(): EditorForm {
     cacheEnabled: false,
     cacheExpireSeconds: '300',
     cacheToleranceSeconds: '0',
+    runOnKind: 'local',
+    runOnQueue: '',
   };
 }
 
@@ -245,6 +250,10 @@ export function toInput(form: EditorForm): TaskCreateInput {
           toleranceSeconds: num(form.cacheToleranceSeconds),
         }
       : null,
+    runOn:
+      form.runOnKind === 'cluster'
+        ? { kind: 'cluster', queue: form.runOnQueue.trim() }
+        : { kind: 'local' },
   };
 }
 
@@ -287,6 +296,8 @@ export function formOf(task: TaskView): EditorForm {
     cacheEnabled: task.resultCache !== null,
     cacheExpireSeconds: String((task.resultCache?.expireMs ?? 300_000) / 1000),
     cacheToleranceSeconds: String(task.resultCache?.toleranceSeconds ?? 0),
+    runOnKind: task.runOn.kind,
+    runOnQueue: task.runOn.kind === 'cluster' ? task.runOn.queue : '',
   } satisfies Partial<EditorForm>);
   const s = task.schedule;
   form.scheduleKind = s.kind;

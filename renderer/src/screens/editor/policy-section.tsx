@@ -1,5 +1,6 @@
 import type { CatchUpPolicy, OverlapPolicy } from '../../../../main/core/model/task.js';
 import type { SectionProps } from './section-props.js';
+import type { EditorForm } from './editor-form.js';
 import { CheckboxInput, SelectInput, TextInput } from './form-controls.js';
 
 const OVERLAP = [
@@ -15,6 +16,11 @@ const CATCH_UP = [
   ['all', 'Run each of them (up to a cap)'],
 ] as const satisfies readonly (readonly [CatchUpPolicy, string])[];
 
+const RUN_ON = [
+  ['local', 'This computer'],
+  ['cluster', 'A cluster queue (crontray worker)'],
+] as const satisfies readonly (readonly [EditorForm['runOnKind'], string])[];
+
 export function PolicySection({ form, update, errorOf }: SectionProps) {
   return (
     <fieldset className="card">
@@ -25,6 +31,23 @@ export function PolicySection({ form, update, errorOf }: SectionProps) {
         onChange={(enabled) => update({ enabled }, 'enabled')}
       />
       <div className="grid-2">
+        <SelectInput
+          path="runOn"
+          label="Run on"
+          value={form.runOnKind}
+          options={RUN_ON}
+          error={errorOf('runOn')}
+          onChange={(runOnKind) => update({ runOnKind }, 'runOn')}
+        />
+        {form.runOnKind === 'cluster' && (
+          <TextInput
+            path="runOn.queue"
+            label="Cluster queue (e.g. nightly)"
+            value={form.runOnQueue}
+            error={errorOf('runOn.queue')}
+            onChange={(runOnQueue) => update({ runOnQueue }, 'runOn.queue')}
+          />
+        )}
         <SelectInput
           path="overlap"
           label="When a run is due while the previous one still runs"

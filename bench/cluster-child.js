@@ -1,0 +1,186 @@
+/**
+ * The cluster section of `npm run bench`: N cluster tasks at 1 Hz on 2 local worker processes
+ * through a redis-server of its own, against the same load on the local engine.
+ *   node bench/cluster-child.js cluster|local '{"tasks":1000,"seconds":60}'
+ *   node bench/cluster-child.js worker '<json>'   (started by the cluster mode, one per worker)
+ * Prints `RESULT <json>` as its last line. Actions are no-ops in both modes, so what is measured
+ * is the engines (Redis, BullMQ, the results queue), not the machine's process spawning.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summary } from './stats.js';
+
+const [mode, optionsJson] = process.argv.slice(2);
+const options = JSON.parse(optionsJson ?? '{}');
+const TASKS = options.tasks ?? 1000;
+const SECONDS = options.seconds ?? 60;
+const noop = { run: async () => ({ status: 'succeeded' }) };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function startRedis(dir) {
+  const port = await freePort();
+  const proc = spawn(
+    '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
+  );
+  await new Promise((resolveReady, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) resolveReady();
+    });
+    proc.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
+  });
+  // Set at run time rather than on the command line, as the docs tell an operator to.
+  return { url: `redis://127.0.0.1:${port}`, proc };
+}
+
+/** Counts and lateness over the ticks due in [from, to]: one record per task and second expected. */
+function score(records, from, to) {
+  const seen = new Map();
+  const late = [];
+  let completed = 0;
+  for (const r of records) {
+    if (r.scheduledFor < from || r.scheduledFor > to || r.status === 'running') continue;
+    const key = `${r.taskId}@${r.scheduledFor}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    if (r.status === 'succeeded') {
+      completed++;
+      late.push(r.startedAt - r.scheduledFor);
+    }
+  }
+  const expected = TASKS * (Math.floor((to - from) / 1000) + 1);
+  let duplicated = 0;
+  for (const n of seen.values()) if (n > 1) duplicated += n - 1;
+  return {
+    tasks: TASKS,
+    seconds: (to - from) / 1000 + 1,
+    expected,
+    completed,
+    lost: expected - seen.size,
+    duplicated,
+    notSucceeded: [...records].filter((r) => r.status !== 'succeeded' && r.status !== 'running')
+      .length,
+    latenessMs: summary(late),
+    loadAverage: loadavg(),
+  };
+}
+
+async function local() {
+  const { TaskScheduler } = await import('../dist/main/core/schedule/index.js');
+  const records = [];
+  const engine = new TaskScheduler({
+    runner: noop,
+    globalConcurrency: 256,
+    sink: { write: (r) => void (r.status !== 'running' && records.push(r)) },
+  });
+  const from = Math.ceil(Date.now() / 1000) * 1000 + 3000;
+  for (let i = 0; i < TASKS; i++) {
+    await engine.scheduleInterval({ name: `t${i}`, everyMs: 1000, startAt: from, action: 'noop' });
+  }
+  engine.start();
+  await sleep(from + SECONDS * 1000 - Date.now() + 2000);
+  await engine.stop();
+  return score(records, from, from + (SECONDS - 1) * 1000);
+}
+
+async function cluster() {
+  if (!existsSync('/usr/bin/redis-server')) return { error: 'redis-server is not installed' };
+  const { ClusterController, ClusterKey } = await import('../dist/main/core/cluster/index.js');
+  const { storedTask } = await import('../dist/main/core/model/task.js');
+  const dir = await mkdtemp(join(tmpdir(), 'crontray-bench-cluster-'));
+  const redis = await startRedis(dir);
+  const workers = [];
+  try {
+    const key = await ClusterKey.forController(dir, {});
+    const records = [];
+    const controller = new ClusterController({
+      redisUrl: redis.url,
+      key,
+      sink: { write: (r) => void (r.status !== 'running' && records.push(r)) },
+    });
+    await controller.start();
+    const self = fileURLToPath(import.meta.url);
+    for (const name of ['bench-w1', 'bench-w2']) {
+      const args = { url: redis.url, keyFile: join(dir, 'cluster.key'), name };
+      const proc = spawn(process.execPath, [self, 'worker', JSON.stringify(args)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise((r) => proc.stdout.once('data', r));
+      workers.push(proc);
+    }
+    const from = Math.ceil(Date.now() / 1000) * 1000 + 8000;
+    for (let i = 0; i < TASKS; i++) {
+      const task = storedTask.parse({
+        id: `t${i}`,
+        name: `t${i}`,
+        schedule: { kind: 'interval', everyMs: 1000, startAt: from },
+        createdAt: 0,
+        updatedAt: 0,
+      });
+      await controller.upsert({
+        task,
+        queue: 'bench',
+        action: {
+          kind: 'http',
+          url: 'http://127.0.0.1/',
+          method: 'GET',
+          headers: [],
+          expectStatus: { min: 200, max: 299 },
+        },
+      });
+    }
+    if (Date.now() > from) return { error: `registering ${TASKS} tasks took longer than 8 s` };
+    await sleep(from + SECONDS * 1000 - Date.now());
+    for (let i = 0; i < TASKS; i++) await controller.remove(`t${i}`);
+    await sleep(5000);
+    const status = await controller.status();
+    await controller.close();
+    return {
+      ...score(records, from, from + (SECONDS - 1) * 1000),
+      failedJobs: status.queues[0]?.failed ?? 0,
+    };
+  } finally {
+    for (const w of workers) w.kill('SIGKILL');
+    redis.proc.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function worker() {
+  const { ClusterKey, ClusterWorker } = await import('../dist/main/core/cluster/index.js');
+  const w = new ClusterWorker({
+    redisUrl: options.url,
+    queue: 'bench',
+    concurrency: 64,
+    name: options.name,
+    key: await ClusterKey.forWorker(options.keyFile, {}),
+    runner: noop,
+  });
+  await w.start();
+  process.stdout.write('ready\n');
+  await new Promise(() => {});
+}
+
+const run = { local, cluster, worker }[mode];
+if (!run) throw new Error(`bench: unknown mode '${mode}'`);
+const result = await run();
+console.log(`RESULT ${JSON.stringify(result)}`);
+process.exit(0);

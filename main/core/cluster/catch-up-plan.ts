@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { dueInstants } from '../schedule/schedule-times.js';
+import type { TickData } from './cluster-payloads.js';
+import { timingContext } from './cluster-schedule.js';
+
+/** Missed instants written one record each; the rest share one record. */
+const MISSED_LISTED = 100;
+
+/** What one scheduler job stands for once its lateness is known. */
+export interface TickPlan {
+  /** The instants to run, ascending, with the trigger each run is recorded with. */
+  run: { at: number; trigger: 'schedule' | 'catch-up' }[];
+  /** Instants recorded 'missed' one by one. */
+  missed: number[];
+  /** Further missed instants counted, not listed. */
+  missedUncounted: number;
+}
+
+/**
+ * BullMQ keeps one delayed job per scheduler, and when a worker takes it late it computes the
+ * next one from "now": the instants in between were never queued. This works them out with
+ * Crontray's schedule code and applies the task's catch-up policy the way the local engine does:
+ * the job's own instant and those after it up to `takenAt`, an instant later than the grace
+ * period is a miss, 'none' records misses, 'latest' runs the newest, 'all' runs up to `cap`,
+ * and a miss older than `deadlineMs` is only recorded.
+ */
+export function planTick(data: TickData, scheduledFor: number, takenAt: number): TickPlan {
+  const { policy, cap, deadlineMs } = data.catchUp;
+  const ctx = timingContext(data);
+  const due =
+    data.schedule.kind === 'routine'
+      ? { listed: [scheduledFor], tail: [scheduledFor], total: 1, exact: true }
+      : dueInstants(
+          data.schedule,
+          ctx,
+          scheduledFor,
+          Math.max(scheduledFor, takenAt),
+          MISSED_LISTED,
+          cap + 1,
+        );
+  const tail = due.tail.length > 0 ? due.tail : [scheduledFor];
+  const listed = due.listed.length > 0 ? due.listed : [scheduledFor];
+  const latest = tail[tail.length - 1] as number;
+  const candidates = [...tail];
+  let onTime: number | null = null;
+  if (takenAt - latest <= data.graceMs) onTime = candidates.pop() ?? null;
+  const inTime = (at: number): boolean => deadlineMs === 0 || takenAt - at <= deadlineMs;
+  let catchUps: number[] = [];
+  if (policy === 'all') catchUps = candidates.filter(inTime).slice(-cap);
+  else if (policy === 'latest' && onTime === null && candidates.length > 0) {
+    const last = candidates[candidates.length - 1] as number;
+    catchUps = inTime(last) ? [last] : [];
+  }
+  const running = new Set([...catchUps, ...(onTime === null ? [] : [onTime])]);
+  const missed = listed.filter((at) => !running.has(at));
+  const unlistedRuns = [...running].filter((at) => !listed.includes(at)).length;
+  return {
+    run: [
+      ...catchUps.map((at) => ({ at, trigger: 'catch-up' as const })),
+      ...(onTime === null ? [] : [{ at: onTime, trigger: 'schedule' as const }]),
+    ],
+    missed,
+    missedUncounted: Math.max(0, due.total - listed.length - unlistedRuns),
+  };
+}
+
+/**
+ * Run ids made from what identifies the run, so a record written twice (a worker and the
+ * controller both noticing a miss, a result delivered again) lands in the same file.
+ */
+export function clusterRunId(...parts: (string | number)[]): string {
+  return `c${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 31)}`;
+}

@@ -1,0 +1,157 @@
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { z } from 'zod';
+import { queueName } from '../model/task.js';
+
+/**
+ * Every key lives under this hash-tag prefix, so on a Redis Cluster all of Crontray's keys share
+ * one slot and BullMQ's multi-key scripts never fail with CROSSSLOT.
+ */
+export const CLUSTER_PREFIX = '{crontray}';
+/** The queue workers put finished run records on; only the controller consumes it. */
+export const RESULTS_QUEUE = 'crontray-results';
+
+/** A queue people name in the task editor and on the worker's command line. */
+export const queueNameSchema = queueName;
+
+/** The BullMQ queue behind a Crontray cluster queue name. */
+export function bullQueueName(queue: string): string {
+  return `crontray-q-${queue}`;
+}
+
+/** redis://[user:password@]host[:port][/db] or rediss:// (TLS). */
+export const redisUrlSchema = z
+  .string({ error: 'Redis URL must be text' })
+  .trim()
+  .max(2048, 'Redis URL is at most 2048 characters')
+  .superRefine((text, ctx) => {
+    const problem = redisUrlProblem(text);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+function redisUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `Redis URL '${text}' is not a URL; write it as redis://host:6379 (or rediss://host:6380 for TLS)`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    return `Redis URL must start with redis:// or rediss:// (TLS), not ${url.protocol}//`;
+  }
+  if (url.hostname === '') return 'Redis URL has no host; write it as redis://host:6379';
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) {
+    return `Redis URL path '/${db}' must be a database number (e.g. redis://host:6379/0)`;
+  }
+  return null;
+}
+
+/** The URL with its password replaced, for logs and status screens. */
+export function redactRedisUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password !== '') url.password = '****';
+    return url.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+export interface ConnectOptions {
+  /** Reconnect delays grow from 200 ms up to this (ms). Default 10,000. */
+  maxReconnectDelayMs?: number;
+  /** A name shown by CLIENT LIST, e.g. the worker's name. */
+  connectionName?: string;
+}
+
+/**
+ * An ioredis connection as BullMQ needs it (maxRetriesPerRequest null), reconnecting with backoff
+ * forever: Redis being away is a state Crontray shows, not a reason to stop.
+ */
+export function connectRedis(urlText: string, options: ConnectOptions = {}): Redis {
+  const parsed = redisUrlSchema.safeParse(urlText);
+  if (!parsed.success) {
+    throw new Error(`Cluster: ${parsed.error.issues[0]?.message ?? 'invalid Redis URL'}`);
+  }
+  const url = parsed.data;
+  const cap = options.maxReconnectDelayMs ?? 10_000;
+  const redisOptions: RedisOptions = {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: true,
+    retryStrategy: (times) => Math.min(cap, 200 * 2 ** Math.min(times, 10)),
+    ...(options.connectionName !== undefined ? { connectionName: options.connectionName } : {}),
+  };
+  return new Redis(url, redisOptions);
+}
+
+/** A sentence for what went wrong talking to Redis, saying what to do. */
+export function describeRedisError(error: unknown, url: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const where = redactRedisUrl(url);
+  if (/WRONGPASS|invalid username-password|NOAUTH|AUTH.*failed/i.test(message)) {
+    return `Redis at ${where} refused the password: check the password in Settings (or in the --redis URL)`;
+  }
+  if (/ECONNREFUSED/.test(message)) {
+    return `Redis at ${where} is not reachable (connection refused): is redis-server running there?`;
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) {
+    return `Redis host in ${where} was not found: check the host name`;
+  }
+  if (/ETIMEDOUT|timed out/i.test(message)) {
+    return `Redis at ${where} did not answer in time: check the host, port and firewall`;
+  }
+  return `Redis at ${where}: ${message}`;
+}
+
+/**
+ * Connects and checks the server is fit for BullMQ: it answers, accepts the password and runs
+ * with maxmemory-policy noeviction (job locks are keys with expiry; an evicting Redis loses them).
+ * Throws a sentence saying how to fix what is wrong.
+ */
+export async function checkRedis(client: Redis, url: string, timeoutMs = 5000): Promise<void> {
+  // ioredis rejects connect() with "Connection is closed"; the reason came as an 'error' event.
+  let cause: unknown = null;
+  const remember = (error: unknown) => {
+    cause ??= error;
+  };
+  client.on('error', remember);
+  try {
+    if (client.status === 'wait') await withTimeout(client.connect(), timeoutMs);
+    else await withTimeout(client.ping(), timeoutMs);
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`Cluster: ${describeRedisError(cause ?? error, url)}`, { cause: error });
+  } finally {
+    client.off('error', remember);
+  }
+  let policy: string;
+  try {
+    const info = await withTimeout(client.info('memory'), timeoutMs);
+    policy = /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  } catch (error) {
+    throw new Error(`Cluster: ${describeRedisError(error, url)}`, { cause: error });
+  }
+  if (policy !== 'noeviction') {
+    throw new Error(
+      `Cluster: Redis at ${redactRedisUrl(url)} runs with maxmemory-policy ${policy}; Crontray needs noeviction, or Redis may drop queued runs. Fix: set "maxmemory-policy noeviction" in redis.conf (or run: redis-cli CONFIG SET maxmemory-policy noeviction) and try again`,
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolveValue, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolveValue(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,253 @@
+import { hostname } from 'node:os';
+import { Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ActionDispatcher } from '../actions/action-runner.js';
+import type { ActionRunner } from '../actions/runner.js';
+import type { Action } from '../model/action.js';
+import type { Logger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
+import {
+  CLUSTER_PREFIX,
+  RESULTS_QUEUE,
+  bullQueueName,
+  checkRedis,
+  connectRedis,
+  queueNameSchema,
+  redactRedisUrl,
+} from './cluster-connection.js';
+import type { ClusterKey } from './cluster-key.js';
+import { tickData } from './cluster-payloads.js';
+import type { WorkerHeartbeat } from './cluster-payloads.js';
+import { crontrayRepeatStrategy } from './cluster-schedule.js';
+import { processTick, retryDelay } from './tick-processor.js';
+import { TaskLocks } from './task-lock.js';
+
+/** Redis keys the controller and workers share (all under the hash-tag prefix). */
+export const KEY_ID_KEY = `${CLUSTER_PREFIX}:cluster-key-id`;
+export const WORKERS_KEY = `${CLUSTER_PREFIX}:workers`;
+export const CANCEL_CHANNEL = `${CLUSTER_PREFIX}:cancel`;
+
+export interface ClusterWorkerOptions {
+  redisUrl: string;
+  /** The cluster queue this worker serves. */
+  queue: string;
+  /** Runs at once. Default 1. */
+  concurrency?: number;
+  key: ClusterKey;
+  /** Shown in run records and the controller's status. Default host:pid. */
+  name?: string;
+  /** Default an ActionDispatcher: the same shell, HTTP and script runners as on the desktop. */
+  runner?: ActionRunner<Action>;
+  logger?: Logger;
+  /** BullMQ's job lock: a run whose worker stops renewing it is retried after this. Default 30,000. */
+  lockDurationMs?: number;
+  /** How often stalled runs are looked for. Default 30,000. */
+  stalledIntervalMs?: number;
+  /** The per-task overlap lock's lease. Default 15,000. */
+  leaseMs?: number;
+  /** How often this worker says it is alive. Default 5,000. */
+  heartbeatMs?: number;
+}
+
+/**
+ * `crontray worker`: serves one cluster queue. It refuses to start with a cluster key other
+ * than the controller's (and stops when a job shows one), so it never runs what it cannot read.
+ */
+export class ClusterWorker {
+  readonly name: string;
+  readonly queue: string;
+  readonly #options: ClusterWorkerOptions;
+  readonly #logger: Logger;
+  readonly #runner: ActionRunner<Action>;
+  readonly #startedAt = Date.now();
+  readonly #runs = new Map<string, { taskId: string; controller: AbortController }>();
+  #redis: Redis | null = null;
+  #subscriber: Redis | null = null;
+  #worker: Worker | null = null;
+  #results: Queue | null = null;
+  #tasks: Queue | null = null;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #refused: string | null = null;
+  #refusedListeners: ((message: string) => void)[] = [];
+
+  constructor(options: ClusterWorkerOptions) {
+    const queue = queueNameSchema.safeParse(options.queue);
+    if (!queue.success) {
+      throw new Error(`Cluster worker: ${queue.error.issues[0]?.message ?? 'bad queue name'}`);
+    }
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+      throw new Error(
+        `Cluster worker: concurrency ${concurrency} must be a whole number from 1 to 1000`,
+      );
+    }
+    this.queue = queue.data;
+    this.name = options.name ?? `${hostname()}:${process.pid}`;
+    this.#options = { ...options, concurrency };
+    this.#logger = options.logger ?? silentLogger;
+    this.#runner = options.runner ?? new ActionDispatcher({ logger: this.#logger });
+  }
+
+  /** Why this worker stopped serving, or null. */
+  get refused(): string | null {
+    return this.#refused;
+  }
+
+  /** Called once if the worker refuses to go on (the wrong cluster key). */
+  onRefused(listener: (message: string) => void): void {
+    this.#refusedListeners.push(listener);
+  }
+
+  /** Connects, checks Redis and the key, then takes jobs. Throws a sentence when it cannot. */
+  async start(): Promise<void> {
+    const url = this.#options.redisUrl;
+    const redis = connectRedis(url, { connectionName: `crontray-worker:${this.name}` });
+    this.#redis = redis;
+    redis.on('error', (error: Error) =>
+      this.#logger.debug(`Cluster worker: Redis: ${error.message}`),
+    );
+    await checkRedis(redis, url);
+    const published = await redis.get(KEY_ID_KEY);
+    if (published !== null && published !== this.#options.key.id) {
+      const message = `Cluster worker ${this.name}: refused: this worker's cluster key (id ${this.#options.key.id}) is not the controller's (id ${published}); copy cluster.key from the controller's data folder (or set CRONTRAY_CLUSTER_KEY to its contents)`;
+      this.#refused = message;
+      await this.#writeHeartbeat().catch(() => undefined);
+      await this.#closeConnections();
+      throw new Error(message);
+    }
+    if (published === null) {
+      this.#logger.warn(
+        `Cluster worker: no controller has used ${redactRedisUrl(url)} yet; waiting for tasks`,
+      );
+    }
+    const connection = { connection: redis, prefix: CLUSTER_PREFIX };
+    this.#results = new Queue(RESULTS_QUEUE, connection);
+    this.#tasks = new Queue(bullQueueName(this.queue), {
+      ...connection,
+      settings: { repeatStrategy: crontrayRepeatStrategy },
+    });
+    await this.#subscribeCancels();
+    this.#worker = new Worker(
+      bullQueueName(this.queue),
+      (job: Job, _token?: string, signal?: AbortSignal) => processTick(this.#parts(), job, signal),
+      {
+        ...connection,
+        name: this.name,
+        concurrency: this.#options.concurrency ?? 1,
+        lockDuration: this.#options.lockDurationMs ?? 30_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 1,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 1000 },
+        settings: {
+          repeatStrategy: crontrayRepeatStrategy,
+          backoffStrategy: (attemptsMade, _type, _err, job) => {
+            const data = tickData.safeParse(job?.data);
+            return data.success ? retryDelay(data.data, attemptsMade) : 1000;
+          },
+        },
+      },
+    );
+    this.#worker.on('error', (error: Error) =>
+      this.#logger.warn(`Cluster worker: ${error.message}`),
+    );
+    this.#worker.on('failed', (job, error) =>
+      this.#logger.debug(`Cluster worker: job ${job?.id ?? '?'} failed: ${error.message}`),
+    );
+    await this.#worker.waitUntilReady();
+    await this.#writeHeartbeat();
+    this.#heartbeat = setInterval(() => {
+      this.#writeHeartbeat().catch(() => undefined);
+    }, this.#options.heartbeatMs ?? 5000);
+    this.#logger.info(
+      `Cluster worker ${this.name}: serving queue ${this.queue} on ${redactRedisUrl(url)} with concurrency ${this.#options.concurrency ?? 1}`,
+    );
+  }
+
+  #parts() {
+    return {
+      worker: this.name,
+      queue: this.queue,
+      key: this.#options.key,
+      runner: this.#runner,
+      locks: new TaskLocks(this.#redis as Redis, this.#options.leaseMs),
+      results: this.#results as Queue,
+      tasks: this.#tasks as Queue,
+      logger: this.#logger,
+      onWrongKey: (message: string) => this.#refuse(message),
+      registerRun: (taskId: string, jobId: string, controller: AbortController) => {
+        this.#runs.set(jobId, { taskId, controller });
+        return () => this.#runs.delete(jobId);
+      },
+      requestCancel: async (taskId: string, jobId: string) => {
+        await this.#redis?.publish(CANCEL_CHANNEL, JSON.stringify({ taskId, jobId }));
+      },
+    };
+  }
+
+  async #subscribeCancels(): Promise<void> {
+    const subscriber = (this.#redis as Redis).duplicate();
+    this.#subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    await subscriber.subscribe(CANCEL_CHANNEL);
+    subscriber.on('message', (_channel: string, text: string) => {
+      let request: { taskId?: unknown; jobId?: unknown };
+      try {
+        request = JSON.parse(text) as { taskId?: unknown; jobId?: unknown };
+      } catch {
+        return;
+      }
+      for (const [jobId, run] of this.#runs) {
+        if (run.taskId === request.taskId && jobId !== request.jobId) {
+          run.controller.abort(new Error('replaced by a newer run (overlap policy replace)'));
+        }
+      }
+    });
+  }
+
+  #refuse(message: string): void {
+    if (this.#refused !== null) return;
+    this.#refused = message;
+    this.#logger.error(message);
+    for (const listener of this.#refusedListeners) listener(message);
+    this.#worker?.close(true).catch(() => undefined);
+  }
+
+  async #writeHeartbeat(): Promise<void> {
+    const beat: WorkerHeartbeat = {
+      name: this.name,
+      queue: this.queue,
+      concurrency: this.#options.concurrency ?? 1,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: this.#startedAt,
+      heartbeatAt: Date.now(),
+      running: this.#runs.size,
+      keyId: this.#options.key.id,
+      refused: this.#refused,
+    };
+    await this.#redis?.hset(WORKERS_KEY, this.name, JSON.stringify(beat));
+  }
+
+  /** Stops taking jobs, lets runs in flight finish (or stops them with `force`), then disconnects. */
+  async close(force = false): Promise<void> {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+    if (force)
+      for (const run of this.#runs.values())
+        run.controller.abort(new Error('the worker is stopping'));
+    await this.#worker?.close(force);
+    if (this.#refused === null) await this.#redis?.hdel(WORKERS_KEY, this.name).catch(() => 0);
+    await this.#results?.close();
+    await this.#tasks?.close();
+    await this.#closeConnections();
+  }
+
+  async #closeConnections(): Promise<void> {
+    this.#subscriber?.disconnect();
+    this.#subscriber = null;
+    if (this.#redis !== null && this.#redis.status !== 'end')
+      await this.#redis.quit().catch(() => undefined);
+  }
+}

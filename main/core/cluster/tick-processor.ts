@@ -1,0 +1,286 @@
+import type { Job, Queue } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { ActionRunner, RunOutcome } from '../actions/runner.js';
+import { timeoutReason } from '../actions/run-signal.js';
+import type { Action } from '../model/action.js';
+import { actionSchema } from '../model/action.js';
+import type { RunRecord, RunTrigger } from '../model/run.js';
+import type { Logger } from '../log/logger.js';
+import type { RunRecordInput } from '../store/run-records.js';
+import { clusterRunId, planTick } from './catch-up-plan.js';
+import type { ClusterKey } from './cluster-key.js';
+import type { TickData } from './cluster-payloads.js';
+import { firstIssue, tickData } from './cluster-payloads.js';
+import type { HeldLock, TaskLocks } from './task-lock.js';
+
+/** What the processor needs from the worker around it. */
+export interface TickProcessorParts {
+  worker: string;
+  queue: string;
+  key: ClusterKey;
+  runner: ActionRunner<Action>;
+  locks: TaskLocks;
+  results: Queue;
+  /** The task's queue, for catch-up runs the plan adds. */
+  tasks: Queue;
+  logger: Logger;
+  /** Called when a job carries an action for another cluster key: the worker refuses to go on. */
+  onWrongKey(message: string): void;
+  /** Aborts this worker's runs of a task (overlap 'replace' elsewhere asked for it). */
+  registerRun(taskId: string, jobId: string, controller: AbortController): () => void;
+  /** Asks every worker to stop the task's runs in flight (overlap 'replace'). */
+  requestCancel(taskId: string, jobId: string): Promise<void>;
+}
+
+/** The Crontray retry delay for BullMQ's custom backoff: retryDelayMs * factor^(n-1), capped. */
+export function retryDelay(data: TickData, attemptsMade: number): number {
+  const { retryDelayMs, backoffFactor, retryMaxDelayMs } = data.retry;
+  return Math.min(retryMaxDelayMs, retryDelayMs * backoffFactor ** Math.max(0, attemptsMade - 1));
+}
+
+/** The bookkeeping every record of this job shares. */
+function baseRecord(data: TickData, scheduledFor: number | null, trigger: RunTrigger) {
+  return {
+    taskId: data.taskId,
+    project: data.project,
+    group: data.group,
+    name: data.name,
+    trigger,
+    scheduledFor,
+  };
+}
+
+/**
+ * Runs one BullMQ job of a task queue: checks the payload and the key, applies the catch-up plan
+ * (first attempt of a scheduler tick), the overlap policy (a lock with a lease shared by every
+ * worker), the timeout (enforced here: the open-source BullMQ has none), and hands every record
+ * to the results queue. A failed run with retries left throws, so BullMQ retries it with backoff.
+ */
+export async function processTick(
+  parts: TickProcessorParts,
+  job: Job,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const parsed = tickData.safeParse(job.data);
+  if (!parsed.success) {
+    const message = `Cluster worker: job ${job.id ?? '?'} on queue ${parts.queue} is not a Crontray run (${firstIssue(parsed.error, 'data')}); it was not run`;
+    parts.logger.error(message);
+    throw new UnrecoverableError(message);
+  }
+  const data = parsed.data;
+  const jobId = job.id ?? 'job';
+  const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+  const scheduledFor = data.scheduledFor ?? job.opts.prevMillis ?? job.timestamp;
+  let trigger: RunTrigger = data.trigger ?? 'schedule';
+  const send = (record: RunRecordInput) => sendResult(parts, record);
+
+  if (data.keyId !== parts.key.id) {
+    const message = `Cluster worker ${parts.worker}: task '${data.name}' was sent under cluster key ${data.keyId}, but this worker has key ${parts.key.id}; copy cluster.key from the controller's data folder to this worker`;
+    parts.onWrongKey(message);
+    throw new Error(message);
+  }
+  if (attempt === 1 && data.trigger === undefined) {
+    const plan = planTick(data, scheduledFor, job.processedOn ?? Date.now());
+    await recordPlan(parts, data, plan, scheduledFor);
+    const mine = plan.run.find((r) => r.at === scheduledFor);
+    if (mine === undefined) return 'missed';
+    trigger = mine.trigger;
+  }
+  if (attempt > 1) trigger = 'retry';
+  const runId = clusterRunId(jobId, attempt);
+  const base = {
+    ...baseRecord(data, scheduledFor, trigger),
+    runId,
+    attempt,
+    firstRunId: attempt > 1 ? clusterRunId(jobId, 1) : null,
+    worker: parts.worker,
+  };
+
+  let action: Action;
+  try {
+    action = actionSchema.parse(JSON.parse(await parts.key.decrypt(data.action)));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await send({
+      ...base,
+      status: 'failed',
+      startedAt: null,
+      endedAt: Date.now(),
+      error: `Cluster worker ${parts.worker} could not read the action: ${reason}`,
+    });
+    throw new UnrecoverableError(reason);
+  }
+
+  const cancel = new AbortController();
+  const lock = await takeLock(
+    parts,
+    data,
+    trigger,
+    jobId,
+    AbortSignal.any([cancel.signal, ...(signal ? [signal] : [])]),
+  );
+  if (lock === 'busy') {
+    await send({
+      ...base,
+      status: 'skipped',
+      startedAt: null,
+      endedAt: Date.now(),
+      error: `Cluster: skipped: the previous run of '${data.name}' is still running (overlap policy 'skip')`,
+    });
+    return 'skipped';
+  }
+  const unregister = parts.registerRun(data.taskId, jobId, cancel);
+  try {
+    const startedAt = Date.now();
+    await job
+      .updateProgress({
+        runId,
+        startedAt,
+        worker: parts.worker,
+        attempt,
+        trigger,
+        scheduledFor,
+        taskId: data.taskId,
+      })
+      .catch(() => undefined);
+    const outcome = await runWithTimeout(
+      parts,
+      action,
+      data,
+      { runId, attempt, trigger },
+      cancel,
+      signal,
+    );
+    const record: RunRecordInput = {
+      ...base,
+      ...outcomeFields(outcome),
+      startedAt,
+      endedAt: Date.now(),
+    };
+    await send(record);
+    const retriesLeft = attempt <= data.retry.maxRetries;
+    if ((outcome.status === 'failed' || outcome.status === 'timed-out') && retriesLeft) {
+      throw new Error(outcome.error ?? `run ${outcome.status}`);
+    }
+    return outcome.status;
+  } finally {
+    unregister();
+    if (lock !== null) await lock.release();
+  }
+}
+
+async function takeLock(
+  parts: TickProcessorParts,
+  data: TickData,
+  trigger: RunTrigger,
+  jobId: string,
+  signal: AbortSignal,
+): Promise<HeldLock | null | 'busy'> {
+  // Catch-ups and retries wait for the run before them, as the local engine's forced runs do.
+  const policy =
+    data.overlap === 'skip' && trigger !== 'schedule' && trigger !== 'manual'
+      ? 'queue'
+      : data.overlap;
+  switch (policy) {
+    case 'parallel':
+      return null;
+    case 'skip':
+      return (await parts.locks.tryAcquire(data.taskId, jobId)) ?? 'busy';
+    case 'replace':
+      await parts.requestCancel(data.taskId, jobId);
+      return parts.locks.acquire(data.taskId, jobId, signal);
+    case 'queue':
+      return parts.locks.acquire(data.taskId, jobId, signal);
+  }
+}
+
+async function runWithTimeout(
+  parts: TickProcessorParts,
+  action: Action,
+  data: TickData,
+  run: { runId: string; attempt: number; trigger: RunTrigger },
+  cancel: AbortController,
+  jobSignal: AbortSignal | undefined,
+): Promise<RunOutcome> {
+  const timer =
+    data.timeoutMs > 0
+      ? setTimeout(() => cancel.abort(timeoutReason(data.timeoutMs)), data.timeoutMs)
+      : null;
+  const signal = jobSignal ? AbortSignal.any([cancel.signal, jobSignal]) : cancel.signal;
+  try {
+    return await parts.runner.run(action, {
+      runId: run.runId,
+      taskId: data.taskId,
+      attempt: run.attempt,
+      trigger: run.trigger,
+      signal,
+      timeoutMs: data.timeoutMs,
+    });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
+}
+
+function outcomeFields(outcome: RunOutcome): Partial<RunRecord> & Pick<RunRecord, 'status'> {
+  return {
+    status: outcome.status,
+    exitCode: outcome.exitCode ?? null,
+    httpStatus: outcome.httpStatus ?? null,
+    stdout: outcome.stdout ?? null,
+    stderr: outcome.stderr ?? null,
+    error: outcome.error ?? null,
+  };
+}
+
+/** Writes the plan's misses and queues its catch-up runs (ids fixed by the instant: never twice). */
+async function recordPlan(
+  parts: TickProcessorParts,
+  data: TickData,
+  plan: ReturnType<typeof planTick>,
+  scheduledFor: number,
+): Promise<void> {
+  const now = Date.now();
+  const reason = `catch-up policy '${data.catchUp.policy}'`;
+  for (const at of plan.missed) {
+    await sendResult(parts, {
+      ...baseRecord(data, at, 'schedule'),
+      runId: clusterRunId(data.taskId, 'missed', at),
+      status: 'missed',
+      startedAt: null,
+      endedAt: now,
+      worker: parts.worker,
+      error: `Cluster: missed: due ${new Date(at).toISOString()}, taken by a worker at ${new Date(now).toISOString()} (no worker was free or running; ${reason})`,
+    });
+  }
+  if (plan.missedUncounted > 0) {
+    await sendResult(parts, {
+      ...baseRecord(data, null, 'schedule'),
+      runId: clusterRunId(data.taskId, 'missed-more', scheduledFor),
+      status: 'missed',
+      startedAt: null,
+      endedAt: now,
+      worker: parts.worker,
+      error: `Cluster: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} were missed (${reason}); they are counted here, not listed one by one`,
+    });
+  }
+  for (const run of plan.run) {
+    if (run.at === scheduledFor) continue;
+    await parts.tasks.add(
+      data.taskId,
+      { ...data, trigger: run.trigger, scheduledFor: run.at },
+      {
+        jobId: `catchup-${clusterRunId(data.taskId, run.at)}`,
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
+  }
+}
+
+async function sendResult(parts: TickProcessorParts, record: RunRecordInput): Promise<void> {
+  await parts.results.add(
+    'result',
+    { v: 1, worker: parts.worker, queue: parts.queue, record },
+    { jobId: record.runId, removeOnComplete: true, removeOnFail: 1000 },
+  );
+}

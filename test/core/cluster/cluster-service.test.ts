@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Page, RunSummary, TaskView } from '../../../main/api/contract.js';
+import type { Envelope } from '../../../main/api/channel.js';
+import { ClusterKey, ClusterWorker } from '../../../main/core/cluster/index.js';
+import { CrontrayService } from '../../../main/core/service/service.js';
+import { startRedisServer } from '../../support/redis-server.js';
+import type { RedisServerHandle } from '../../support/redis-server.js';
+import { removeDir, sleep, tempDir, waitFor } from './cluster-fixtures.js';
+
+function valueOf<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.value as T;
+}
+
+describe('the service with --redis: a task whose "Run on" is a cluster queue', () => {
+  let redis: RedisServerHandle;
+  let dataDir: string;
+  let service: CrontrayService;
+  let worker: ClusterWorker;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    dataDir = await tempDir('service');
+    service = new CrontrayService({
+      dataDir,
+      host: 'headless',
+      version: '0.0.0',
+      redisUrl: redis.url,
+      resumeScheduler: false,
+    });
+    await service.open();
+    worker = new ClusterWorker({
+      redisUrl: redis.url,
+      queue: 'night',
+      name: 'far-away',
+      key: await ClusterKey.forWorker(join(dataDir, 'cluster.key'), {}),
+    });
+    await worker.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    await worker?.close(true);
+    await service?.close();
+    await redis?.stop();
+    await removeDir(dataDir);
+  });
+
+  const runsOf = async (taskId: string) =>
+    valueOf<Page<RunSummary>>(await service.call('history:runs', { taskId, limit: 1000 })).items;
+
+  it('runs on a worker, lands in the same history, and stops when disabled', async () => {
+    const task = valueOf<TaskView>(
+      await service.call('tasks:create', {
+        name: 'remote',
+        schedule: { kind: 'interval', everyMs: 1000 },
+        action: { kind: 'shell', mode: 'script', script: 'echo from-far-away' },
+        runOn: { kind: 'cluster', queue: 'night' },
+      }),
+    );
+    expect(task.runOn).toEqual({ kind: 'cluster', queue: 'night' });
+    await waitFor(
+      async () => (await runsOf(task.id)).some((r) => r.status === 'succeeded'),
+      10_000,
+      'a cluster run',
+    );
+    const status = valueOf<{ cluster: { connected: boolean; workers: { name: string }[] } }>(
+      await service.call('scheduler:status', undefined),
+    );
+    expect(status.cluster.connected).toBe(true);
+    // A rename leaves "Run on" alone.
+    const renamed = valueOf<TaskView>(
+      await service.call('tasks:update', { id: task.id, patch: { name: 'remote2' } }),
+    );
+    expect(renamed.runOn).toEqual({ kind: 'cluster', queue: 'night' });
+    await service.call('tasks:disable', { id: task.id });
+    await sleep(1500);
+    const before = (await runsOf(task.id)).length;
+    await sleep(2500);
+    expect((await runsOf(task.id)).length).toBe(before);
+  }, 30_000);
+
+  it('refuses a routine on a cluster queue, naming the field', async () => {
+    const reply = await service.call('tasks:create', {
+      name: 'loop',
+      schedule: { kind: 'routine', delayMs: 1000 },
+      action: { kind: 'shell', mode: 'script', script: 'true' },
+      runOn: { kind: 'cluster', queue: 'night' },
+    });
+    expect(reply.ok).toBe(false);
+    expect(reply.ok ? '' : reply.error.message).toMatch(
+      /runOn: a routine .* cannot run on a cluster queue/,
+    );
+  });
+});
