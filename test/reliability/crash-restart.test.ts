@@ -21,6 +21,27 @@ const BUSY_TASKS = 4;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Final records the run journal had committed when the process died (by run id): their files
+ * may still say 'running', and the restart must finish writing them rather than call them
+ * interrupted.
+ */
+async function journaledFinalStates(dataDir: string): Promise<Map<string, string>> {
+  const dir = join(dataDir, 'jobs', '.journal');
+  const states = new Map<string, string>();
+  for (const name of (await readdir(dir).catch(() => [])).sort()) {
+    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
+      try {
+        const record = JSON.parse((JSON.parse(line) as { t: string }).t) as RunRecord;
+        states.set(record.runId, record.status);
+      } catch {
+        // a line the crash cut short: never acknowledged
+      }
+    }
+  }
+  return states;
+}
+
 /** Sessions with an 'open' line and no 'end' line in the ledger files: open when the process died. */
 async function openSessions(dataDir: string): Promise<Set<string>> {
   const dir = join(dataDir, 'sessions');
@@ -50,6 +71,7 @@ describe('kill -9 of the headless process at random moments', () => {
     tasksDeletedAcknowledged: 0,
     finalRunsChecked: 0,
     inFlightRunsInterrupted: 0,
+    journaledRunsCompleted: 0,
     sessionsInterrupted: 0,
     filesChecked: 0,
     runsAfterRestart: 0,
@@ -126,6 +148,7 @@ describe('kill -9 of the headless process at random moments', () => {
         expect(await unreadableFiles(dataDir)).toEqual([]);
         const before: Map<string, RunRecord> = await readRunRecords(dataDir);
         const wasOpen = await openSessions(dataDir);
+        const journaled = await journaledFinalStates(dataDir);
         const restartedAt = Date.now();
 
         app = await spawnHeadless({ dataDir, start: true });
@@ -138,6 +161,9 @@ describe('kill -9 of the headless process at random moments', () => {
           if (FINAL_STATUSES.has(record.status)) {
             expect(now?.status).toBe(record.status);
             figures.finalRunsChecked++;
+          } else if (record.status === 'running' && journaled.has(runId)) {
+            expect(now?.status).toBe(journaled.get(runId));
+            figures.journaledRunsCompleted++;
           } else if (record.status === 'running') {
             expect(now?.status).toBe('interrupted');
             figures.inFlightRunsInterrupted++;

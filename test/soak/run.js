@@ -4,8 +4,14 @@
 // 1. the crash test of test/reliability with 50 kill -9 cycles, and the hostile-input test with
 //    1,000 payloads per channel (the same code npm test runs with 5 cycles and 120 payloads);
 // 2. load: 1,000 tasks each firing every second for 60 s in headless mode (test/soak/noop-host.js)
-//    with in-process no-op actions: every due time must run exactly once.
+//    with in-process no-op actions, under `ulimit -n 1024` (a Linux desktop session's default):
+//    every due time must run exactly once, and the host must stay within its targets (lateness,
+//    heap, RSS, open descriptors, sampled from /proc/<pid>/fd). When anything fails, the host's
+//    own output and exit code are printed.
+const FD_LIMIT = Number(process.env.SOAK_FD_LIMIT ?? 1024);
+const TARGETS = { latenessP99Ms: 100, heapDrift: 0.2, rssMB: 300, openFiles: 512 };
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,12 +56,32 @@ function percentile(sorted, p) {
 }
 
 async function startHost(dataDir) {
+  // exec keeps the pid: the descriptors sampled are the host's own.
   const child = spawn(
-    process.execPath,
-    ['--expose-gc', join(ROOT, 'test/soak/noop-host.js'), dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    '/bin/sh',
+    [
+      '-c',
+      `ulimit -n ${FD_LIMIT} && exec "$0" --expose-gc "$1" "$2"`,
+      process.execPath,
+      join(ROOT, 'test/soak/noop-host.js'),
+      dataDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const fds = { peak: 0, samples: 0 };
+  const sampler = setInterval(() => {
+    try {
+      fds.peak = Math.max(fds.peak, readdirSync(`/proc/${child.pid}/fd`).length);
+      fds.samples++;
+    } catch {
+      // not started yet, or gone
+    }
+  }, 100);
+  const exit = new Promise((r) =>
+    child.once('exit', (code, signal) => {
+      clearInterval(sampler);
+      r({ code, signal });
+    }),
   );
   const heap = [];
   let output = '';
@@ -85,12 +111,13 @@ async function startHost(dataDir) {
     if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.message}`);
     return envelope.value;
   };
-  return { child, heap, call, output: () => output };
+  return { child, heap, call, fds, exit, output: () => output };
 }
 
 async function loadStep() {
   const dataDir = await mkdtemp(join(tmpdir(), 'crontray-soak-load-'));
   const host = await startHost(dataDir);
+  let ok = false;
   try {
     await host.call('settings:set', { globalConcurrency: 256 });
     const createStarted = Date.now();
@@ -116,9 +143,8 @@ async function loadStep() {
     host.child.kill('SIGUSR2');
     await sleep(200);
     await host.call('scheduler:stop');
-    const exited = new Promise((r) => host.child.once('exit', r));
     host.child.kill('SIGINT');
-    await exited;
+    const hostExit = await host.exit;
 
     const windowEnd = startAt + SECONDS * 1000;
     const perTask = new Map();
@@ -171,20 +197,75 @@ async function loadStep() {
         end: inWindow.at(-1) ? +(inWindow.at(-1).heapUsed / 2 ** 20).toFixed(1) : null,
         samples: inWindow.map((h) => +(h.heapUsed / 2 ** 20).toFixed(1)),
       },
-      rssMB: { end: inWindow.at(-1) ? +(inWindow.at(-1).rss / 2 ** 20).toFixed(1) : null },
+      rssMB: {
+        end: inWindow.at(-1) ? +(inWindow.at(-1).rss / 2 ** 20).toFixed(1) : null,
+        max:
+          inWindow.length > 0
+            ? +(Math.max(...inWindow.map((h) => h.rss)) / 2 ** 20).toFixed(1)
+            : null,
+      },
+      openFiles: { peak: host.fds.peak, samples: host.fds.samples, limit: FD_LIMIT },
+      hostExit,
       recordFiles: files,
       // Other work on the machine skews lateness; the 1-minute load average says how much.
       loadAverageAtEnd: loadavg()[0],
       createTasksMs: createMs,
     };
+    figures.targets = checkTargets(figures);
     await mkdir(FIGURES, { recursive: true });
     await writeFile(join(FIGURES, 'load.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    console.log('load:', JSON.stringify(figures, null, 2));
-    return figures.missing === 0 && figures.duplicates === 0 && figures.notSucceeded === 0;
+    console.log(
+      'load:',
+      JSON.stringify(
+        { ...figures, heapUsedMB: { ...figures.heapUsedMB, samples: undefined } },
+        null,
+        2,
+      ),
+    );
+    ok =
+      figures.missing === 0 &&
+      figures.duplicates === 0 &&
+      figures.notSucceeded === 0 &&
+      hostExit.code === 0 &&
+      Object.values(figures.targets).every((t) => t.met);
+    return ok;
   } finally {
-    if (host.child.exitCode === null) host.child.kill('SIGKILL');
+    if (host.child.exitCode === null && host.child.signalCode === null) host.child.kill('SIGKILL');
+    if (!ok) {
+      const { code, signal } = await host.exit;
+      console.log(`load: the host exited with ${code ?? signal}; its output:\n${host.output()}`);
+    }
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function checkTargets(f) {
+  const heapDrift =
+    f.heapUsedMB.start && f.heapUsedMB.end
+      ? Math.abs(f.heapUsedMB.end - f.heapUsedMB.start) / f.heapUsedMB.start
+      : null;
+  return {
+    latenessP99: {
+      value: f.latenessMs.p99,
+      target: TARGETS.latenessP99Ms,
+      met: f.latenessMs.p99 !== null && f.latenessMs.p99 <= TARGETS.latenessP99Ms,
+    },
+    heapDrift: {
+      value: heapDrift === null ? null : +heapDrift.toFixed(3),
+      target: TARGETS.heapDrift,
+      met: heapDrift !== null && heapDrift <= TARGETS.heapDrift,
+    },
+    rssMB: {
+      value: f.rssMB.max,
+      target: TARGETS.rssMB,
+      met: f.rssMB.max !== null && f.rssMB.max <= TARGETS.rssMB,
+    },
+    openFiles: {
+      value: f.openFiles.peak,
+      target: TARGETS.openFiles,
+      met: f.openFiles.peak > 0 && f.openFiles.peak <= TARGETS.openFiles,
+    },
+  };
 }
 
 const only = process.env.SOAK_ONLY;

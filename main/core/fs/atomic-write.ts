@@ -1,32 +1,83 @@
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
+import { fileGate } from './fd-gate.js';
+
+export interface AtomicWriteOptions {
+  /** Applies to new files. Default 0o644. */
+  mode?: number;
+  /**
+   * fsync the data before the rename (default true). False still never shows a reader half a
+   * file, but a power cut may lose the write: for data that something else makes durable (a
+   * journal) or that does not matter after a crash (a 'running' record).
+   */
+  durable?: boolean;
+}
+
+/** `.<name>.<12 hex>.tmp` beside the target: hidden, and recognised by isAtomicTempFile(). */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 /**
  * Writes a file so a reader (or a crash) sees either the old content or the new, never half:
- * write a temp file beside it, fsync, rename over the target. `mode` applies to new files.
+ * write a temp file beside it, fsync, rename over the target. It holds one descriptor, taken
+ * from the shared fileGate, so any number of writes in flight stay within the process's limit.
  */
 export async function atomicWrite(
   path: string,
   data: string | Uint8Array,
-  options: { mode?: number } = {},
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w', options.mode ?? 0o644);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (error) {
+  const tmp = tempPathFor(path);
+  await fileGate.run(async () => {
+    let handle;
+    try {
+      handle = await open(tmp, 'w', options.mode ?? 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(path), { recursive: true });
+      handle = await open(tmp, 'w', options.mode ?? 0o644);
+    }
+    try {
+      await handle.writeFile(data);
+      if (options.durable ?? true) await handle.datasync();
+    } catch (error) {
+      await handle.close();
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
     await handle.close();
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
+  });
   try {
     await rename(tmp, path);
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * atomicWrite for synchronous callers (opening config.json happens in a constructor): the
+ * same temp name, fsync and rename, in one blocking call that holds one descriptor.
+ */
+export function atomicWriteSync(path: string, data: string, options: { mode?: number } = {}): void {
+  const tmp = tempPathFor(path);
+  const fd = openSync(tmp, 'w', options.mode ?? 0o644);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (error) {
+    unlinkSync(tmp);
     throw error;
   }
 }

@@ -188,6 +188,22 @@ export class JobCache {
     return entries.sort((a, b) => b.at - a.at || (a.key < b.key ? -1 : 1)).map((e) => e.summary);
   }
 
+  /** The newest run of one task that `match` accepts, without sorting them all (tasks:list). */
+  latestRun(
+    project: string,
+    group: string,
+    name: string,
+    match: (run: RunSummary) => boolean,
+  ): RunSummary | undefined {
+    let best: { at: number; key: string; summary: RunSummary } | undefined;
+    for (const key of this.#index.keysOfTask(`${project}/${group}/${name}`)) {
+      const e = this.#index.get(key)!;
+      if (best && (e.at < best.at || (e.at === best.at && e.key > best.key))) continue;
+      if (match(e.summary)) best = e;
+    }
+    return best?.summary;
+  }
+
   /** The full record, output included, read from disk (history:run). Null when there is no such run. */
   async readRun(
     project: string,

@@ -50,7 +50,13 @@ export class RunPipeline {
     const jobsDir = join(options.dataDir, 'jobs');
     this.#events = options.events;
     this.#logger = options.logger;
-    this.writer = new RunRecordWriter({ jobsDir, clock: options.clock, logger: options.logger });
+    this.writer = new RunRecordWriter({
+      jobsDir,
+      // Beside the records it covers; JobCache and retention pass over dot folders.
+      journalDir: join(jobsDir, '.journal'),
+      clock: options.clock,
+      logger: options.logger,
+    });
     this.jobs = new JobCache({
       statusDir: jobsDir,
       mode: options.historyMode,

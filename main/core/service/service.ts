@@ -210,6 +210,13 @@ export class CrontrayService {
     const { dataDir, logger } = this.#options;
     const clock = this.clock;
     const store = new TaskStore({ dataDir, clock, logger });
+    if (store.journalRecovery) {
+      const r = store.journalRecovery;
+      notice(
+        'warning',
+        `Task bookkeeping in ${r.file} could not all be read (${r.reason}). It was kept as ${r.movedTo}; the readable lines were used, and missed runs are worked out from the run history.`,
+      );
+    }
     if (store.recovery) {
       const r = store.recovery;
       notice(
@@ -288,6 +295,14 @@ export class CrontrayService {
         const stored = parts?.store.getTask(event.taskId);
         if (parts && info && stored && stored.enabled !== info.definition.enabled) {
           parts.store.putTask({ ...stored, enabled: info.definition.enabled });
+          parts.store
+            .saved()
+            .catch((error: unknown) =>
+              parts.logger.error(
+                `Service: could not save that task '${stored.name}' is now disabled`,
+                error,
+              ),
+            );
         }
         this.#alerts?.taskChanged(event.taskId, info ? info.definition.enabled : null);
         this.events.emit('task:changed', { taskId: event.taskId, deleted: !info });
@@ -343,7 +358,8 @@ export class CrontrayService {
       await parts.cluster?.close();
       await this.#pipeline?.close();
       await this.#alerts?.monitor.close();
-      parts.store.close();
+      await parts.store.close();
+      await parts.vault.idle();
     })();
     return this.#closing;
   }
@@ -397,6 +413,7 @@ export class CrontrayService {
       'settings:set': async (patch) => {
         const p = parts();
         const settings = p.store.setSettings(patch);
+        await p.store.saved();
         if (patch.retention) p.retention.setPolicy(settings.retention);
         return settings;
       },

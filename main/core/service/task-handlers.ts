@@ -80,15 +80,13 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     def: { name: string; project: string; group: string },
     exceptId?: string,
   ): void => {
-    const clash = parts.store
-      .listTasks()
-      .find(
-        (t) =>
-          t.id !== exceptId &&
-          t.name === def.name &&
-          t.project === def.project &&
-          t.group === def.group,
-      );
+    const clash = parts.store.findTask(
+      (t) =>
+        t.id !== exceptId &&
+        t.name === def.name &&
+        t.project === def.project &&
+        t.group === def.group,
+    );
     if (clash) {
       throw new ServiceError(
         'conflict',
@@ -108,9 +106,9 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     const { action, ...rest } = input;
     const def = taskDefinition.parse(rest);
     // Same name, schedule and action: the task already exists, so creating it again is a no-op.
-    const twin = parts.store
-      .listTasks()
-      .find((t) => t.name === def.name && t.project === def.project && t.group === def.group);
+    const twin = parts.store.findTask(
+      (t) => t.name === def.name && t.project === def.project && t.group === def.group,
+    );
     if (twin && sameJson(definitionOf(twin), def)) {
       const stored = await parts.vault.get(twin.id);
       if (stored.ok && sameJson(stored.action, action)) return taskView(parts, twin);
@@ -121,7 +119,9 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     if (!merged.ok) throw actionIssues(merged.issues);
     const id = randomUUID();
     const now = parts.clock.now();
-    await parts.vault.put(id, merged.action);
+    // The action and the task are written at the same time, each in a group with the creates
+    // arriving alongside; the answer waits for both, so an answered create is durable.
+    const actionSaved = parts.vault.put(id, merged.action);
     let stored: StoredTask;
     try {
       stored = parts.store.putTask({
@@ -132,10 +132,12 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
         lastDueAt: null,
         cycles: 0,
       });
+      await Promise.all([actionSaved, parts.store.saved()]);
       await scheduleStored(parts, stored);
     } catch (error) {
       // Nothing half-made stays behind: no orphan ciphertext, no task without an action.
-      parts.store.deleteTask(id);
+      await actionSaved.catch(() => undefined);
+      if (parts.store.deleteTask(id)) await parts.store.saved().catch(() => undefined);
       await parts.vault.delete(id);
       throw engineError(error);
     }
@@ -174,6 +176,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
         lastDueAt: info?.lastDueAt ?? current.lastDueAt,
         cycles: info?.cycles ?? current.cycles,
       });
+      await parts.store.saved();
     } catch (error) {
       // config.json could not be saved (disk full, read-only): put the old action back, so the
       // task stays as it was instead of half updated.
@@ -201,6 +204,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     // config.json first: if it cannot be written (disk full, read-only) the engine is untouched,
     // so what runs always matches what was saved.
     const stored = parts.store.putTask({ ...current, enabled, updatedAt: parts.clock.now() });
+    await parts.store.saved();
     if (parts.engine.get(id)) {
       if (enabled) await parts.engine.enable(id);
       else await parts.engine.disable(id);
@@ -212,7 +216,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
   return {
     'tasks:list': async (filter) => {
       const tasks = parts.store
-        .listTasks()
+        .viewTasks()
         .filter(
           (t) =>
             (!filter?.project || t.project === filter.project) &&
@@ -234,6 +238,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
       requireTask(id);
       // config.json first, as in setEnabled: a failed write leaves the task scheduled and whole.
       parts.store.deleteTask(id);
+      await parts.store.saved();
       await parts.engine.unschedule(id);
       await parts.vault.delete(id);
       parts.locked.delete(id);

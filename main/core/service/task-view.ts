@@ -5,6 +5,17 @@ import { maskAction } from '../store/vault.js';
 import { describeSchedule } from './schedule-text.js';
 import type { CoreParts } from './core-parts.js';
 
+/** Schedule text by stored schedule: the store replaces the object when the schedule changes. */
+const scheduleTexts = new WeakMap<object, { timezone: string | undefined; text: string }>();
+
+function scheduleTextOf(task: StoredTask): string {
+  const known = scheduleTexts.get(task.schedule);
+  if (known && known.timezone === task.timezone) return known.text;
+  const text = describeSchedule(task.schedule, task.timezone);
+  scheduleTexts.set(task.schedule, { timezone: task.timezone, text });
+  return text;
+}
+
 /** The task as the renderer sees it: secrets masked, schedule in words, next and last run. */
 export async function taskView(
   parts: CoreParts,
@@ -18,8 +29,13 @@ export async function taskView(
     const got = await parts.vault.get(task.id);
     if (got.ok) action = maskAction(got.action);
   }
-  const runs = parts.jobs.getJobRuns(task.project, task.group, task.name);
-  const last = runs.find((r) => r.taskId === task.id && r.status !== 'queued') ?? null;
+  const last =
+    parts.jobs.latestRun(
+      task.project,
+      task.group,
+      task.name,
+      (r) => r.taskId === task.id && r.status !== 'queued',
+    ) ?? null;
   return {
     ...task,
     enabled: info ? info.definition.enabled : task.enabled,
@@ -27,7 +43,7 @@ export async function taskView(
     cycles: info?.cycles ?? task.cycles,
     action,
     locked,
-    scheduleText: describeSchedule(task.schedule, task.timezone),
+    scheduleText: scheduleTextOf(task),
     nextRunAt: info?.nextDueAt ?? null,
     lastRun: last
       ? {

@@ -4,7 +4,7 @@ import { configFileSchema, describeIssues } from './config-schema.js';
 import { pendingMigrations, recordedVersion } from './config-migrations.js';
 import type { ConfigMigration } from './config-migrations.js';
 import { moveAside } from '../fs/move-aside.js';
-import { writeFileAtomicSync } from './config-backup.js';
+import { atomicWriteSync } from '../fs/atomic-write.js';
 
 /** What the store did about a bad or missing config.json; the app shows it to the user. */
 export interface ConfigRecovery {
@@ -88,7 +88,7 @@ export function prepareConfigFile(options: PrepareConfigOptions): ConfigRecovery
   let reason = main.state === 'bad' ? `${path} ${main.reason}` : `${path} was missing`;
   let restoredFrom: string | null = null;
   if (backup.state === 'good') {
-    writeFileAtomicSync(path, backup.text);
+    atomicWriteSync(path, backup.text, { mode: 0o600 });
     restoredFrom = backupPath;
   } else if (backup.state === 'bad') {
     const backupMovedTo = moveAside(backupPath, nowMs);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
 import type { z } from 'zod';
-import type { Clock, TimerHandle } from '../time/clock.js';
+import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
@@ -14,9 +14,14 @@ import { compareVersions, configMigrations, CONFIG_VERSION } from './config-migr
 import type { ConfigMigration } from './config-migrations.js';
 import { prepareConfigFile } from './config-recovery.js';
 import type { ConfigRecovery } from './config-recovery.js';
-import { removeLeftoverTempFiles, writeFileAtomicSync } from './config-backup.js';
+import { removeLeftoverTempFiles } from './config-temp-files.js';
+import { atomicWrite, atomicWriteSync } from '../fs/atomic-write.js';
+import { StateJournal } from './state-journal.js';
+import { GroupWriter } from '../fs/group-writer.js';
+import type { StateJournalRecovery } from './state-journal.js';
 
 export type { ConfigRecovery } from './config-recovery.js';
+export type { StateJournalRecovery } from './state-journal.js';
 export type { ConfigMigration } from './config-migrations.js';
 export type { Settings, SettingsPatch } from './config-schema.js';
 export { settingsSchema, DEFAULT_SETTINGS } from './config-schema.js';
@@ -38,9 +43,9 @@ export interface TaskStoreOptions {
   /** Default: silentLogger. */
   logger?: Logger;
   /**
-   * Bookkeeping updates (lastDueAt, cycles) are gathered for this long and written together,
-   * so a busy schedule does not rewrite config.json on every trigger; a crash loses at most this
-   * window. 0 writes each update at once. Default 1000.
+   * Bookkeeping updates (lastDueAt, cycles) are gathered for this long and appended together to
+   * the state journal (task-state.jsonl); a crash loses at most this window. 0 appends each
+   * update at once. Default 1000.
    */
   bookkeepingDelayMs?: number;
   /** config.json's migration steps. Default: the built-in list (tests add their own). */
@@ -49,12 +54,25 @@ export interface TaskStoreOptions {
 
 type ConfData = Record<string, unknown>;
 
+interface Undo {
+  tasks: Map<string, StoredTask | undefined>;
+  settings: Settings | undefined;
+}
+
+const newUndo = (): Undo => ({ tasks: new Map(), settings: undefined });
+
 /**
  * Settings and task definitions (never actions: those live encrypted in the vault) in
- * `<dataDir>/config.json`, through conf: atomic writes, a recorded format version and
- * migrations. Every successful write is copied to config.json.bak; a config.json that does not
- * parse or validate is moved aside (kept) and the store starts from that backup, or empty, and
- * says so in `recovery`. All operations are synchronous, like conf.
+ * `<dataDir>/config.json`, opened through conf (a recorded format version and migrations).
+ * A config.json that does not parse or validate is moved aside (kept) and the store starts
+ * from the backup config.json.bak, or empty, and says so in `recovery`.
+ *
+ * Changes apply in memory at once and are written in groups: every change made while one
+ * write is in flight goes into the next, so 1,000 creates cost a few dozen writes, not 1,000.
+ * `saved()` resolves once everything changed so far is durable (config.json fsync'd and
+ * renamed, then copied to the backup); when a write fails, every change not yet durable is
+ * undone and each caller waiting in `saved()` gets the error. Bookkeeping goes to the state
+ * journal instead (see StateJournal).
  */
 export class TaskStore {
   /** Set when config.json was bad (or missing with a backup) at open; null otherwise. */
@@ -71,8 +89,18 @@ export class TaskStore {
   #data: ConfigFile;
   /** conf's own bookkeeping (the migration version), written back untouched. */
   readonly #internal: unknown;
-  #flushTimer: TimerHandle | null = null;
-  #dirty = false;
+  /**
+   * What each changed task (or the settings) was before the changes not yet on disk, oldest
+   * first wins: a failed write puts these back. `#writingUndo` covers the write in flight.
+   */
+  #undo: Undo = newUndo();
+  #writingUndo: Undo = newUndo();
+  readonly #writer: GroupWriter<string>;
+  /** The backup copy of the last write, still in flight. */
+  #backup: Promise<void> = Promise.resolve();
+  readonly #journal: StateJournal;
+  /** Set when the state journal held a bad line at open. */
+  readonly journalRecovery: StateJournalRecovery | null;
 
   constructor(options: TaskStoreOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -144,14 +172,33 @@ export class TaskStore {
       );
     }
     this.#data = parsed.data;
+    this.#writer = new GroupWriter({
+      current: () => this.#startWrite(),
+      write: (text) => this.#write(text),
+      onFailure: () => this.#undoUnsaved(),
+    });
     this.#internal = raw.__internal__;
     this.#refreshBackup();
+    this.#journal = new StateJournal({
+      path: join(options.dataDir, 'task-state.jsonl'),
+      clock: this.#clock,
+      logger: this.#logger,
+      delayMs: this.#bookkeepingDelayMs,
+      keep: new Set(Object.keys(this.#data.tasks)),
+    });
+    this.journalRecovery = this.#journal.recovery;
   }
 
   /** A copy of the task, or undefined. */
   getTask(id: string): StoredTask | undefined {
     const task = this.#data.tasks[id];
-    return task ? structuredClone(task) : undefined;
+    return task ? this.#copy(task) : undefined;
+  }
+
+  /** A copy of the first task `match` accepts; `match` sees the stored object and must not change it. */
+  findTask(match: (task: Readonly<StoredTask>) => boolean): StoredTask | undefined {
+    for (const task of Object.values(this.#data.tasks)) if (match(task)) return this.#copy(task);
+    return undefined;
   }
 
   /** True when a task with this id is stored; cheaper than getTask(), which copies it. */
@@ -162,7 +209,9 @@ export class TaskStore {
   /** The task's bookkeeping alone, without copying the whole task; undefined when there is none. */
   getBookkeeping(id: string): { lastDueAt: number | null; cycles: number } | undefined {
     const task = this.#data.tasks[id];
-    return task ? { lastDueAt: task.lastDueAt, cycles: task.cycles } : undefined;
+    if (!task) return undefined;
+    const state = this.#journal.get(id);
+    return state ? { ...state } : { lastDueAt: task.lastDueAt, cycles: task.cycles };
   }
 
   /** How many tasks are stored, without copying them. */
@@ -172,7 +221,15 @@ export class TaskStore {
 
   /** Copies of every task, in the order they were first stored. */
   listTasks(): StoredTask[] {
-    return Object.values(this.#data.tasks).map((task) => structuredClone(task));
+    return Object.values(this.#data.tasks).map((task) => this.#copy(task));
+  }
+
+  /**
+   * Every task as stored, without copies, for read-only passes over many tasks (tasks:list):
+   * the objects must not be changed. Bookkeeping is not included (see getBookkeeping()).
+   */
+  viewTasks(): readonly Readonly<StoredTask>[] {
+    return Object.values(this.#data.tasks);
   }
 
   /** Validates and stores a task (new or replacing the one with its id); returns it with defaults applied. */
@@ -187,61 +244,61 @@ export class TaskStore {
       throw new Error(`TaskStore: task is not valid: ${describeIssues(result.error)}`);
     }
     const task = result.data;
-    this.#commit({ ...this.#data, tasks: { ...this.#data.tasks, [task.id]: task } });
+    this.#remember(task.id);
+    this.#data.tasks[task.id] = task;
+    this.#writer.touch();
+    // config.json now holds this bookkeeping too; the journal needs a line only if it disagrees.
+    const state = this.#journal.get(task.id);
+    if (state && (state.lastDueAt !== task.lastDueAt || state.cycles !== task.cycles))
+      this.#journal.set(task.id, { lastDueAt: task.lastDueAt, cycles: task.cycles });
     return structuredClone(task);
   }
 
   /** Removes a task; false when there was none with that id. */
   deleteTask(id: string): boolean {
     if (!Object.hasOwn(this.#data.tasks, id)) return false;
-    const tasks = { ...this.#data.tasks };
-    delete tasks[id];
-    this.#commit({ ...this.#data, tasks });
+    this.#remember(id);
+    delete this.#data.tasks[id];
+    this.#writer.touch();
+    this.#journal.delete(id);
     return true;
   }
 
   /**
-   * Records a task's last due time and cycle count. Seen at once by getTask(); written with the
-   * next write or within `bookkeepingDelayMs`.
+   * Records a task's last due time and cycle count. Seen at once by getTask(); appended to the
+   * state journal within `bookkeepingDelayMs`.
    */
   updateBookkeeping(id: string, update: TaskBookkeeping): void {
-    const task = this.#data.tasks[id];
-    if (!task) throw new Error(`TaskStore: no task with id '${id}'; it may have been deleted`);
+    const current = this.getBookkeeping(id);
+    if (!current) throw new Error(`TaskStore: no task with id '${id}'; it may have been deleted`);
     if (update.lastDueAt !== undefined) {
       if (update.lastDueAt !== null && !Number.isFinite(update.lastDueAt)) {
         throw new Error(
           `TaskStore: lastDueAt ${update.lastDueAt} must be epoch milliseconds or null`,
         );
       }
-      task.lastDueAt = update.lastDueAt;
+      current.lastDueAt = update.lastDueAt;
     }
     if (update.cycles !== undefined) {
       if (!Number.isInteger(update.cycles) || update.cycles < 0) {
         throw new Error(`TaskStore: cycles ${update.cycles} must be a whole number of 0 or more`);
       }
-      task.cycles = update.cycles;
+      current.cycles = update.cycles;
     }
-    this.#dirty = true;
-    if (this.#bookkeepingDelayMs === 0) {
-      this.flush();
-    } else if (this.#flushTimer === null) {
-      this.#flushTimer = this.#clock.setTimer(() => {
-        this.#flushTimer = null;
-        try {
-          this.flush();
-        } catch (error) {
-          this.#logger.error(
-            `TaskStore: could not save task bookkeeping: ${(error as Error).message}`,
-            error,
-          );
-        }
-      }, this.#bookkeepingDelayMs);
-    }
+    this.#journal.set(id, current);
   }
 
-  /** Writes pending bookkeeping now. */
-  flush(): void {
-    if (this.#dirty) this.#commit(this.#data);
+  /** Appends pending bookkeeping now and resolves once it is on disk. */
+  flush(): Promise<void> {
+    return this.#journal.flush();
+  }
+
+  /**
+   * Resolves once every change made so far is on disk (config.json fsync'd); rejects with the
+   * write's error when it could not be saved, in which case the change was undone.
+   */
+  saved(): Promise<void> {
+    return this.#writer.saved();
   }
 
   /** A copy of the settings. */
@@ -259,25 +316,63 @@ export class TaskStore {
     const result = settingsSchema.safeParse(merged);
     if (!result.success)
       throw new Error(`TaskStore: settings are not valid: ${describeIssues(result.error)}`);
-    this.#commit({ ...this.#data, settings: result.data });
+    this.#undo.settings ??= this.#data.settings;
+    this.#data.settings = result.data;
+    this.#writer.touch();
     return this.getSettings();
   }
 
-  /** Writes pending bookkeeping and stops the bookkeeping timer. */
-  close(): void {
-    if (this.#flushTimer !== null) this.#clock.clearTimer(this.#flushTimer);
-    this.#flushTimer = null;
-    this.flush();
+  /** Waits for pending writes and appends pending bookkeeping. */
+  async close(): Promise<void> {
+    await this.#writer.idle();
+    await this.#backup;
+    this.#journal.flushSync();
   }
 
-  /** Writes `next` through conf (atomic) and, once that succeeded, keeps it in memory and as the backup. */
-  #commit(next: ConfigFile): void {
-    const file: ConfData = { settings: next.settings, tasks: next.tasks };
+  #copy(task: StoredTask): StoredTask {
+    const copy = structuredClone(task);
+    const state = this.#journal.get(task.id);
+    if (state) {
+      copy.lastDueAt = state.lastDueAt;
+      copy.cycles = state.cycles;
+    }
+    return copy;
+  }
+
+  /** Keeps what a task was before its first change since the last write, for #undoUnsaved(). */
+  #remember(id: string): void {
+    if (!this.#undo.tasks.has(id)) this.#undo.tasks.set(id, this.#data.tasks[id]);
+  }
+
+  /** The text the next write puts on disk: every change so far. */
+  #startWrite(): string {
+    for (const [id, task] of this.#undo.tasks)
+      if (!this.#writingUndo.tasks.has(id)) this.#writingUndo.tasks.set(id, task);
+    this.#writingUndo.settings ??= this.#undo.settings;
+    this.#undo = newUndo();
+    const file: ConfData = { settings: this.#data.settings, tasks: this.#data.tasks };
     if (this.#internal !== undefined) file.__internal__ = this.#internal;
-    // Setting the whole store never reads config.json first, so a file damaged on disk while we
-    // run cannot block or corrupt the write.
+    return JSON.stringify(file, undefined, '\t');
+  }
+
+  /** A write failed: every change not on disk is undone (its callers hear of it in saved()). */
+  #undoUnsaved(): void {
+    for (const undo of [this.#undo, this.#writingUndo]) {
+      for (const [id, task] of undo.tasks) {
+        if (task) this.#data.tasks[id] = task;
+        else delete this.#data.tasks[id];
+      }
+      if (undo.settings) this.#data.settings = undo.settings;
+    }
+    this.#undo = newUndo();
+    this.#writingUndo = newUndo();
+  }
+
+  /** config.json (atomic, fsync'd), then the same text as the backup once that succeeded. */
+  async #write(text: string): Promise<void> {
+    await this.#backup;
     try {
-      this.#conf.store = file;
+      await atomicWrite(this.path, text, { mode: 0o600 });
     } catch (error) {
       throw new Error(
         `TaskStore: could not save ${this.path} (${(error as Error).message}); the change was not kept. ` +
@@ -285,12 +380,19 @@ export class TaskStore {
         { cause: error },
       );
     }
-    this.#data = next;
-    this.#dirty = false;
-    this.#refreshBackup();
+    this.#writingUndo = newUndo();
+    // The backup is a copy, never a hard link: an editor that saves in place would change both.
+    // It is not what makes the change durable, so it goes without an fsync of its own and
+    // without holding up the callers; the next write waits for it.
+    this.#backup = atomicWrite(this.backupPath, text, { mode: 0o600, durable: false }).catch(
+      (error: unknown) =>
+        this.#logger.warn(
+          `TaskStore: could not update the backup ${this.backupPath}: ${(error as Error).message}`,
+        ),
+    );
   }
 
-  /** Copies config.json, just written or just validated, to the backup. */
+  /** Copies config.json, just validated at open, to the backup. */
   #refreshBackup(): void {
     let text: string;
     try {
@@ -299,7 +401,7 @@ export class TaskStore {
       return; // nothing written yet: a new, empty store
     }
     try {
-      writeFileAtomicSync(this.backupPath, text);
+      atomicWriteSync(this.backupPath, text, { mode: 0o600 });
     } catch (error) {
       this.#logger.warn(
         `TaskStore: could not update the backup ${this.backupPath}: ${(error as Error).message}`,

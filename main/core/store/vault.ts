@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actionSchema } from '../model/action.js';
 import type { Action } from '../model/action.js';
 import { atomicWrite } from '../fs/atomic-write.js';
+import { GroupWriter } from '../fs/group-writer.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import type { TimeSource } from '../time/clock.js';
@@ -82,6 +83,12 @@ export class Vault {
   readonly #notices: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #loaded = false;
+  #backup: Promise<void> = Promise.resolve();
+  /** vault.json and its backup, written once for every group of puts and deletes. */
+  readonly #saves = new GroupWriter<VaultFile>({
+    current: () => this.#file,
+    write: (file) => this.#save(file),
+  });
 
   constructor(options: VaultOptions) {
     this.#path = join(options.dataDir, 'vault.json');
@@ -117,10 +124,12 @@ export class Vault {
     });
   }
 
-  /** Encrypts and stores a task's action, replacing any entry (locked or not) for that task. */
+  /**
+   * Encrypts and stores a task's action, replacing any entry (locked or not) for that task.
+   * Resolves once vault.json holding it is on disk; puts made together share one write.
+   */
   put(taskId: string, action: Action): Promise<void> {
-    return this.#exclusive(async () => {
-      this.#requireLoaded('put');
+    return this.#change('put', taskId, async () => {
       const parsed = actionSchema.safeParse(action);
       if (!parsed.success) {
         throw new Error(
@@ -130,14 +139,9 @@ export class Vault {
       const cipherText = await this.#cipher.encrypt(
         JSON.stringify({ taskId, action: parsed.data }),
       );
-      const entries = {
-        ...this.#file.entries,
-        [taskId]: { backend: this.#cipher.backend, cipherText, updatedAt: this.#clock.now() },
-      };
-      await this.#save({ ...this.#file, entries });
-      this.#actions.set(taskId, parsed.data);
-      this.#locked.delete(taskId);
-    });
+      const entry = { backend: this.#cipher.backend, cipherText, updatedAt: this.#clock.now() };
+      return { entry, action: parsed.data };
+    }).then(() => undefined);
   }
 
   /** The decrypted action, or why there is none. */
@@ -156,17 +160,58 @@ export class Vault {
 
   /** Removes a task's entry. True when there was one. */
   delete(taskId: string): Promise<boolean> {
-    return this.#exclusive(async () => {
-      this.#requireLoaded('delete');
-      if (!(taskId in this.#file.entries)) return false;
-      // Build the next file without the entry, so a failed write leaves memory and disk in agreement.
-      const entries = { ...this.#file.entries };
-      delete entries[taskId];
-      await this.#save({ ...this.#file, entries });
-      this.#actions.delete(taskId);
+    return this.#change('delete', taskId, async () => null);
+  }
+
+  /**
+   * Applies one entry's change in memory (in turn with the others), has it written with the
+   * next group, and waits for that write. When it fails, the entry is put back as it was,
+   * unless a later change replaced it meanwhile, and the error is passed on.
+   */
+  async #change(
+    operation: string,
+    taskId: string,
+    next: () => Promise<{ entry: VaultEntry; action: Action } | null>,
+  ): Promise<boolean> {
+    const applied = await this.#exclusive(async () => {
+      this.#requireLoaded(operation);
+      const prev = {
+        entry: this.#file.entries[taskId],
+        action: this.#actions.get(taskId),
+        locked: this.#locked.get(taskId),
+      };
+      const change = await next();
+      if (!change && !prev.entry) return null;
+      if (change) {
+        this.#file.entries[taskId] = change.entry;
+        this.#actions.set(taskId, change.action);
+      } else {
+        delete this.#file.entries[taskId];
+        this.#actions.delete(taskId);
+      }
       this.#locked.delete(taskId);
-      return true;
+      this.#saves.touch();
+      // Waited for right here, so a failing write cannot slip in between.
+      const saving = this.#saves.saved();
+      saving.catch(() => undefined);
+      return { prev, entry: change?.entry, saving };
     });
+    if (!applied) return false;
+    try {
+      await applied.saving;
+    } catch (error) {
+      await this.#exclusive(async () => {
+        if (this.#file.entries[taskId] !== applied.entry) return;
+        const { entry, action, locked } = applied.prev;
+        if (entry) this.#file.entries[taskId] = entry;
+        else delete this.#file.entries[taskId];
+        if (action) this.#actions.set(taskId, action);
+        else this.#actions.delete(taskId);
+        if (locked !== undefined) this.#locked.set(taskId, locked);
+      });
+      throw error;
+    }
+    return true;
   }
 
   /** Task ids with an entry, locked or not. */
@@ -286,12 +331,26 @@ export class Vault {
     this.#logger.warn(text);
   }
 
-  /** Writes vault.json, then the same text as vault.json.bak, both atomically and private to the user. */
+  /**
+   * Writes vault.json atomically and private to the user, then the same text as vault.json.bak:
+   * a copy (an editor saving in place would change a hard link too) that is not what makes the
+   * change durable, so it has no fsync of its own and the next save waits for it.
+   */
   async #save(next: VaultFile = this.#file): Promise<void> {
     const text = JSON.stringify(next, null, 2);
+    await this.#backup;
     await atomicWrite(this.#path, text, { mode: 0o600 });
     this.#file = next;
-    await atomicWrite(this.#backupPath, text, { mode: 0o600 });
+    this.#backup = atomicWrite(this.#backupPath, text, { mode: 0o600, durable: false }).catch(
+      (error: unknown) =>
+        this.#logger.warn(`Vault: could not update the backup ${this.#backupPath}`, error),
+    );
+  }
+
+  /** Resolves once no write (backup included) is running or due. */
+  async idle(): Promise<void> {
+    await this.#saves.idle();
+    await this.#backup;
   }
 
   #requireLoaded(operation: string): void {

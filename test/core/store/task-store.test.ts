@@ -57,7 +57,7 @@ describe('TaskStore', () => {
       task('b2', { project: 'site', priority: 5, schedule: { kind: 'interval', everyMs: 60_000 } }),
     );
     first.setSettings({ theme: 'dark', retention: { keepLast: 50 } });
-    first.close();
+    await first.close();
 
     const second = open();
     expect(second.recovery).toBeNull();
@@ -77,11 +77,13 @@ describe('TaskStore', () => {
     });
   });
 
-  it('deletes a task and says whether there was one', () => {
+  it('deletes a task and says whether there was one', async () => {
     const store = open();
     store.putTask(task('a1'));
+    await store.saved();
     expect(store.deleteTask('a1')).toBe(true);
     expect(store.deleteTask('a1')).toBe(false);
+    await store.saved();
     expect(open().getTask('a1')).toBeUndefined();
   });
 
@@ -108,43 +110,124 @@ describe('TaskStore', () => {
     expect(store.getSettings().globalConcurrency).toBe(8);
   });
 
-  it('gathers bookkeeping updates and writes them once the delay has passed', async () => {
+  it('gathers bookkeeping updates into the state journal once the delay has passed, leaving config.json alone', async () => {
     const clock = new VirtualClock(T0);
     const store = new TaskStore({ dataDir: dir, clock, bookkeepingDelayMs: 1000 });
     store.putTask(task('a1'));
+    await store.saved();
     const before = await readFile(configPath(), 'utf8');
     store.updateBookkeeping('a1', { lastDueAt: T0 + 5000, cycles: 1 });
     store.updateBookkeeping('a1', { lastDueAt: T0 + 6000, cycles: 2 });
     expect(store.getTask('a1')).toMatchObject({ lastDueAt: T0 + 6000, cycles: 2 });
     expect(clock.pendingTimers()).toBe(1);
-    expect(await readFile(configPath(), 'utf8')).toBe(before);
 
     await clock.advance(1000);
+    await store.flush();
     expect(clock.pendingTimers()).toBe(0);
+    expect(await readFile(configPath(), 'utf8')).toBe(before);
     expect(open().getTask('a1')).toMatchObject({ lastDueAt: T0 + 6000, cycles: 2 });
   });
 
-  it('writes bookkeeping at once with a delay of 0, and on close() otherwise', () => {
+  it('writes bookkeeping at once with a delay of 0, and on close() otherwise', async () => {
     const immediate = open({ bookkeepingDelayMs: 0 });
     immediate.putTask(task('a1'));
+    await immediate.saved();
     immediate.updateBookkeeping('a1', { cycles: 7 });
     expect(open().getTask('a1')?.cycles).toBe(7);
 
     const delayed = open();
     delayed.updateBookkeeping('a1', { cycles: 8 });
-    delayed.close();
+    await delayed.close();
     expect(open().getTask('a1')?.cycles).toBe(8);
     expect(() => delayed.updateBookkeeping('zz', { cycles: 1 })).toThrow(
       "TaskStore: no task with id 'zz'",
     );
   });
 
+  it('compacts the state journal to one line per task when it opens', async () => {
+    const store = open({ bookkeepingDelayMs: 0 });
+    store.putTask(task('a1'));
+    store.putTask(task('b2'));
+    await store.saved();
+    for (let n = 1; n <= 50; n++) store.updateBookkeeping('a1', { lastDueAt: T0 + n, cycles: n });
+    store.deleteTask('b2');
+    await store.close();
+    const journal = join(dir, 'task-state.jsonl');
+    expect((await readFile(journal, 'utf8')).trim().split('\n')).toHaveLength(50);
+
+    const reopened = open();
+    expect((await readFile(journal, 'utf8')).trim().split('\n')).toEqual([
+      JSON.stringify({ id: 'a1', lastDueAt: T0 + 50, cycles: 50 }),
+    ]);
+    expect(reopened.getTask('a1')).toMatchObject({ lastDueAt: T0 + 50, cycles: 50 });
+    expect(reopened.journalRecovery).toBeNull();
+  });
+
+  it('moves a state journal with a damaged line aside, says so, and keeps what the other lines say', async () => {
+    const store = open({ bookkeepingDelayMs: 0 });
+    store.putTask(task('a1'));
+    store.putTask(task('b2'));
+    await store.saved();
+    store.updateBookkeeping('a1', { lastDueAt: T0 + 1000, cycles: 3 });
+    store.updateBookkeeping('b2', { lastDueAt: T0 + 2000, cycles: 4 });
+    await store.close();
+    const journal = join(dir, 'task-state.jsonl');
+    const lines = (await readFile(journal, 'utf8')).trim().split('\n');
+    const damaged = [...lines.slice(0, -1), '{"id": "a1", "cycles": "many"}', lines.at(-1)];
+    await writeFile(journal, `${damaged.join('\n')}\n`);
+
+    const logger = recordingLogger();
+    const reopened = open({ logger });
+    expect(reopened.journalRecovery).toEqual({
+      file: journal,
+      movedTo: `${journal}.corrupt-${STAMP}`,
+      reason: expect.stringMatching(/^line \d+ is not a task's bookkeeping \(/) as unknown,
+    });
+    expect(await readFile(`${journal}.corrupt-${STAMP}`, 'utf8')).toBe(`${damaged.join('\n')}\n`);
+    expect(reopened.getTask('a1')).toMatchObject({ lastDueAt: T0 + 1000, cycles: 3 });
+    expect(reopened.getTask('b2')).toMatchObject({ lastDueAt: T0 + 2000, cycles: 4 });
+    expect(logger.messages('warn')).toEqual([expect.stringMatching(/moved to .*\(kept\)/)]);
+  });
+
+  it('ignores a last journal line a crash cut short, without moving the journal aside', async () => {
+    const store = open({ bookkeepingDelayMs: 0 });
+    store.putTask(task('a1'));
+    await store.saved();
+    store.updateBookkeeping('a1', { lastDueAt: T0 + 1000, cycles: 3 });
+    await store.close();
+    const journal = join(dir, 'task-state.jsonl');
+    await writeFile(journal, `${await readFile(journal, 'utf8')}{"id":"a1","lastDu`);
+    const reopened = open();
+    expect(reopened.journalRecovery).toBeNull();
+    expect(reopened.getTask('a1')).toMatchObject({ lastDueAt: T0 + 1000, cycles: 3 });
+  });
+
+  it('keeps a burst of changes made without waiting, all on disk once saved() resolves', async () => {
+    const store = open();
+    const names: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      store.putTask(task(`t${i}`));
+      names.push(`t${i}`);
+    }
+    await store.saved();
+    const onDisk = JSON.parse(await readFile(configPath(), 'utf8')) as { tasks: object };
+    expect(Object.keys(onDisk.tasks)).toEqual(names);
+    expect(
+      open()
+        .listTasks()
+        .map((t) => t.id),
+    ).toEqual(names);
+  });
+
   it('replaces config.json by rename on every write and keeps the last good copy as config.json.bak', async () => {
     const store = open();
     store.putTask(task('a1'));
+    await store.saved();
     const inodeBefore = (await stat(configPath())).ino;
     store.putTask(task('b2'));
+    await store.saved();
     expect((await stat(configPath())).ino).not.toBe(inodeBefore);
+    await store.close();
     expect(await readFile(`${configPath()}.bak`, 'utf8')).toBe(
       await readFile(configPath(), 'utf8'),
     );
@@ -154,6 +237,7 @@ describe('TaskStore', () => {
   it('cleans up the temp files an interrupted write left behind, and nothing else', async () => {
     const store = open();
     store.putTask(task('a1'));
+    await store.close();
     const leftovers = ['config.json.tmp-1772355600a1b2c3', '.config.json.bak.0123456789ab.tmp'];
     for (const name of leftovers) await writeFile(join(dir, name), '{"half": ');
     await writeFile(join(dir, 'notes.tmp'), 'mine');
@@ -168,10 +252,12 @@ describe('TaskStore', () => {
   it('reports a failed write and keeps nothing of the change', async () => {
     const store = open();
     store.putTask(task('a1'));
+    await store.saved();
     // A folder where the file should be makes every write fail, even for root.
     await rm(configPath());
     await mkdir(configPath());
-    expect(() => store.putTask(task('b2'))).toThrow(
+    store.putTask(task('b2'));
+    await expect(store.saved()).rejects.toThrow(
       /^TaskStore: could not save .*the change was not kept/,
     );
     expect(store.listTasks().map((t) => t.id)).toEqual(['a1']);
@@ -183,8 +269,10 @@ describe('TaskStore', () => {
   it('keeps writing good files when config.json is damaged on disk while it runs', async () => {
     const store = open();
     store.putTask(task('a1'));
+    await store.saved();
     await writeFile(configPath(), '{"tasks": ');
     store.putTask(task('b2'));
+    await store.saved();
     expect(
       open()
         .listTasks()
@@ -211,7 +299,7 @@ describe('TaskStore', () => {
       const first = open();
       first.putTask(task('a1'));
       first.setSettings({ notifications: false });
-      first.close();
+      await first.close();
       await writeFile(configPath(), content);
 
       const logger = recordingLogger();
@@ -260,6 +348,7 @@ describe('TaskStore', () => {
   it('restores a missing config.json from its backup and says so', async () => {
     const first = open();
     first.putTask(task('a1'));
+    await first.saved();
     await rm(configPath());
     const store = open();
     expect(store.recovery).toEqual({
@@ -296,6 +385,7 @@ describe('TaskStore', () => {
     ]);
 
     first.setSettings({ theme: 'light' });
+    await first.saved();
     const second = new TaskStore({ dataDir: dir, clock: new VirtualClock(T0), migrations });
     expect(second.getSettings().theme).toBe('light');
     expect(runs).toBe(2); // once for the check on a copy, once for real; none on the second open
