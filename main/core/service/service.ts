@@ -9,10 +9,9 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { EngineEvent } from '../schedule/engine-event.js';
-import { TaskStore } from '../store/task-store.js';
-import { Vault, AesGcmCipher, PlaintextCipher } from '../store/vault.js';
-import type { Cipher } from '../store/vault.js';
-import { SessionLedger } from '../routine/session-ledger.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { Cipher, Vault } from '../store/vault.js';
+import type { SessionLedger } from '../routine/session-ledger.js';
 import { CacheDirectory } from '../cache/cache-directory.js';
 import { ActionDispatcher } from '../actions/action-runner.js';
 import type { ActionDispatcherOptions } from '../actions/action-runner.js';
@@ -20,7 +19,6 @@ import type { ActionRunner } from '../actions/runner.js';
 import type { CoreParts } from './core-parts.js';
 import { dispatch } from './dispatch.js';
 import { EventHub } from './event-hub.js';
-import { ledgerNoticeText } from './ledger-notice-text.js';
 import { ServiceError } from './service-error.js';
 import { taskHandlers } from './task-handlers.js';
 import { historyHandlers } from './history-handlers.js';
@@ -29,6 +27,7 @@ import { RunPipeline } from './run-pipeline.js';
 import type { Notice } from './run-pipeline.js';
 import { SchedulerControl } from './scheduler-control.js';
 import { registerSavedTasks } from './saved-tasks.js';
+import { openStores } from './open-stores.js';
 import { ServiceAlerts } from './alert-wiring.js';
 import { alertHandlers } from './alert-handlers.js';
 import type { DesktopNotifier } from '../alerts/desktop-notifier.js';
@@ -150,7 +149,10 @@ export class CrontrayService {
       this.startupNotices.push({ level, message });
       this.events.emit('notice', { level, message });
     };
-    const { store, vault, ledger, cipher } = await this.#openStores(notice);
+    const { store, vault, ledger, cipher } = await openStores(
+      { dataDir, clock, logger, testMode: this.#options.testMode, cipher: this.#options.cipher },
+      notice,
+    );
     const alerts = await ServiceAlerts.open({
       ...{ dataDir, clock, logger, vault, store, cipher, notice },
       events: this.events,
@@ -198,46 +200,6 @@ export class CrontrayService {
     // Before the scheduler resumes: a catch-up run that starts late does not excuse its due time.
     alerts.watchAll();
     if (this.#options.resumeScheduler ?? true) await this.#resumeAfterRestart(notice);
-  }
-
-  /** config.json, the vault and the session ledger, each saying what it had to repair. */
-  async #openStores(notice: Notice): Promise<{
-    cipher: Cipher;
-    store: TaskStore;
-    vault: Vault;
-    ledger: SessionLedger;
-  }> {
-    const { dataDir, logger } = this.#options;
-    const clock = this.clock;
-    const store = new TaskStore({ dataDir, clock, logger });
-    if (store.journalRecovery) {
-      const r = store.journalRecovery;
-      notice(
-        'warning',
-        `Task bookkeeping in ${r.file} could not all be read (${r.reason}). It was kept as ${r.movedTo}; the readable lines were used, and missed runs are worked out from the run history.`,
-      );
-    }
-    if (store.recovery) {
-      const r = store.recovery;
-      notice(
-        'warning',
-        `config.json could not be used (${r.reason}). It was kept as ${r.movedTo ?? 'is'}; ${r.restoredFrom ? `tasks and settings were restored from ${r.restoredFrom}` : 'Crontray started with no tasks'}.`,
-      );
-    }
-    const cipher =
-      this.#options.cipher ??
-      (this.#options.testMode ? new PlaintextCipher() : await AesGcmCipher.open({ dataDir }));
-    const vault = new Vault({ dataDir, cipher, logger, clock });
-    const vaultReport = await vault.load();
-    for (const message of vaultReport.notices) notice('warning', message);
-    // An insecure vault is not a one-off notice: scheduler:status carries it, and the window and
-    // the tray show it for as long as it lasts.
-    if (!vaultReport.secure && vaultReport.warning) logger.warn(vaultReport.warning);
-
-    const ledger = await SessionLedger.load({ dir: join(dataDir, 'sessions'), clock, logger });
-    for (const n of ledger.notices)
-      notice(n.kind === 'interrupted' ? 'info' : 'warning', ledgerNoticeText(n));
-    return { store, vault, ledger, cipher };
   }
 
   #createEngine(
