@@ -10,7 +10,7 @@ import { DesktopSettings } from './desktop-settings.js';
 import { forwardEvents, setupIpc } from './setup-ipc.js';
 import { registerAppScheme, setupProtocol } from './setup-protocol.js';
 import { setupSecurity } from './setup-security.js';
-import { setupNotifications } from './setup-notifications.js';
+import { desktopAlertNotifier } from './alert-notifier.js';
 import { setupPower } from './setup-power.js';
 import { setupTray } from './setup-tray.js';
 import { setupVault } from './setup-vault.js';
@@ -108,7 +108,16 @@ async function start(): Promise<void> {
       }),
     logger,
   });
-  setupNotifications(service.events, settings, Notification);
+  // Failed runs reach the desktop as alerts now (one per incident, not one per failed run).
+  service.setDesktopNotifier(
+    desktopAlertNotifier(Notification, settings, (hash) => {
+      window.show();
+      void window
+        .contents()
+        ?.executeJavaScript(`window.location.hash = ${JSON.stringify(hash)}`)
+        .catch(() => undefined);
+    }),
+  );
   setupPower(powerMonitor, service, logger);
 
   const saved = await service.call('settings:get', undefined);

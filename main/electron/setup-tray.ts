@@ -1,5 +1,5 @@
 import { Menu, Tray, nativeImage } from 'electron';
-import type { TaskView, UpdateStatus } from '../api/contract.js';
+import type { Incident, TaskView, UpdateStatus } from '../api/contract.js';
 import type { Logger } from '../core/log/logger.js';
 import type { CrontrayService } from '../core/service/service.js';
 import { refreshDelay } from '../api/relative-refresh.js';
@@ -44,7 +44,7 @@ export function setupTray(options: TrayOptions): () => void {
     if (timer) clearTimeout(timer);
     timer = setTimeout(render, refreshDelay([current.status?.nextRun?.at ?? null], current.now));
     menu = buildTrayMenu(current);
-    tray.setImage(image(options.iconDir, trayIconState(current.status)));
+    tray.setImage(image(options.iconDir, trayIconState(current.status, current.incidents)));
     tray.setToolTip(trayTooltip(current));
     tray.setContextMenu(
       Menu.buildFromTemplate(toMenuTemplate(menu, (command) => options.onCommand(command))),
@@ -60,10 +60,11 @@ export function setupTray(options: TrayOptions): () => void {
     try {
       do {
         again = false;
-        const [status, tasks, update] = await Promise.all([
+        const [status, tasks, update, incidents] = await Promise.all([
           service.call('scheduler:status', undefined),
           service.call('tasks:list', undefined),
           service.call('updates:status', undefined),
+          service.call('alerts:incidents', { open: true }),
         ]);
         state = {
           ...state,
@@ -76,6 +77,13 @@ export function setupTray(options: TrayOptions): () => void {
               }))
             : state.tasks,
           update: update.ok ? (update.value as UpdateStatus) : (state.update ?? null),
+          incidents: incidents.ok
+            ? (incidents.value as Incident[]).map((i) => ({
+                id: i.id,
+                taskName: i.task.name,
+                kind: i.kind,
+              }))
+            : state.incidents,
         };
         render();
       } while (again);

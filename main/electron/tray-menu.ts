@@ -10,6 +10,8 @@ export interface TrayState {
   tasks: { id: string; name: string; enabled: boolean }[];
   /** Said in the tooltip when secrets are not protected by the OS (see vault-warning.ts). */
   vaultWarning: string | null;
+  /** Open alert incidents (failing or missed tasks), newest first; absent means none. */
+  incidents?: { id: string; taskName: string; kind: 'failure' | 'missed' }[];
   /** Epoch ms, for "in 3 min". */
   now: number;
   /** The updater's status; no update lines while it is null or off. */
@@ -58,9 +60,15 @@ function clockTime(at: number): string {
   return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-/** The icon: failed wins over running, so a failure stays visible until the next good run. */
-export function trayIconState(status: SchedulerStatus | null): TrayIconState {
-  if (status?.lastRunFailed) return 'failed';
+/**
+ * The icon: failed wins over running, so a failure stays visible until the next good run, and
+ * for as long as an alert incident is open.
+ */
+export function trayIconState(
+  status: SchedulerStatus | null,
+  incidents: TrayState['incidents'] = [],
+): TrayIconState {
+  if (status?.lastRunFailed || incidents.length > 0) return 'failed';
   return status?.running ? 'running' : 'stopped';
 }
 
@@ -114,6 +122,26 @@ function schedulerItems(running: boolean, paused: boolean, ready: boolean): Tray
   ];
 }
 
+const MAX_INCIDENT_ITEMS = 10;
+
+/** One line per open incident; a click opens the window (the Alerts view lists them all). */
+function incidentItems(incidents: NonNullable<TrayState['incidents']>): TrayMenuItem[] {
+  const items: TrayMenuItem[] = incidents.slice(0, MAX_INCIDENT_ITEMS).map((i) => ({
+    type: 'normal',
+    label: `⚠ ${i.taskName} ${i.kind === 'missed' ? 'did not run' : 'is failing'}`,
+    enabled: true,
+    command: { kind: 'open' },
+  }));
+  if (incidents.length > MAX_INCIDENT_ITEMS)
+    items.push({
+      type: 'normal',
+      label: `${incidents.length - MAX_INCIDENT_ITEMS} more open incidents…`,
+      enabled: true,
+      command: { kind: 'open' },
+    });
+  return items;
+}
+
 /** The tray menu as a pure function of the state. */
 export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   const status = state.status;
@@ -146,6 +174,7 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     ...(clusterLine(status)
       ? [{ type: 'normal' as const, label: `⚠ ${clusterLine(status)}`, enabled: false }]
       : []),
+    ...incidentItems(state.incidents ?? []),
     { type: 'separator' },
     ...schedulerItems(running, paused, status !== null),
     { type: 'normal', label: 'Run now', enabled: status !== null, submenu: runNow },

@@ -214,3 +214,24 @@ describe('the tray and a cluster', () => {
     expect(trayTooltip(up)).not.toContain('Cluster');
   });
 });
+
+describe('the tray while an alert incident is open', () => {
+  const incidents: TrayState['incidents'] = [
+    { id: 'i1', taskName: 'backup', kind: 'failure' },
+    { id: 'i2', taskName: 'sync', kind: 'missed' },
+  ];
+
+  it('shows the failed icon even after a later run of another task succeeded', () => {
+    expect(trayIconState(status({ running: true, lastRunFailed: false }), incidents)).toBe(
+      'failed',
+    );
+    expect(trayIconState(status({ running: true, lastRunFailed: false }), [])).toBe('running');
+  });
+
+  it('lists each open incident in the menu, and a click opens the window', () => {
+    const items = buildTrayMenu(state({ status: status({ running: true }), incidents }));
+    expect(labels(items)).toContain('⚠ backup is failing');
+    expect(labels(items)).toContain('⚠ sync did not run');
+    expect(item(items, '⚠ backup is failing').command).toEqual({ kind: 'open' });
+  });
+});
