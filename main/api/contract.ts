@@ -11,6 +11,8 @@ import type { RunRecord, RunStatus } from '../core/model/run.js';
 import type { Action } from '../core/model/action.js';
 import type { StoredTask } from '../core/model/task.js';
 import type { Schedule } from '../core/model/schedule.js';
+import { settingsPatchSchema } from '../core/store/config-schema.js';
+import type { Settings, SettingsPatch } from '../core/store/config-schema.js';
 import type { LedgerSession } from '../core/routine/session-ledger-lines.js';
 import type { RunSummary } from '../core/jobs/run-summary.js';
 import type { Page } from '../core/jobs/run-index.js';
@@ -105,13 +107,8 @@ export interface CacheEntry {
   ageMs: number;
 }
 
-export interface Settings {
-  startAtLogin: boolean;
-  notifications: boolean;
-  theme: 'system' | 'light' | 'dark';
-  retention: { keepLast: number; keepFailuresDays: number };
-  globalConcurrency: number;
-}
+/** The app's settings: config-schema.ts is their one schema, with each field's default. */
+export type { Settings, SettingsPatch };
 
 /** Alerts: settings with secrets masked, incidents, and each alert with its deliveries. */
 export type { AlertSettings, TaskAlerts, Incident };
@@ -148,21 +145,6 @@ const empty = z.object({}).strict().optional();
 const taskRef = z.object({ id: idSchema }).strict();
 const runKey = z
   .object({ project: projectName, group: groupName, name: taskName, runId: idSchema })
-  .strict();
-
-export const settingsSchema = z
-  .object({
-    startAtLogin: z.boolean(),
-    notifications: z.boolean(),
-    theme: z.enum(['system', 'light', 'dark']),
-    retention: z
-      .object({
-        keepLast: z.number().int().min(1).max(100_000),
-        keepFailuresDays: z.number().int().min(0).max(3650),
-      })
-      .strict(),
-    globalConcurrency: z.number().int().min(1).max(256),
-  })
   .strict();
 
 const taskPatch = taskPolicies
@@ -274,7 +256,7 @@ export const contract = {
   'vault:status': channel<VaultStatus>()(empty),
 
   'settings:get': channel<Settings>()(empty),
-  'settings:set': channel<Settings>()(settingsSchema.partial().strict()),
+  'settings:set': channel<Settings>()(settingsPatchSchema),
 
   /** Global alert settings; webhook URLs, headers and passwords come back masked. */
   'alerts:settings:get': channel<AlertSettings>()(empty),

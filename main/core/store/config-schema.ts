@@ -37,10 +37,33 @@ export const settingsSchema = z.object({
 
 export type Settings = z.output<typeof settingsSchema>;
 
-/** A change to some settings; retention may be changed one field at a time. */
-export type SettingsPatch = Partial<Omit<Settings, 'retention'>> & {
-  retention?: Partial<Settings['retention']>;
+type WithoutDefaults<S extends Record<string, z.ZodDefault<z.ZodType>>> = {
+  [K in keyof S]: z.ZodOptional<ReturnType<S[K]['unwrap']>>;
 };
+
+/** Each field optional and without its default, so a patch holds only what it changes. */
+function withoutDefaults<S extends Record<string, z.ZodDefault<z.ZodType>>>(
+  shape: S,
+): WithoutDefaults<S> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, field.unwrap().optional()]),
+  ) as WithoutDefaults<S>;
+}
+
+const { retention: retentionField, ...plainSettings } = settingsSchema.shape;
+
+/**
+ * A change to some settings (settings:set); retention may be changed one field at a time. Built
+ * from settingsSchema, so the rules are written once; unknown fields are refused.
+ */
+export const settingsPatchSchema = z
+  .object({
+    ...withoutDefaults(plainSettings),
+    retention: z.object(withoutDefaults(retentionField.unwrap().shape)).strict().optional(),
+  })
+  .strict();
+
+export type SettingsPatch = z.output<typeof settingsPatchSchema>;
 
 /**
  * config.json after migrations: settings and task definitions keyed by task id (conf keeps its

@@ -96,7 +96,8 @@ describe('settings', () => {
     };
     const fake = fakeApi({
       'settings:get': () => saved,
-      'settings:set': (patch) => (saved = { ...saved, ...patch }),
+      'settings:set': (patch) =>
+        (saved = { ...saved, ...patch, retention: { ...saved.retention, ...patch.retention } }),
       'app:info': () => ({
         name: 'Crontray',
         version: '0.1.0',
