@@ -37,14 +37,7 @@ export type {
   LedgerSession,
 } from './routine/index.js';
 
-export {
-  CacheMemory,
-  Cache,
-  CacheDirectory,
-  ResultCache,
-  v8Codec,
-  jsonCodec,
-} from './cache/index.js';
+export { CacheMemory, Cache, CacheDirectory, v8Codec, jsonCodec } from './cache/index.js';
 export type {
   CacheMemoryOptions,
   CacheOptions,

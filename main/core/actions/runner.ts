@@ -20,7 +20,10 @@ export interface RunOutcome {
   stdout?: BoundedOutput | null;
   stderr?: BoundedOutput | null;
   error?: string | null;
-  /** The action's result (in-process functions, script exports), kept for the result cache. */
+  /**
+   * The action's result (in-process functions, script exports). The engine does not keep it:
+   * run records hold status, exit code and output, and the Run-now memo reuses a whole record.
+   */
   value?: unknown;
 }
 

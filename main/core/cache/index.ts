@@ -7,5 +7,3 @@ export { v8Codec, jsonCodec, codecSaver, codecReader } from './codecs.js';
 export type { Codec, Saver, Reader } from './codecs.js';
 export { CacheDirectory } from './cache-directory.js';
 export type { CacheDirectoryOptions, CacheFileInfo } from './cache-directory.js';
-export { ResultCache } from './result-cache.js';
-export type { ResultCacheOptions, ResultCachePolicy, CachedResult } from './result-cache.js';

@@ -1,5 +1,6 @@
 import { abortedStatus, isTimeoutReason } from '../actions/run-signal.js';
 import type { ActionRunner, RunContext, RunOutcome } from '../actions/runner.js';
+import { ABORT_REASON } from './run-lifecycle.js';
 
 /**
  * An action run in this process: seed 002's callback. It may use the context (its `signal` is
@@ -25,9 +26,7 @@ function abortedOutcome(context: RunContext): RunOutcome {
   const reason: unknown = context.signal.reason;
   return {
     status: abortedStatus(reason),
-    error: isTimeoutReason(reason)
-      ? `TaskScheduler: timed out after ${context.timeoutMs} ms`
-      : errorText(reason),
+    error: isTimeoutReason(reason) ? ABORT_REASON.timedOut(context.timeoutMs) : errorText(reason),
   };
 }
 
@@ -42,7 +41,7 @@ export const inProcessRunner: ActionRunner<unknown> = {
       return {
         status: 'failed',
         error:
-          'TaskScheduler: the in-process runner runs functions only; pass a runner for other actions',
+          "The task's action is not a function: the in-process runner runs functions only; pass a runner for other actions.",
       };
     }
     let result: unknown;

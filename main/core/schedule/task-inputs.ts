@@ -35,10 +35,20 @@ export type IntervalTaskInput<TAction> = TaskInputBase<TAction> & {
 };
 
 export type RoutineTaskInput<TAction> = TaskInputBase<TAction> & {
-  delayMs: number;
   maxCycles?: number;
   until?: InstantInput;
-};
+} & (
+    | {
+        /** The fixed delay between the end of one run and the start of the next, in ms. */
+        waitMs: number;
+        delayMs?: never;
+      }
+    | {
+        /** @deprecated Use `waitMs`; `delayMs` is accepted for one version, with a warning. */
+        delayMs: number;
+        waitMs?: never;
+      }
+  );
 
 export type OnceTaskInput<TAction> = TaskInputBase<TAction> & { at: InstantInput };
 
@@ -93,8 +103,13 @@ export function withInstants(schedule: ScheduleInput): ScheduleInput {
 }
 
 export function cronInput<TAction>(input: CronTaskInput<TAction>): ScheduleTaskInput<TAction> {
-  const { pattern, dayMatch, ...rest } = input;
-  return { ...rest, schedule: { kind: 'cron', pattern, dayMatch: dayMatch ?? 'or' } };
+  // The extra fields (pattern, dayMatch) are dropped by the schema; no copy without them needed.
+  const schedule = {
+    kind: 'cron',
+    pattern: input.pattern,
+    dayMatch: input.dayMatch ?? 'or',
+  } as const;
+  return { ...input, schedule };
 }
 
 export function intervalInput<TAction>(
@@ -111,11 +126,24 @@ export function intervalInput<TAction>(
   return { ...rest, schedule };
 }
 
+/** A routine registration; `deprecated` is told when the caller used the old name `delayMs`. */
 export function routineInput<TAction>(
   input: RoutineTaskInput<TAction>,
+  deprecated: (message: string) => void,
 ): ScheduleTaskInput<TAction> {
-  const { delayMs, maxCycles, until, ...rest } = input;
-  return { ...rest, schedule: { kind: 'routine', delayMs, maxCycles, until: instantValue(until) } };
+  const { waitMs, delayMs, maxCycles, until, ...rest } = input;
+  if (waitMs === undefined && delayMs !== undefined) {
+    deprecated("scheduleRoutine's 'delayMs' is deprecated and will be removed; call it 'waitMs'");
+  }
+  const wait = waitMs ?? delayMs;
+  // The stored schedule still names the delay delayMs (the task store's format).
+  const schedule = {
+    kind: 'routine',
+    delayMs: wait,
+    maxCycles,
+    until: instantValue(until),
+  } as const;
+  return { ...rest, schedule };
 }
 
 export function onceInput<TAction>(input: OnceTaskInput<TAction>): ScheduleTaskInput<TAction> {

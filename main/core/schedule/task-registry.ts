@@ -107,9 +107,15 @@ export class TaskRegistry<TAction> {
 
   /** Identity for idempotent registration: same name, place, schedule, zone and action. */
   keyOf(def: TaskDefinition, action: TAction): string {
-    return `${def.project}\u0000${def.group}\u0000${def.name}\u0000${scheduleKey(def.schedule)}\u0000${
-      def.timezone ?? ''
-    }\u0000${this.deps.fingerprint(action)}`;
+    // join() makes one flat string; a template literal would keep a rope of its parts per task.
+    return [
+      def.project,
+      def.group,
+      def.name,
+      scheduleKey(def.schedule),
+      def.timezone ?? '',
+      this.deps.fingerprint(action),
+    ].join('\u0000');
   }
 
   byKey(key: string): RegisteredTask<TAction> | undefined {

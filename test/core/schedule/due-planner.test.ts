@@ -194,12 +194,12 @@ describe('interval, routine and once', () => {
     expect(n).toBe(3);
   });
 
-  it('a routine waits delayMs after each run ends before the next starts', async () => {
+  it('a routine waits waitMs after each run ends before the next starts', async () => {
     const { scheduler, clock } = makeScheduler();
     const starts: number[] = [];
     await scheduler.scheduleRoutine({
       name: 'loop',
-      delayMs: 10 * SEC,
+      waitMs: 10 * SEC,
       maxCycles: 3,
       action: () => {
         starts.push(clock.now() - T0);
@@ -209,6 +209,50 @@ describe('interval, routine and once', () => {
     scheduler.start();
     await clock.advance(MIN);
     expect(starts).toEqual([0, 13000, 26000]);
+  });
+
+  it('a start after days off logs one line about the tasks that missed runs, not one per task', async () => {
+    const now = Date.UTC(2026, 0, 10, 10, 0, 0);
+    const lastDueAt = Date.UTC(2026, 0, 7, 9, 0, 0);
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const state = new MemoryTaskStateStore(
+      Object.fromEntries(names.map((n) => [n, { lastDueAt, cycles: 1 }])),
+    );
+    const { scheduler, clock, logger, statuses } = makeScheduler({ startMs: now, state });
+    for (const name of names) {
+      await scheduler.schedule({
+        id: name,
+        name,
+        schedule: { kind: 'cron', pattern: '0 9 * * *' },
+        timezone: 'UTC',
+        action: () => 1,
+      });
+    }
+    scheduler.start();
+    await clock.advance(0);
+    expect(statuses().filter((s) => s === 'schedule:missed')).toHaveLength(3 * names.length);
+    const lines = logger.messages('warn').filter((m) => m.includes('missed runs'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/7 tasks missed runs .*'a', 'b', 'c', 'd', 'e' and 2 more/);
+  });
+
+  it('a routine still accepts the old name delayMs, and says once that it is deprecated', async () => {
+    const { scheduler, clock, logger } = makeScheduler();
+    const starts: number[] = [];
+    for (const name of ['a', 'b']) {
+      await scheduler.scheduleRoutine({
+        name,
+        delayMs: 10 * SEC,
+        maxCycles: 2,
+        action: () => starts.push(clock.now() - T0),
+      });
+    }
+    scheduler.start();
+    await clock.advance(MIN);
+    expect(starts).toEqual([0, 0, 10000, 10000]);
+    const warnings = logger.messages('warn').filter((m) => m.includes("'delayMs' is deprecated"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/call it 'waitMs'/);
   });
 
   it('a once task runs at its time, then is disabled, and stays disabled when restored', async () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { T0, makeScheduler } from './scheduler-fixture.js';
+import { SchedulerError } from '../../../main/core/schedule/scheduler-error.js';
+import { HOUR, MIN, T0, makeScheduler } from './scheduler-fixture.js';
 
 describe('registration', () => {
   it('rejects an invalid cron pattern with croner’s message, prefixed, and a hint on the range', async () => {
@@ -91,5 +92,45 @@ describe('registration', () => {
       action: { url: 'http://x', kind: 'http' },
     });
     expect(b).toBe(a);
+  });
+
+  it('takes every instant as a Date, an ISO string or epoch milliseconds, and they agree', async () => {
+    const { scheduler } = makeScheduler();
+    const at = T0 + HOUR;
+    const ids = [
+      await scheduler.scheduleOnce({ name: 'date', at: new Date(at), action: () => 1 }),
+      await scheduler.scheduleOnce({
+        name: 'iso',
+        at: new Date(at).toISOString(),
+        action: () => 1,
+      }),
+      await scheduler.scheduleOnce({ name: 'ms', at, action: () => 1 }),
+    ];
+    expect(ids.map((id) => scheduler.get(id)?.nextDueAt)).toEqual([at, at, at]);
+    const every = await scheduler.scheduleInterval({
+      name: 'window',
+      everyMs: MIN,
+      startAt: new Date(at),
+      until: new Date(at + 2 * MIN),
+      action: () => 1,
+    });
+    expect(scheduler.nextRuns(every, 5)).toEqual([at, at + MIN, at + 2 * MIN]);
+    const loop = await scheduler.scheduleRoutine({
+      name: 'loop',
+      waitMs: MIN,
+      until: new Date(at),
+      action: () => 1,
+    });
+    expect(scheduler.get(loop)?.definition.schedule).toMatchObject({ until: at });
+  });
+
+  it('refuses an invalid Date with a sentence naming the field', async () => {
+    const { scheduler } = makeScheduler();
+    const error = await scheduler
+      .scheduleOnce({ name: 'bad', at: new Date('not a date'), action: () => 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchedulerError);
+    expect(error).toMatchObject({ code: 'invalid', field: 'schedule.at' });
+    expect((error as SchedulerError).plainMessage).not.toMatch(/TaskScheduler/);
   });
 });
