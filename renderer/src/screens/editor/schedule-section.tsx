@@ -6,6 +6,8 @@ import { SelectInput, TextInput } from './form-controls.js';
 import { presetPattern } from './cron-presets.js';
 import type { CronPreset } from './cron-presets.js';
 import { describeCron } from './cron-description.js';
+import { splitCrontabLine } from '../../../../main/core/schedule/crontab-line.js';
+import { CrontabLineOffer } from './crontab-line-offer.js';
 
 const KINDS = [
   ['cron', 'Cron pattern'],
@@ -47,14 +49,17 @@ export function ScheduleSection({
   const [presetTime, setPresetTime] = useState('09:00');
   const [allZones] = useState(zones);
   const words = form.scheduleKind === 'cron' ? describeCron(form.cronPattern) : null;
+  const crontabLine = form.scheduleKind === 'cron' ? splitCrontabLine(form.cronPattern) : null;
   const previewIssue =
     preview.state === 'error'
       ? (preview.issues.get('schedule.pattern') ??
         preview.issues.get('schedule') ??
         preview.message)
       : undefined;
-  const patternError =
-    errorOf('schedule.pattern') ?? (form.scheduleKind === 'cron' ? previewIssue : undefined);
+  // A pasted crontab line is explained by the offer below the field, not by a refusal.
+  const patternError = crontabLine
+    ? undefined
+    : (errorOf('schedule.pattern') ?? (form.scheduleKind === 'cron' ? previewIssue : undefined));
 
   return (
     <fieldset className="card">
@@ -80,7 +85,7 @@ export function ScheduleSection({
             hint={
               <>
                 minute hour day-of-month month day-of-week, with an optional seconds field first; L,
-                W, # and nicknames such as @daily work too.
+                L-3, W, #, names such as MON or JANUARY, and nicknames such as @daily work too.
                 {words && (
                   <>
                     <br />
@@ -91,6 +96,7 @@ export function ScheduleSection({
             }
             onChange={(cronPattern) => update({ cronPattern }, 'schedule.pattern', 'schedule')}
           />
+          {crontabLine && <CrontabLineOffer line={crontabLine} form={form} update={update} />}
           <div className="presets" role="group" aria-label="Presets">
             {PRESETS.map(([preset, text]) => (
               <button
