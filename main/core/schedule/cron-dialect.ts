@@ -217,30 +217,49 @@ function refuseNickname(text: string): DialectRefusal {
 }
 
 /**
- * Reads a pattern in any of the dialects above into croner pieces. A pattern with fewer than 5
- * or more than 7 fields is passed through for croner to refuse.
+ * The pattern's fields with nicknames expanded, names shortened and H expanded (`L-n` kept), or
+ * why the nickname is refused. Fewer than 5 or more than 7 fields are passed through.
  */
-export function readCronDialect(pattern: string, dayMatch: 'or' | 'and'): CronDialect {
+function readFields(pattern: string): string[] | DialectRefusal {
   let text = pattern.trim();
-  // Numbers and punctuation only (most patterns): nothing to read, nothing to allocate.
-  if (!/[a-z@]/i.test(text)) return { ok: true, pieces: [{ pattern: text, lastDays: null }] };
   if (text.startsWith('@')) {
     const nickname = NICKNAMES[text.toLowerCase()];
-    if (nickname === undefined) return { ok: false, refusal: refuseNickname(text) };
+    if (nickname === undefined) return refuseNickname(text);
     text = nickname;
   }
   const fields = text.split(/\s+/);
-  if (fields.length < 5 || fields.length > 7) {
-    return { ok: true, pieces: [{ pattern: text, lastDays: null }] };
-  }
+  if (fields.length < 5 || fields.length > 7) return fields;
   const offset = fields.length === 5 ? 1 : 0;
   const seed = fields.join(' ').toUpperCase();
   for (let i = 0; i < fields.length; i++) {
     const name = FIELD_ORDER[i + offset] as CronFieldName;
     fields[i] = shortenNames(expandHash(fields[i] as string, name, seed));
   }
-  const dayAt = 3 - offset;
-  if (!/L-/i.test(fields[dayAt] as string)) {
+  return fields;
+}
+
+/**
+ * The pattern as other cron tools (and describers such as cronstrue) read it: nicknames
+ * expanded, names shortened, H replaced by the values it stands for; `L-n` kept. A refused
+ * pattern comes back as written.
+ */
+export function cronAsWritten(pattern: string): string {
+  const fields = readFields(pattern);
+  return Array.isArray(fields) ? fields.join(' ') : pattern.trim();
+}
+
+/**
+ * Reads a pattern in any of the dialects above into croner pieces. A pattern with fewer than 5
+ * or more than 7 fields is passed through for croner to refuse.
+ */
+export function readCronDialect(pattern: string, dayMatch: 'or' | 'and'): CronDialect {
+  const text = pattern.trim();
+  // Numbers and punctuation only (most patterns): nothing to read, nothing to allocate.
+  if (!/[a-z@]/i.test(text)) return { ok: true, pieces: [{ pattern: text, lastDays: null }] };
+  const fields = readFields(text);
+  if (!Array.isArray(fields)) return { ok: false, refusal: fields };
+  const dayAt = fields.length === 5 ? 2 : 3;
+  if (fields.length < 5 || fields.length > 7 || !/L-/i.test(fields[dayAt] as string)) {
     return { ok: true, pieces: [{ pattern: fields.join(' '), lastDays: null }] };
   }
   const andDays = dayMatch === 'and' || (fields[dayAt + 2] as string).startsWith('+');

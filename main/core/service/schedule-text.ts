@@ -1,15 +1,6 @@
 import cronstrue from 'cronstrue';
 import type { Schedule } from '../model/schedule.js';
-
-const NICKNAMES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
+import { cronAsWritten } from '../schedule/cron-dialect.js';
 
 /** "5 minutes", "1 hour 30 minutes", "250 ms". */
 export function describeDuration(ms: number): string {
@@ -49,10 +40,12 @@ export function formatInZone(ms: number, timezone: string | undefined): string {
 
 /** A plain-language description of a cron pattern (cronstrue), or null when it cannot say. */
 export function describeCron(pattern: string): string | null {
-  const trimmed = pattern.trim();
-  const expanded = NICKNAMES[trimmed.toLowerCase()] ?? trimmed;
   try {
-    return cronstrue.toString(expanded, { use24HourTimeFormat: true, verbose: false });
+    // Nicknames, full names and Jenkins' H as the engine reads them.
+    return cronstrue.toString(cronAsWritten(pattern), {
+      use24HourTimeFormat: true,
+      verbose: false,
+    });
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { CronCache } from '../../../main/core/schedule/cron-cache.js';
 import { cronNextAfter, cronPreviousRuns } from '../../../main/core/schedule/cron-times.js';
 import { nextRunTimes } from '../../../main/core/schedule/schedule-times.js';
+import { describeCron } from '../../../main/core/service/schedule-text.js';
 
 const at = (s: string): number => Date.parse(s);
 const iso = (ms: number[]): string[] => ms.map((t) => new Date(t).toISOString());
@@ -130,6 +131,13 @@ describe("Jenkins' H", () => {
     expect(Number(times[0]?.slice(0, 2))).toBeLessThanOrEqual(7);
   });
 
+  it('is described with the values it stands for', () => {
+    const minute = runs('H/15 * * * *', '2026-03-01T00:00:00Z', 1)[0]?.slice(14, 16);
+    expect(describeCron('H/15 * * * *')).toBe(
+      `Every 15 minutes, minutes ${Number(minute)} through 59 past the hour`,
+    );
+  });
+
   it('with a step, runs every step from a hashed start', () => {
     const minutes = runs('H/15 * * * *', '2026-03-01T00:00:00Z', 4).map((t) =>
       Number(t.slice(14, 16)),
@@ -150,5 +158,8 @@ describe('nicknames', () => {
       '2027-01-01T00:00:00.000Z',
     ]);
     expect(runs('@minutely', '2026-02-10T00:00:30Z', 1)).toEqual(['2026-02-10T00:01:00.000Z']);
+    expect(describeCron('@quarterly')).toBe(
+      'At 00:00, on day 1 of the month, only in January, April, July, and October',
+    );
   });
 });
