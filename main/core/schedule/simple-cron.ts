@@ -3,8 +3,8 @@
  * names, 5 to 7 fields (a year field only as '*'). croner allocates an ~80 KB year table per
  * pattern, which made registering 100 000 _distinct_ patterns cost ~350 us each; a pattern here
  * is six small bitmasks. Anything else (L, W, #, ?, '+', nicknames, a year list) is not simple:
- * `parseSimpleCron` returns null and the caller asks croner, which is also the one that words the
- * error of an invalid pattern. Whatever this accepts, croner accepts with the same meaning
+ * `parseSimpleCron` returns null and the caller asks croner (`cron-problem.ts` words the refusal
+ * of an invalid pattern). Whatever this accepts, croner accepts with the same meaning
  * (`sloppyRanges`, `domAndDow` and its day-of-month/day-of-week rules included): the equivalence
  * tests in test/core/schedule check it.
  */
@@ -264,7 +264,7 @@ export class SimpleCron {
 
 /**
  * Parses a simple pattern (see the module comment); null when the pattern is not simple or not
- * valid, so the caller falls back to croner for both its answer and its error message.
+ * valid, so the caller falls back to croner for its answer and its refusal.
  */
 export function parseSimpleCron(pattern: string, dayMatch: 'or' | 'and'): SimpleCron | null {
   if (pattern.includes('@') || pattern.includes('?')) return null;

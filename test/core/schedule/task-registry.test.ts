@@ -3,31 +3,37 @@ import { SchedulerError } from '../../../main/core/schedule/scheduler-error.js';
 import { HOUR, MIN, T0, makeScheduler } from './scheduler-fixture.js';
 
 describe('registration', () => {
-  it('rejects an invalid cron pattern with croner’s message, prefixed, and a hint on the range', async () => {
+  it('rejects an invalid cron pattern with a sentence naming the field; library callers also see the pattern', async () => {
     const { scheduler } = makeScheduler();
-    await expect(
-      scheduler.scheduleCron({ name: 'bad', pattern: '61 * * * *', action: () => 1 }),
-    ).rejects.toThrow(
-      "TaskScheduler: pattern '61 * * * *': CronPattern: Invalid value for minute: 61; minutes run 0-59",
+    const bad = scheduler.scheduleCron({ name: 'bad', pattern: '61 * * * *', action: () => 1 });
+    await expect(bad).rejects.toThrow(
+      "TaskScheduler: pattern '61 * * * *': Minute 61 does not exist: minutes run 0–59.",
     );
+    await expect(bad).rejects.toMatchObject({
+      code: 'invalid',
+      field: 'schedule.pattern',
+      plainMessage: 'Minute 61 does not exist: minutes run 0–59.',
+    });
     await expect(
       scheduler.scheduleCron({ name: 'short', pattern: '* * * *', action: () => 1 }),
-    ).rejects.toThrow(
-      /^TaskScheduler: pattern '\* \* \* \*': CronPattern: invalid configuration format/,
-    );
+    ).rejects.toThrow(/^TaskScheduler: A cron pattern has 5 fields .*; '\* \* \* \*' has 4\.$/);
   });
 
-  it('refuses a pattern that never fires', async () => {
+  it('refuses a pattern that never fires, and says why', async () => {
     const { scheduler } = makeScheduler();
     await expect(
       scheduler.scheduleCron({ name: 'feb30', pattern: '0 0 30 2 *', action: () => 1 }),
-    ).rejects.toThrow(/TaskScheduler: pattern '0 0 30 2 \*' never fires/);
+    ).rejects.toThrow(
+      /^TaskScheduler: The pattern '0 0 30 2 \*' never fires after 2026-01-05: February has no day 30\.$/,
+    );
     await expect(
       scheduler.scheduleCron({ name: 'past', pattern: '0 0 0 1 1 * 2020', action: () => 1 }),
-    ).rejects.toThrow(/never fires/);
+    ).rejects.toThrow(/never fires after 2026-01-05: its last year, 2020, is past/);
     await expect(
       scheduler.scheduleCron({ name: 'empty', pattern: '70/5 * * * * *', action: () => 1 }),
-    ).rejects.toThrow(/never fires: its second field has no value in range.*seconds run 0-59/);
+    ).rejects.toThrow(
+      /'70\/5' starts past the end of the second field, so the pattern never fires/,
+    );
   });
 
   it('names the field and the reason for invalid definitions', async () => {
