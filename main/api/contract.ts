@@ -21,6 +21,7 @@ import { alertSettings, taskAlerts } from '../core/alerts/alert-config.js';
 import type { AlertSettings, TaskAlerts } from '../core/alerts/alert-config.js';
 import type { Incident } from '../core/alerts/incident-book.js';
 import type { OutboxEntry } from '../core/alerts/outbox-entry.js';
+import type { ImportRow } from '../core/transfer/import-plan.js';
 
 // ---------------------------------------------------------------------------------------------
 // Views: what the renderer receives. Secrets never appear in them in clear.
@@ -137,6 +138,36 @@ export interface UpdateStatus {
   canCheck: boolean;
 }
 
+export type { ImportRow };
+
+/** What an import would do, line by line (crontab) or task by task (bundle); nothing saved yet. */
+export interface TransferPreview {
+  source: 'crontab' | 'bundle';
+  rows: ImportRow[];
+  counts: { tasks: number; existing: number; skipped: number };
+  /** The bundle's secrets are encrypted: importing needs its passphrase. */
+  secretsSealed: boolean;
+}
+
+export interface TransferImportResult extends TransferPreview {
+  created: { id: string; name: string }[];
+}
+
+export interface TransferExport {
+  format: 'crontab' | 'bundle';
+  /** The file's content. */
+  text: string;
+  /** A suggested file name. */
+  fileName: string;
+  exported: number;
+  /** Tasks the format cannot express, with the reason: listed, never silently dropped. */
+  notExported: { taskId: string; name: string; reason: string }[];
+  /** Exported tasks that lose something on the way (retries, a disabled state…). */
+  warnings: { taskId: string; name: string; message: string }[];
+  secretsSealed: number;
+  secretsLeftOut: { task: string; field: string }[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +206,26 @@ const runFilter = z
     cursor: z.string().max(256).optional(),
   })
   .strict();
+
+const transferSource = z
+  .object({
+    /** A crontab (`crontab -l` output) or a bundle's JSON. */
+    text: z
+      .string()
+      .max(8 * 1024 * 1024, 'text is at most 8 MiB')
+      .refine((t) => t.trim() !== '', 'text is empty: paste a crontab or choose a file'),
+    /** 'auto' reads a JSON object as a bundle and anything else as a crontab. */
+    format: z.enum(['auto', 'crontab', 'bundle']).default('auto'),
+    /** The passphrase a bundle's secrets were sealed with. */
+    passphrase: z.string().min(1).max(1024).optional(),
+    /** Where imported crontab lines go; bundles keep their own. Default 'crontab'. */
+    project: projectName.optional(),
+    group: groupName.optional(),
+  })
+  .strict();
+
+/** Chosen by the caller so it can tell its own transfer:progress events from others'. */
+const operationId = idSchema.optional();
 
 // ---------------------------------------------------------------------------------------------
 // The contract: the only place a channel is named.
@@ -255,6 +306,27 @@ export const contract = {
 
   'vault:status': channel<VaultStatus>()(empty),
 
+  /** What importing the text would do; saves nothing. */
+  'transfer:preview': channel<TransferPreview>()(transferSource),
+  /** Imports every 'task' row of the preview, all or nothing; running it twice changes nothing. */
+  'transfer:import': channel<TransferImportResult>()(transferSource.extend({ operationId })),
+  /** Exports the given tasks (default all) as a crontab or a bundle; writes no file. */
+  'transfer:export': channel<TransferExport>()(
+    z
+      .object({
+        format: z.enum(['crontab', 'bundle']),
+        taskIds: z.array(idSchema).max(100_000).optional(),
+        /** Seals the bundle's secrets; without it they are left out. */
+        passphrase: z
+          .string()
+          .min(8, 'passphrase must be at least 8 characters')
+          .max(1024)
+          .optional(),
+        operationId,
+      })
+      .strict(),
+  ),
+
   'settings:get': channel<Settings>()(empty),
   'settings:set': channel<Settings>()(settingsPatchSchema),
 
@@ -333,6 +405,13 @@ export interface EventMap {
   'task:changed': { taskId: string; deleted: boolean };
   'scheduler:state': SchedulerStatus;
   'history:changed': { reason: string };
+  /** How far a long import or export has come. */
+  'transfer:progress': {
+    operationId: string | null;
+    operation: 'import' | 'export';
+    done: number;
+    total: number;
+  };
   /** Something the user should know: a file moved aside, an insecure vault, a disk error. */
   notice: { level: 'info' | 'warning' | 'error'; message: string };
   /** An alert was raised or an incident opened or closed. */

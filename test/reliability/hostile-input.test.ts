@@ -236,9 +236,42 @@ function casesFor(
       ],
     },
     'clock:advance': { base: { ms: 1000 }, fields: [num(['ms'])] },
+    'transfer:preview': { base: { text: '0 3 * * * echo hi' }, fields: transferFields },
+    'transfer:import': {
+      base: { text: '0 3 * * * echo hi' },
+      fields: [...transferFields, id(['operationId'])],
+    },
+    'transfer:export': {
+      base: { format: 'bundle' },
+      fields: [
+        { path: ['format'], values: fc.oneof(traversal, wrongType) },
+        {
+          path: ['taskIds'],
+          values: fc.oneof(
+            traversal.map((t) => [t]),
+            hugeString,
+            wrongType,
+          ),
+        },
+        { path: ['passphrase'], values: fc.oneof(fc.constantFrom('', 'short'), wrongType) },
+        id(['operationId']),
+      ],
+    },
   };
   return cases;
 }
+
+/** Fields of a crontab or bundle import; text that is not text, or only blanks, is refused. */
+const transferFields: Mutation[] = [
+  {
+    path: ['text'],
+    values: fc.oneof(wrongType, fc.constantFrom('', '  \n\t', 'a'.repeat(9 * 1024 * 1024))),
+  },
+  { path: ['format'], values: fc.oneof(traversal, wrongType) },
+  { path: ['passphrase'], values: fc.oneof(fc.constant(''), wrongType) },
+  name(['project']),
+  name(['group']),
+];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;

@@ -22,6 +22,7 @@ import { EventHub } from './event-hub.js';
 import { ServiceError } from './service-error.js';
 import { taskHandlers } from './task-handlers.js';
 import { historyHandlers } from './history-handlers.js';
+import { transferHandlers } from './transfer-handlers.js';
 import { previewSchedule } from './preview.js';
 import { RunPipeline } from './run-pipeline.js';
 import type { Notice } from './run-pipeline.js';
@@ -79,7 +80,9 @@ export interface ServiceOptions {
 }
 
 type DelegatedChannel =
-  keyof ReturnType<typeof taskHandlers> | keyof ReturnType<typeof historyHandlers>;
+  | keyof ReturnType<typeof taskHandlers>
+  | keyof ReturnType<typeof historyHandlers>
+  | keyof ReturnType<typeof transferHandlers>;
 
 /**
  * The one object both transports call. `open()` loads every store (moving bad files aside and
@@ -332,7 +335,14 @@ export class CrontrayService {
     // Handlers exist before open(); the task and history ones are built once the parts are.
     const delegate = <K extends DelegatedChannel>(key: K): Handlers[K] =>
       ((request: unknown) => {
-        this.#delegated ??= { ...taskHandlers(parts()), ...historyHandlers(parts()) };
+        if (!this.#delegated) {
+          const tasks = taskHandlers(parts());
+          this.#delegated = {
+            ...tasks,
+            ...historyHandlers(parts()),
+            ...transferHandlers(parts(), tasks),
+          };
+        }
         return (this.#delegated[key] as (r: unknown) => Promise<unknown>)(request);
       }) as Handlers[K];
     const task = delegate;
@@ -371,6 +381,9 @@ export class CrontrayService {
       'cache:clear': history('cache:clear'),
       'vault:status': async () => this.#control.vaultStatus(),
       ...updateHandlers(o.updates ?? noUpdates),
+      'transfer:preview': delegate('transfer:preview'),
+      'transfer:import': delegate('transfer:import'),
+      'transfer:export': delegate('transfer:export'),
       'settings:get': async () => parts().store.getSettings(),
       'settings:set': async (patch) => {
         const p = parts();

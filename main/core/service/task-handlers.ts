@@ -27,7 +27,7 @@ type TaskHandlers = Pick<
 
 const DEFINITION_KEYS = Object.keys(taskDefinition.shape) as (keyof TaskDefinition)[];
 
-function definitionOf(task: StoredTask): TaskDefinition {
+export function definitionOf(task: StoredTask): TaskDefinition {
   const def: Record<string, unknown> = {};
   for (const key of DEFINITION_KEYS) if (task[key] !== undefined) def[key] = task[key];
   return def as TaskDefinition;

@@ -1,0 +1,222 @@
+import type { z } from 'zod';
+import type {
+  Handlers,
+  ParsedRequestOf,
+  TransferExport,
+  TransferPreview,
+} from '../../api/contract.js';
+import { taskCreateInput } from '../model/task.js';
+import { planCrontab } from '../transfer/crontab-plan.js';
+import { BundleError, looksLikeBundle, readBundle } from '../transfer/bundle-read.js';
+import { writeBundle } from '../transfer/bundle-write.js';
+import { writeCrontab } from '../transfer/crontab-write.js';
+import type { ExportTask } from '../transfer/crontab-write.js';
+import type { ImportDraft, ImportPlan } from '../transfer/import-plan.js';
+import type { CoreParts } from './core-parts.js';
+import { ServiceError, invalid, notFound } from './service-error.js';
+import { definitionOf } from './task-handlers.js';
+
+type TransferHandlers = Pick<Handlers, 'transfer:preview' | 'transfer:import' | 'transfer:export'>;
+type TaskWrites = Pick<Handlers, 'tasks:create' | 'tasks:delete'>;
+type Source = ParsedRequestOf<'transfer:preview'>;
+
+const reasonOf = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).replace(/^TaskScheduler: /, '');
+
+/** Emits progress about a hundred times per operation at most, and always at the end. */
+function progress(
+  parts: CoreParts,
+  operation: 'import' | 'export',
+  operationId: string | null,
+  total: number,
+) {
+  const step = Math.max(1, Math.floor(total / 100));
+  return (done: number) => {
+    if (done % step === 0 || done === total)
+      parts.events.emit('transfer:progress', { operationId, operation, done, total });
+  };
+}
+
+/** Reads the source and marks what the engine refuses and what exists already. */
+async function planOf(
+  parts: CoreParts,
+  source: Source,
+  forPreview: boolean,
+): Promise<ImportPlan & { source: 'crontab' | 'bundle'; secretsSealed: boolean }> {
+  const kind =
+    source.format === 'auto'
+      ? looksLikeBundle(source.text)
+        ? 'bundle'
+        : 'crontab'
+      : source.format;
+  const checkPattern = (pattern: string, timezone: string | undefined) => {
+    try {
+      parts.engine.nextRuns(
+        { name: 'import-check', schedule: { kind: 'cron', pattern }, timezone },
+        1,
+      );
+      return null;
+    } catch (error) {
+      return reasonOf(error);
+    }
+  };
+  let plan: ImportPlan & { secretsSealed: boolean };
+  if (kind === 'bundle') {
+    try {
+      const options =
+        source.passphrase === undefined
+          ? { forPreview }
+          : { forPreview, passphrase: source.passphrase };
+      plan = await readBundle(source.text, options);
+    } catch (error) {
+      if (error instanceof BundleError) throw invalid(error.message, error.field);
+      throw error;
+    }
+  } else {
+    plan = {
+      ...planCrontab(source.text, { project: source.project, group: source.group, checkPattern }),
+      secretsSealed: false,
+    };
+  }
+  const drafts: ImportDraft[] = [];
+  for (const draft of plan.drafts) {
+    const row = plan.rows[draft.row]!;
+    const task = draft.task;
+    const twin = parts.store
+      .listTasks()
+      .find(
+        (t) =>
+          t.name === task.name &&
+          t.project === (task.project ?? 'default') &&
+          t.group === (task.group ?? 'default'),
+      );
+    if (twin) {
+      plan.rows[draft.row] = {
+        ...row,
+        outcome: 'exists',
+        message: `'${task.name}' is already there (imported before); left as it is`,
+      };
+      continue;
+    }
+    const parsed = taskCreateInput.safeParse(task);
+    // Crontab patterns were checked line by line already; a bundle's schedules are checked here.
+    const problem = !parsed.success
+      ? `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`
+      : kind === 'bundle'
+        ? checkSchedule(parts, parsed.data)
+        : null;
+    if (problem) {
+      plan.rows[draft.row] = { ...row, outcome: 'skipped', message: `not imported: ${problem}` };
+      continue;
+    }
+    drafts.push(draft);
+  }
+  return { ...plan, drafts, source: kind };
+}
+
+function checkSchedule(parts: CoreParts, task: z.output<typeof taskCreateInput>): string | null {
+  try {
+    parts.engine.nextRuns(task, 1);
+    return null;
+  } catch (error) {
+    return reasonOf(error);
+  }
+}
+
+function previewOf(
+  plan: ImportPlan & { source: 'crontab' | 'bundle'; secretsSealed: boolean },
+): TransferPreview {
+  const count = (outcome: string) => plan.rows.filter((r) => r.outcome === outcome).length;
+  return {
+    source: plan.source,
+    rows: plan.rows,
+    counts: { tasks: count('task'), existing: count('exists'), skipped: count('skipped') },
+    secretsSealed: plan.secretsSealed,
+  };
+}
+
+function exportTasks(parts: CoreParts, taskIds: string[] | undefined): ExportTask[] {
+  const ids = taskIds ?? parts.store.listTasks().map((t) => t.id);
+  return ids.map((id) => {
+    const task = parts.store.getTask(id);
+    if (!task) throw notFound(`Export: no task with id '${id}'; it may have been deleted`);
+    return { id, definition: definitionOf(task), action: null };
+  });
+}
+
+function fileName(format: 'crontab' | 'bundle', now: number): string {
+  const stamp = new Date(now).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return `crontray-${stamp}.${format === 'crontab' ? 'crontab' : 'json'}`;
+}
+
+export function transferHandlers(parts: CoreParts, tasks: TaskWrites): TransferHandlers {
+  const importAll = async (request: ParsedRequestOf<'transfer:import'>) => {
+    const plan = await planOf(parts, request, false);
+    const tick = progress(parts, 'import', request.operationId ?? null, plan.drafts.length);
+    tick(0);
+    const created: { id: string; name: string }[] = [];
+    for (const draft of plan.drafts) {
+      try {
+        const view = await tasks['tasks:create'](taskCreateInput.parse(draft.task));
+        created.push({ id: view.id, name: view.name });
+      } catch (error) {
+        // All or nothing: take back what this import created, then say where it stopped.
+        for (const done of created.reverse())
+          await tasks['tasks:delete']({ id: done.id }).catch(() => undefined);
+        const code =
+          error instanceof ServiceError && error.code !== 'internal' ? error.code : 'unavailable';
+        throw new ServiceError(
+          code,
+          `Import: task '${draft.task.name}' could not be created (${reasonOf(error)}); the ${created.length} task(s) created before it were removed again, so nothing was imported`,
+        );
+      }
+      tick(created.length);
+    }
+    return { ...previewOf(plan), created };
+  };
+
+  const exportSome = async (
+    request: ParsedRequestOf<'transfer:export'>,
+  ): Promise<TransferExport> => {
+    const list = exportTasks(parts, request.taskIds);
+    const tick = progress(parts, 'export', request.operationId ?? null, list.length);
+    tick(0);
+    for (const [index, task] of list.entries()) {
+      const got = parts.locked.has(task.id) ? null : await parts.vault.get(task.id);
+      task.action = got?.ok ? got.action : null;
+      tick(index + 1);
+    }
+    const now = parts.clock.now();
+    const base = { format: request.format, fileName: fileName(request.format, now) };
+    if (request.format === 'crontab') {
+      const written = writeCrontab(list, { exportedAt: now });
+      return { ...base, ...written, secretsSealed: 0, secretsLeftOut: [] };
+    }
+    const locked = list.filter((t) => t.action === null);
+    const written = await writeBundle(
+      list.flatMap((t) => (t.action ? [{ definition: t.definition, action: t.action }] : [])),
+      request.passphrase === undefined
+        ? { exportedAt: now }
+        : { exportedAt: now, passphrase: request.passphrase },
+    );
+    return {
+      ...base,
+      text: written.text,
+      exported: written.tasks,
+      notExported: locked.map((t) => ({
+        taskId: t.id,
+        name: t.definition.name,
+        reason: 'its action is locked (it cannot be decrypted here)',
+      })),
+      warnings: [],
+      secretsSealed: written.secretsSealed,
+      secretsLeftOut: written.secretsLeftOut,
+    };
+  };
+
+  return {
+    'transfer:preview': async (request) => previewOf(await planOf(parts, request, true)),
+    'transfer:import': importAll,
+    'transfer:export': exportSome,
+  };
+}

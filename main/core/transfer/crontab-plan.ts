@@ -1,0 +1,202 @@
+import type { TaskCreateInput } from '../model/task.js';
+import { isValidTimezone } from '../model/task.js';
+import { parseCrontabLine } from './crontab-line.js';
+import type { CrontabLine } from './crontab-line.js';
+import { splitCronPercent } from './cron-percent.js';
+import { importedTaskName } from './import-name.js';
+import { scriptWithStdin } from './stdin-script.js';
+import type { ImportRow, ImportDraft, ImportPlan } from './import-plan.js';
+
+export interface CrontabPlanOptions {
+  /** Project the imported tasks go to. Default 'crontab'. */
+  project?: string;
+  /** Group the imported tasks go to. Default 'default'. */
+  group?: string;
+  /**
+   * Checks a pattern with the engine's own rules: null when it is accepted, else the reason.
+   * Default: every pattern is accepted (the service always passes the engine's check).
+   */
+  checkPattern?: (pattern: string, timezone: string | undefined) => string | null;
+}
+
+/** What the environment lines above an entry have set so far (cron reads them in order). */
+interface CronEnv {
+  vars: Map<string, string>;
+  shell: 'sh' | 'bash';
+  timezone: string | undefined;
+}
+
+const NOTES_MAX = 4000;
+// Values of variables named like this are marked secret: masked in the GUI, left out of bundles.
+const SECRET_NAME = /(PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH)/i;
+
+/**
+ * Reads a crontab (`crontab -l` output, LF or CRLF) into one row per line and a task draft per
+ * importable entry. Nothing is saved here; the service shows the rows as the preview and
+ * creates the drafts on import.
+ */
+export function planCrontab(text: string, options: CrontabPlanOptions = {}): ImportPlan {
+  const rawLines = text.split('\n');
+  // A final newline ends the last line; it does not start an empty one.
+  if (rawLines.length > 1 && rawLines[rawLines.length - 1] === '') rawLines.pop();
+  const env: CronEnv = { vars: new Map(), shell: 'sh', timezone: undefined };
+  const rows: ImportRow[] = [];
+  const drafts: ImportDraft[] = [];
+  const namesSeen = new Map<string, number>();
+  let pendingComments: number[] = [];
+
+  const settleComments = (message: string) => {
+    for (const i of pendingComments) rows[i] = { ...rows[i]!, outcome: 'skipped', message };
+    pendingComments = [];
+  };
+
+  rawLines.forEach((raw, index) => {
+    const text = raw.replace(/\r$/, '');
+    const lineNo = index + 1;
+    const parsed = parseCrontabLine(text);
+    const row: ImportRow = { line: lineNo, text, outcome: 'skipped', message: '', name: null };
+    rows.push(row);
+    switch (parsed.kind) {
+      case 'blank':
+        settleComments('comment not directly above a task');
+        row.message = 'blank line';
+        return;
+      case 'comment':
+        pendingComments.push(rows.length - 1);
+        row.message = 'comment';
+        return;
+      case 'invalid':
+        settleComments('comment above a line that was not imported');
+        row.message = `not imported: ${parsed.reason}`;
+        return;
+      case 'env':
+        Object.assign(row, applyEnv(env, parsed));
+        return;
+      case 'entry':
+        break;
+    }
+    const outcome = entryDraft(parsed, env, options);
+    if ('reason' in outcome) {
+      settleComments('comment above a line that was not imported');
+      row.message = `not imported: ${outcome.reason}`;
+      return;
+    }
+    const twin = namesSeen.get(outcome.task.name);
+    if (twin !== undefined) {
+      settleComments('comment above a line that was not imported');
+      row.message = `not imported: the same command and schedule as line ${twin}`;
+      return;
+    }
+    namesSeen.set(outcome.task.name, lineNo);
+    const notes = pendingComments.map((i) => parseNote(rows[i]!.text)).filter((n) => n !== '');
+    for (const i of pendingComments) {
+      rows[i] = { ...rows[i]!, outcome: 'note', message: `note of the task on line ${lineNo}` };
+    }
+    pendingComments = [];
+    const origin = `Imported from crontab line ${lineNo}: ${text.trim()}`;
+    outcome.task.notes = [...notes, origin].join('\n').slice(0, NOTES_MAX);
+    Object.assign(row, {
+      outcome: 'task',
+      name: outcome.task.name,
+      message: outcome.message,
+    } satisfies Partial<ImportRow>);
+    drafts.push({ row: rows.length - 1, task: outcome.task });
+  });
+  settleComments('comment not directly above a task');
+  return { rows, drafts };
+}
+
+function parseNote(line: string): string {
+  return line.trimStart().replace(/^#+/, '').trim();
+}
+
+/** An environment line changes what the entries below it get, as in cron. */
+function applyEnv(
+  env: CronEnv,
+  line: Extract<CrontabLine, { kind: 'env' }>,
+): Pick<ImportRow, 'outcome' | 'message'> {
+  const { name, value } = line;
+  if (name === 'MAILTO' || name === 'MAILFROM') {
+    return {
+      outcome: 'skipped',
+      message: `not imported: Crontray keeps each run's output in its history instead of mailing it`,
+    };
+  }
+  if (name === 'SHELL') {
+    const base = value.split('/').pop() ?? '';
+    if (base === 'bash') env.shell = 'bash';
+    else env.shell = 'sh';
+    if (base === 'bash' || base === 'sh' || base === 'dash') {
+      return { outcome: 'env', message: `the tasks below run with ${env.shell}` };
+    }
+    return {
+      outcome: 'skipped',
+      message: `not imported: Crontray runs crontab commands with sh or bash, not ${value}; the tasks below use sh`,
+    };
+  }
+  if (name === 'CRON_TZ') {
+    if (value !== '' && !isValidTimezone(value)) {
+      return {
+        outcome: 'skipped',
+        message: `not imported: '${value}' is not an IANA time zone; the tasks below keep the zone they had`,
+      };
+    }
+    env.timezone = value === '' ? undefined : value;
+    return {
+      outcome: 'env',
+      message: `the tasks below run in ${env.timezone ?? "this machine's time zone"}`,
+    };
+  }
+  env.vars.set(name, value);
+  const secret = SECRET_NAME.test(name) ? ' (kept as a secret)' : '';
+  return { outcome: 'env', message: `sets ${name} for the tasks below${secret}` };
+}
+
+type EntryOutcome =
+  { task: TaskCreateInput & { name: string }; message: string } | { reason: string };
+
+function entryDraft(
+  entry: Extract<CrontabLine, { kind: 'entry' }>,
+  env: CronEnv,
+  options: CrontabPlanOptions,
+): EntryOutcome {
+  if (entry.nickname === '@reboot') {
+    return {
+      reason:
+        "@reboot runs a command when the machine starts, and Crontray has no 'when Crontray starts' trigger yet; add this command by hand",
+    };
+  }
+  const { command, stdin } = splitCronPercent(entry.command);
+  if (command.trim() === '') return { reason: 'there is no command before the first %' };
+  const problem = options.checkPattern?.(entry.pattern, env.timezone) ?? null;
+  if (problem !== null) return { reason: problem };
+  const name = importedTaskName(entry.nickname ?? entry.pattern, command, stdin);
+  const envPairs = [...env.vars].map(([n, value]) => ({
+    name: n,
+    value,
+    secret: SECRET_NAME.test(n),
+  }));
+  const task: TaskCreateInput & { name: string } = {
+    name,
+    project: options.project ?? 'crontab',
+    group: options.group ?? 'default',
+    schedule: { kind: 'cron', pattern: entry.pattern, dayMatch: 'or' },
+    action: {
+      kind: 'shell',
+      mode: 'script',
+      shell: env.shell,
+      script: scriptWithStdin(command.trim(), stdin),
+      env: envPairs,
+    },
+  };
+  if (env.timezone !== undefined) task.timezone = env.timezone;
+  const extras = [
+    stdin !== null ? `input after % (${stdin.split('\n').length} line(s))` : null,
+    envPairs.length > 0 ? `${envPairs.length} environment variable(s)` : null,
+    env.timezone ? `zone ${env.timezone}` : null,
+  ].filter((x) => x !== null);
+  return {
+    task,
+    message: `task '${name}' (${entry.nickname ?? entry.pattern})${extras.length ? `, with ${extras.join(', ')}` : ''}`,
+  };
+}
