@@ -7,7 +7,14 @@ export type CrontabLine =
   | { kind: 'blank' }
   | { kind: 'comment'; text: string }
   | { kind: 'env'; name: string; value: string }
-  | { kind: 'entry'; pattern: string; nickname: string | null; command: string }
+  | {
+      kind: 'entry';
+      pattern: string;
+      nickname: string | null;
+      command: string;
+      /** Something the person should know about the line (a dropped user column), or null. */
+      note: string | null;
+    }
   | { kind: 'invalid'; reason: string };
 
 /** Nicknames cron knows, as the five-field patterns they stand for; @reboot has none. */
@@ -27,6 +34,7 @@ export const CRON_NICKNAMES: Readonly<Record<string, string | null>> = {
 const ENV_LINE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
 const FIVE_FIELDS = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S.*)$/;
 const NICKNAME_LINE = /^\s*(@[A-Za-z]+)\s+(\S.*)$/;
+const ROOT_NOTE = "the user column 'root' is left out: the task runs as the user running Crontray";
 
 /** Cron strips one pair of matching quotes around a value; spaces outside them do not count. */
 function unquote(raw: string): string {
@@ -38,6 +46,44 @@ function unquote(raw: string): string {
   return value;
 }
 
+/**
+ * The entry's pattern and command. A `crontab -l` file has exactly five time fields; the
+ * splitter in core/schedule also guesses seconds-first patterns for the editor, which misreads
+ * lines like `0 6 * * * mail …` ('mail' looks like a Quartz 'L' field), so it is not used here.
+ */
+function entryOf(line: string, trimmed: string): CrontabLine {
+  let pattern: string;
+  let nickname: string | null = null;
+  let rest: string;
+  if (trimmed.startsWith('@')) {
+    const nick = NICKNAME_LINE.exec(line);
+    const name = (nick?.[1] ?? trimmed.split(/\s/)[0] ?? '').toLowerCase();
+    const expanded = CRON_NICKNAMES[name];
+    if (expanded === undefined) {
+      return {
+        kind: 'invalid',
+        reason: `'${name}' is not a cron nickname (use @hourly, @daily, @weekly, @monthly, @yearly or @reboot)`,
+      };
+    }
+    if (!nick?.[2]) return { kind: 'invalid', reason: `${name} has no command after it` };
+    [pattern, nickname, rest] = [expanded ?? name, name, nick[2]];
+  } else {
+    const fields = FIVE_FIELDS.exec(line);
+    if (!fields) {
+      return {
+        kind: 'invalid',
+        reason: 'a cron line needs five time fields (minute hour day month weekday) and a command',
+      };
+    }
+    [pattern, rest] = [fields.slice(1, 6).join(' '), fields[6] ?? ''];
+  }
+  // /etc/crontab and /etc/cron.d have a user column; only 'root' is recognised (no program has
+  // that name), anything else would be read as the command's first word.
+  const asRoot = /^root\s+\S/.test(rest);
+  const command = (asRoot ? rest.slice(4) : rest).trim();
+  return { kind: 'entry', pattern, nickname, command, note: asRoot ? ROOT_NOTE : null };
+}
+
 export function parseCrontabLine(raw: string): CrontabLine {
   const line = raw.replace(/\r$/, '');
   if (line.trim() === '') return { kind: 'blank' };
@@ -45,34 +91,5 @@ export function parseCrontabLine(raw: string): CrontabLine {
   if (trimmed.startsWith('#')) return { kind: 'comment', text: trimmed.slice(1).trim() };
   const env = ENV_LINE.exec(line);
   if (env?.[1] !== undefined) return { kind: 'env', name: env[1], value: unquote(env[2] ?? '') };
-  if (trimmed.startsWith('@')) {
-    const nick = NICKNAME_LINE.exec(line);
-    const name = (nick?.[1] ?? trimmed.split(/\s/)[0] ?? '').toLowerCase();
-    if (!(name in CRON_NICKNAMES)) {
-      return {
-        kind: 'invalid',
-        reason: `'${name}' is not a cron nickname (use @hourly, @daily, @weekly, @monthly, @yearly or @reboot)`,
-      };
-    }
-    if (!nick?.[2]) return { kind: 'invalid', reason: `${name} has no command after it` };
-    return {
-      kind: 'entry',
-      pattern: CRON_NICKNAMES[name] ?? name,
-      nickname: name,
-      command: nick[2].trimEnd(),
-    };
-  }
-  const fields = FIVE_FIELDS.exec(line);
-  if (!fields) {
-    return {
-      kind: 'invalid',
-      reason: 'a cron line needs five time fields (minute hour day month weekday) and a command',
-    };
-  }
-  return {
-    kind: 'entry',
-    pattern: fields.slice(1, 6).join(' '),
-    nickname: null,
-    command: (fields[6] ?? '').trimEnd(),
-  };
+  return entryOf(line, trimmed);
 }

@@ -195,8 +195,9 @@ function entryDraft(
     envPairs.length > 0 ? `${envPairs.length} environment variable(s)` : null,
     env.timezone ? `zone ${env.timezone}` : null,
   ].filter((x) => x !== null);
+  const note = entry.note === null ? '' : `; ${entry.note}`;
   return {
     task,
-    message: `task '${name}' (${entry.nickname ?? entry.pattern})${extras.length ? `, with ${extras.join(', ')}` : ''}`,
+    message: `task '${name}' (${entry.nickname ?? entry.pattern})${extras.length ? `, with ${extras.join(', ')}` : ''}${note}`,
   };
 }

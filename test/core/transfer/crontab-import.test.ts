@@ -240,6 +240,15 @@ describe('crontab import: reading real crontab files', () => {
     expect(p.drafts[0]?.task.name).not.toBe(p.drafts[1]?.task.name);
   });
 
+  it("reads /etc/crontab's user column 'root' and says it is left out", async () => {
+    const p = await plan('13-system-crontab.crontab');
+    expect(p.drafts).toHaveLength(2);
+    expect(shell(p, 1).script).toBe(
+      'test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )',
+    );
+    expect(p.rows.at(-1)?.message).toMatch(/the user column 'root' is left out/);
+  });
+
   it('gives a line the same task name every time it is read', async () => {
     const a = await plan('11-developer.crontab');
     const b = await plan('11-developer.crontab');
