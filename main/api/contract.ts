@@ -315,7 +315,12 @@ export const contract = {
     z
       .object({
         format: z.enum(['crontab', 'bundle']),
-        taskIds: z.array(idSchema).max(100_000).optional(),
+        /** The tasks to export; left out, every task. */
+        taskIds: z
+          .array(idSchema)
+          .min(1, 'choose at least one task, or leave taskIds out to export all')
+          .max(100_000)
+          .optional(),
         /** Seals the bundle's secrets; without it they are left out. */
         passphrase: z
           .string()
