@@ -10,6 +10,7 @@ import type { HeadlessOptions } from './cli-options.js';
 import { startHttpTransport } from './http-transport.js';
 import type { HttpTransport } from './http-transport.js';
 import { issueToken } from './token.js';
+import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 
 export interface HeadlessApp {
   service: CrontrayService;
@@ -50,6 +51,12 @@ export async function runHeadless(
     port: options.port,
     logger,
   });
+  // The `crontray` command finds the API here (main/cli/discovery.ts).
+  await writeEndpointFile(options.dataDir, {
+    url: `http://127.0.0.1:${transport.port}`,
+    pid: process.pid,
+    host: 'headless',
+  });
   if (options.autostart) await service.call('scheduler:start', undefined);
 
   let stopping: Promise<void> | null = null;
@@ -59,6 +66,7 @@ export async function runHeadless(
     url: transport.url,
     stop(reason = 'quit') {
       stopping ??= (async () => {
+        await removeEndpointFile(options.dataDir);
         await transport.close();
         await service.close(reason);
         await logFile.close();
