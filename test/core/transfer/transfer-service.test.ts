@@ -111,7 +111,7 @@ describe('importing a crontab through the service', () => {
       text: '0 0 31 2 * /never\n0 0 * * * /daily\n',
     });
     expect(preview.rows[0]).toMatchObject({ outcome: 'skipped' });
-    expect(preview.rows[0]?.message).toMatch(/^not imported: pattern '0 0 31 2 \*' never fires/);
+    expect(preview.rows[0]?.message).toMatch(/^not imported: .*pattern '0 0 31 2 \*' never fires/);
     expect(preview.counts.tasks).toBe(1);
   });
 
