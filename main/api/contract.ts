@@ -369,7 +369,8 @@ export const contract = {
       .object({
         taskId: idSchema,
         status: z.enum(['succeeded', 'failed']),
-        exitCode: z.number().int().optional(),
+        // An exit status fits in 32 bits on every OS (Windows NTSTATUS codes are unsigned).
+        exitCode: z.number().int().min(-2_147_483_648).max(4_294_967_295).optional(),
         durationMs: z
           .number()
           .int()
