@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { removeAtomicTempFiles } from '../fs/atomic-write.js';
 import { Redactor } from '../actions/redaction.js';
 import type { Logger } from '../log/logger.js';
 import type { RunRecord } from '../model/run.js';
@@ -87,6 +88,9 @@ export class AlertMonitor {
 
   /** Loads settings, incidents and the outbox (pending deliveries resume); returns notices. */
   async open(): Promise<string[]> {
+    // A crash mid-save leaves temp files beside state.json and the outbox entries.
+    await removeAtomicTempFiles(this.#o.dir);
+    await removeAtomicTempFiles(join(this.#o.dir, 'outbox'));
     const notices = [await this.config.load(), await this.incidents.load()].filter(
       (n): n is string => n !== null,
     );

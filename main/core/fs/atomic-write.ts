@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open, rename, unlink, mkdir } from 'node:fs/promises';
+import { open, rename, unlink, mkdir, readdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
 import { fileGate } from './fd-gate.js';
@@ -85,4 +85,16 @@ export function atomicWriteSync(path: string, data: string, options: { mode?: nu
 /** True for the temp files atomicWrite leaves behind only if the process dies mid-write. */
 export function isAtomicTempFile(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+/**
+ * Removes the atomic-write temp files in one folder (not below it) that a crash left mid-write.
+ * They never hold the only copy: the rename that would have published them did not happen.
+ * Call it on open, before anything in the folder writes again. Returns the names removed.
+ */
+export async function removeAtomicTempFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const leftovers = names.filter(isAtomicTempFile);
+  for (const name of leftovers) await rm(join(dir, name), { force: true });
+  return leftovers;
 }

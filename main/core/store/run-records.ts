@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import { atomicWrite, isAtomicTempFile } from '../fs/atomic-write.js';
+import { atomicWrite, removeAtomicTempFiles } from '../fs/atomic-write.js';
 import type { RunRecord } from '../model/run.js';
 import { FINAL_STATUSES, runRecord } from '../model/run.js';
 import type { z } from 'zod';
@@ -15,8 +15,6 @@ import {
   TimeSlicer,
 } from './run-record-files.js';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { moveAside } from '../fs/move-aside.js';
 import { RunJournal } from './run-journal.js';
 
@@ -161,7 +159,7 @@ export class RunRecordWriter {
     const found: RunRecordRecovery = { interrupted: [], setAside: [] };
     const rewritten = found.interrupted;
     for (const task of listTaskDirs(this.jobsDir)) {
-      if (setAside) await this.#removeLeftoverTempFiles(task.dir);
+      if (setAside) await removeAtomicTempFiles(task.dir);
       for (const file of listRunFiles(task.dir)) {
         await slicer.maybeYield();
         const path = join(task.dir, file);
@@ -194,20 +192,6 @@ export class RunRecordWriter {
         `RunRecordWriter: marked ${rewritten.length} unfinished run(s) interrupted`,
       );
     return found;
-  }
-
-  /** Temp files of writes a crash cut short: never the only copy of a record, so they go. */
-  async #removeLeftoverTempFiles(dir: string): Promise<void> {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (!isAtomicTempFile(name)) continue;
-      await rm(join(dir, name), { force: true });
-    }
   }
 
   #setAside(path: string, error: unknown, into: SetAsideRecord[]): void {

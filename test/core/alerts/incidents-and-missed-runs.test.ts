@@ -1,3 +1,5 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertSettings, taskAlerts } from '../../../main/core/alerts/alert-config.js';
 import type { WatchedTask } from '../../../main/core/alerts/dead-man-switch.js';
@@ -268,5 +270,23 @@ describe('alert settings', () => {
     await m.monitor.whenIdle();
     expect(hook.received).toEqual([]);
     expect(m.monitor.incidents.list({ open: true })).toHaveLength(1);
+  });
+});
+
+describe('after a crash', () => {
+  it('open incidents survive, and temp files left by an interrupted save are removed', async () => {
+    m.monitor.record(finished(m.clock, 'failed'));
+    await m.monitor.whenIdle();
+    await m.monitor.close();
+    const alerts = join(m.dir, 'alerts');
+    const leftovers = [
+      join(alerts, '.state.json.0123456789ab.tmp'),
+      join(alerts, 'outbox', '.x.json.0123456789ab.tmp'),
+    ];
+    for (const path of leftovers) await writeFile(path, '{"half":');
+    m.monitor = await openMonitor(m.dir, m.clock);
+    expect(m.monitor.incidents.list({ open: true })).toHaveLength(1);
+    expect((await readdir(alerts)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect((await readdir(join(alerts, 'outbox'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
