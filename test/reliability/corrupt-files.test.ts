@@ -5,7 +5,8 @@ import { serialize } from 'node:v8';
 import type { Page, RunSummary, SessionView, TaskView } from '../../main/api/contract.js';
 import { Cache } from '../../main/core/cache/cache.js';
 import { listFiles, makeDataDir, readRunRecords, removeDataDir } from './data-files.js';
-import { keepingLogger, ok, openService } from './service-fixture.js';
+import { ok, openService } from './service-fixture.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { recordFigures } from './figures.js';
 
 type Damage = 'empty' | 'truncated' | 'garbage' | 'wrong-schema';
@@ -102,7 +103,7 @@ describe('damaged data files', () => {
       const dir = await copySeed('config');
       try {
         const bad = await damage(dir, 'config.json', 'config', how);
-        const logger = keepingLogger();
+        const logger = recordingLogger();
         const service = await openService(dir, { logger });
         const tasks = await ok<TaskView[]>(service, 'tasks:list');
         expect(tasks.map((t) => t.name).sort()).toEqual(['first', 'second']);
@@ -207,7 +208,7 @@ describe('damaged data files', () => {
         const listed = await ok<{ name: string }[]>(service, 'cache:list');
         expect(listed.map((c) => c.name)).toEqual(['prices.v8']);
         await service.close();
-        const logger = keepingLogger();
+        const logger = recordingLogger();
         let calls = 0;
         const cache = new Cache({
           sourceFunc: () => ({ prices: [++calls] }),

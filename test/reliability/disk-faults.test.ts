@@ -15,7 +15,8 @@ import {
   unreadableFiles,
   waitForRuns,
 } from './data-files.js';
-import { keepingLogger, ok, openService } from './service-fixture.js';
+import { ok, openService } from './service-fixture.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 /**
  * A 2 MiB tmpfs is a disk that really fills up and a folder that can really be made read-only
@@ -112,7 +113,7 @@ describe('a full disk and a read-only data folder', () => {
   });
 
   async function openBusyService() {
-    const logger = keepingLogger();
+    const logger = recordingLogger();
     service = await openService(mountPoint, { testMode: true, logger });
     const clock = service.clock as VirtualClock;
     const task = await ok<TaskView>(service, 'tasks:create', {

@@ -1,33 +1,6 @@
 import { CrontrayService } from '../../main/core/service/service.js';
 import type { ServiceOptions } from '../../main/core/service/service.js';
-import type { Logger } from '../../main/core/log/logger.js';
 import type { Envelope } from '../../main/api/channel.js';
-
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  text: string;
-}
-
-/** A real Logger that keeps every line with its details, so tests read what a user would see. */
-export function keepingLogger(): Logger & { lines: LogLine[]; text(): string } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: LogLine['level']) =>
-    (message: string, ...meta: unknown[]): void => {
-      const details = meta.map((m) =>
-        m instanceof Error ? `${m.message}\n${m.stack}` : String(m),
-      );
-      lines.push({ level, text: [message, ...details].join(' ') });
-    };
-  return {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    text: () => lines.map((l) => `${l.level} ${l.text}`).join('\n'),
-  };
-}
 
 /** Opens a service on `dataDir` the way the headless host does. */
 export async function openService(
