@@ -27,7 +27,10 @@ const NAMES =
 function isFieldToken(token: string): boolean {
   if (!/^[0-9a-z*?,/#()+-]+$/i.test(token)) return false;
   const words = token.match(/[a-z]+/gi) ?? [];
-  return words.every((w) => /^[LWH]$/i.test(w) || NAMES.test(w) || /^[a-z]{3}L$/i.test(w));
+  // `friL` is the last Friday; only a day name may carry the L, or `mail` would be a field.
+  return words.every(
+    (w) => /^[LWH]$/i.test(w) || NAMES.test(w) || /^(sun|mon|tue|wed|thu|fri|sat)L$/i.test(w),
+  );
 }
 
 /** The text after the first `count` whitespace-separated tokens, as written. */
@@ -41,9 +44,17 @@ const PERCENT_NOTE =
 const ROOT_NOTE =
   "The user column 'root' of a system crontab is left out: the task runs as the user running Crontray.";
 
-function lineOf(pattern: string, rest: string): CrontabLine {
+/**
+ * /etc/crontab and /etc/cron.d have a user column before the command. Only `root` is recognised
+ * (no program has that name); another user name would be read as the command's first word.
+ */
+export function withoutUserColumn(rest: string): { command: string; asRoot: boolean } {
   const asRoot = /^root\s+\S/.test(rest);
-  const command = asRoot ? rest.slice(4).trim() : rest;
+  return { command: (asRoot ? rest.slice(4) : rest).trim(), asRoot };
+}
+
+function lineOf(pattern: string, rest: string): CrontabLine {
+  const { command, asRoot } = withoutUserColumn(rest);
   const notes = [asRoot ? ROOT_NOTE : '', /(^|[^\\])%/.test(command) ? PERCENT_NOTE : ''];
   const note = notes.filter(Boolean).join(' ');
   return { pattern, command, note: note === '' ? null : note };

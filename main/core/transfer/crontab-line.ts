@@ -1,3 +1,5 @@
+import { withoutUserColumn } from '../schedule/crontab-line.js';
+
 /**
  * One line of a crontab as cron reads it (Vixie cron / cronie, the `crontab -l` format): blank,
  * a comment, an environment setting, or an entry (five time fields or an @nickname, then the
@@ -47,9 +49,9 @@ function unquote(raw: string): string {
 }
 
 /**
- * The entry's pattern and command. A `crontab -l` file has exactly five time fields; the
- * splitter in core/schedule also guesses seconds-first patterns for the editor, which misreads
- * lines like `0 6 * * * mail …` ('mail' looks like a Quartz 'L' field), so it is not used here.
+ * The entry's pattern and command. A `crontab -l` file has exactly five time fields, so no
+ * guessing here: the editor's splitter (core/schedule/crontab-line.ts) also accepts pasted
+ * seconds-first patterns. Both drop a `root` user column the same way.
  */
 function entryOf(line: string, trimmed: string): CrontabLine {
   let pattern: string;
@@ -77,10 +79,7 @@ function entryOf(line: string, trimmed: string): CrontabLine {
     }
     [pattern, rest] = [fields.slice(1, 6).join(' '), fields[6] ?? ''];
   }
-  // /etc/crontab and /etc/cron.d have a user column; only 'root' is recognised (no program has
-  // that name), anything else would be read as the command's first word.
-  const asRoot = /^root\s+\S/.test(rest);
-  const command = (asRoot ? rest.slice(4) : rest).trim();
+  const { command, asRoot } = withoutUserColumn(rest);
   return { kind: 'entry', pattern, nickname, command, note: asRoot ? ROOT_NOTE : null };
 }
 

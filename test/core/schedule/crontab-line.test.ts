@@ -31,6 +31,14 @@ describe('a pasted crontab line', () => {
       command: '/usr/bin/report',
     });
     expect(splitCrontabLine('0 0 5 * * ? 2030 /usr/bin/report')?.pattern).toBe('0 0 5 * * ? 2030');
+    expect(splitCrontabLine('0 0 5 * * friL /usr/bin/report')?.pattern).toBe('0 0 5 * * friL');
+  });
+
+  it('reads a command that looks like a last-weekday field (`mail`) as the command, as the import does', () => {
+    expect(splitCrontabLine('0 6 * * * mail -s report ops@example.com')).toMatchObject({
+      pattern: '0 6 * * *',
+      command: 'mail -s report ops@example.com',
+    });
   });
 
   it('leaves out the root column of a system crontab, and says so', () => {
