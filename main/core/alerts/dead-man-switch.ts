@@ -28,6 +28,13 @@ export interface DeadManSwitchOptions {
   rules(taskId: string): SwitchRules;
   /** A due run did not start (or report) in time, `count` times since the last check. */
   onMissed(task: WatchedTask, dueAt: number, count: number, rules: SwitchRules): void;
+  /**
+   * The task's first due time strictly after `afterMs`, as the engine computes it. Default: the
+   * engine's nextDueAfter over the task's schedule. This is the seam for timing the schedule
+   * alone does not tell (several schedules per task, quiet windows, a random delay): a host
+   * whose engine plans those passes its own answer here, and the switch follows it.
+   */
+  dueAfter?(task: WatchedTask, afterMs: number): number | null;
 }
 
 /**
@@ -94,6 +101,7 @@ export class DeadManSwitch {
   }
 
   #next(t: WatchedTask, after: number): number | null {
+    if (this.#o.dueAfter) return this.#o.dueAfter(t, after);
     return nextDueAfter(
       t.schedule,
       { cache: this.#cache, timezone: t.timezone, createdAt: t.createdAt },

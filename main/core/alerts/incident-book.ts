@@ -45,7 +45,8 @@ const SAVE_DELAY_MS = 1000;
 
 /**
  * Incidents (one per failure or missed-run episode) and each task's watch, in
- * <dataDir>/alerts/state.json. Saved atomically a second after a change and on close.
+ * <dataDir>/alerts/state.json. Saved atomically a second after a change and on close, and only
+ * when its text changed.
  */
 export class IncidentBook {
   readonly #path: string;
@@ -55,6 +56,8 @@ export class IncidentBook {
   #incidents: Incident[] = [];
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
   #saving: Promise<void> = Promise.resolve();
+  /** The text last written or read, so a flush with nothing new writes nothing. */
+  #saved: string | null = null;
 
   constructor(options: { path: string; clock: Clock; logger: Logger }) {
     this.#path = options.path;
@@ -83,6 +86,7 @@ export class IncidentBook {
     }
     this.#watches = new Map(Object.entries(parsed.data.watches));
     this.#incidents = parsed.data.incidents;
+    this.#saved = this.#text();
     return null;
   }
 
@@ -91,8 +95,9 @@ export class IncidentBook {
   }
 
   setWatch(taskId: string, next: TaskWatch): void {
+    const before = this.#watches.get(taskId);
     this.#watches.set(taskId, next);
-    this.#changed();
+    if (before === undefined || JSON.stringify(before) !== JSON.stringify(next)) this.#changed();
   }
 
   get(id: string): Incident | undefined {
@@ -156,6 +161,14 @@ export class IncidentBook {
     this.#changed();
   }
 
+  #text(): string {
+    return JSON.stringify({
+      version: 1,
+      watches: Object.fromEntries(this.#watches),
+      incidents: this.#incidents,
+    });
+  }
+
   #changed(): void {
     if (this.#saveTimer) return;
     // A real timer even under a virtual clock: saving is about the disk, not the schedule.
@@ -166,18 +179,20 @@ export class IncidentBook {
     this.#saveTimer.unref();
   }
 
-  /** Writes now; later calls wait for earlier writes. */
+  /** Writes now, unless the file already holds exactly this; later calls wait for earlier writes. */
   flush(): Promise<void> {
     if (this.#saveTimer) clearTimeout(this.#saveTimer);
     this.#saveTimer = null;
-    const text = JSON.stringify({
-      version: 1,
-      watches: Object.fromEntries(this.#watches),
-      incidents: this.#incidents,
-    });
+    const text = this.#text();
+    // Close and the switch's checks flush often; an unchanged file is not rewritten (and fsync'd).
+    if (text === this.#saved) return this.#saving;
+    this.#saved = text;
     this.#saving = this.#saving
       .then(() => atomicWrite(this.#path, text, { mode: 0o600 }))
-      .catch((error: unknown) => this.#logger.error('Alerts: saving state.json failed', error));
+      .catch((error: unknown) => {
+        this.#saved = null; // the next flush tries again
+        this.#logger.error('Alerts: saving state.json failed', error);
+      });
     return this.#saving;
   }
 }

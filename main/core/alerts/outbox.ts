@@ -59,15 +59,23 @@ export class Outbox {
     this.#o = options;
   }
 
-  /** Reads every entry; unreadable files are moved aside (kept) and named in the result. */
+  /**
+   * Reads every entry and retries what is pending at once; unreadable files are moved aside
+   * (kept) and named in the result.
+   */
   async load(): Promise<string[]> {
     await mkdir(this.#o.dir, { recursive: true });
     const notices: string[] = [];
+    const now = this.#o.clock.now();
     for (const name of await readdir(this.#o.dir)) {
       if (!name.endsWith('.json')) continue;
       const path = join(this.#o.dir, name);
       try {
         const entry = outboxEntry.parse(JSON.parse(await readFile(path, 'utf8')));
+        // A start is a fresh chance: the receiver (or this machine's network) may be back, and
+        // a try cut short by a crash left its delivery pending, so pending ones are due now.
+        for (const d of entry.deliveries)
+          if (d.state === 'pending') d.nextAttemptAt = Math.min(d.nextAttemptAt ?? now, now);
         this.#entries.set(entry.id, entry);
       } catch {
         notices.push(

@@ -22,6 +22,7 @@ export function webhookRequest(
   url: string,
   message: AlertMessage,
   text: string,
+  alertId: string,
 ): WebhookRequest {
   const json = (value: unknown) => ({
     url,
@@ -65,6 +66,8 @@ export function webhookRequest(
     case 'generic':
       return json({
         schema: GENERIC_SCHEMA,
+        // The same on every try of this alert, as the Idempotency-Key header is.
+        id: alertId,
         kind: message.kind,
         title: message.title,
         text,

@@ -120,7 +120,7 @@ export function sendWebhook(
   text: string,
   alertId: string,
 ): Promise<AttemptResult> {
-  const request = webhookRequest(channel.format, channel.url, message, text);
+  const request = webhookRequest(channel.format, channel.url, message, text, alertId);
   const headers: Record<string, string> = {
     'content-type': request.contentType,
     'user-agent': 'Crontray',

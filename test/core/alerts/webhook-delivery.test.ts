@@ -57,6 +57,7 @@ describe('webhook alerts', () => {
     expect(got.body.toString('utf8')).toBe(
       JSON.stringify({
         schema: 'crontray.alert.v1',
+        id: entry.id,
         kind: 'failure',
         title: 'nightly failed',
         text,
