@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { groupName, idSchema, projectName, taskName } from './names.js';
 import { scheduleSchema } from './schedule.js';
 import { actionSchema } from './action.js';
+import { taskTriggers } from './triggers.js';
 
 export const overlapPolicy = z.enum(['skip', 'queue', 'parallel', 'replace']);
 export const catchUpPolicy = z.enum(['none', 'latest', 'all']);
@@ -120,6 +121,8 @@ export const taskDefinition = taskPolicies.extend({
   schedule: scheduleSchema,
   /** IANA zone the schedule is read in; defaults to the machine's zone. */
   timezone: timezoneSchema.optional(),
+  /** More schedules, a random delay, quiet windows; absent for a task timed by `schedule` alone. */
+  triggers: taskTriggers.optional(),
 });
 
 /** What a caller sends to create a task. */

@@ -105,27 +105,63 @@ function hashOf(text: string): number {
 
 const H_PART = /^H(?:\((\d+)-(\d+)\))?(?:\/(\d+))?$/i;
 
+/** A field's name in a sentence. */
+const FIELD_WORD: Record<CronFieldName, string> = {
+  second: 'second',
+  minute: 'minute',
+  hour: 'hour',
+  day: 'day-of-month',
+  month: 'month',
+  dayOfWeek: 'day-of-week',
+  year: 'year',
+};
+
+/** An `H(a-b)` range must lie inside its field, low end first: Jenkins refuses it otherwise. */
+function hashRangeRefusal(
+  part: string,
+  name: CronFieldName,
+  lo: number,
+  hi: number,
+): DialectRefusal | null {
+  const [min, max] = FIELD_BOUNDS[name];
+  if (lo >= min && hi <= max && lo <= hi) return null;
+  const fix =
+    lo > hi
+      ? `write the low end first, H(${hi}-${lo})`
+      : `write H(${min}-${max}) or a narrower range`;
+  return {
+    code: 'syntax',
+    field: name,
+    message: `The ${FIELD_WORD[name]} field's ${part} is outside ${min}–${max}: ${fix}.`,
+  };
+}
+
 /**
  * Jenkins' H ("hashed"): a fixed value Jenkins derives from the job name to spread jobs out.
- * Here it is derived from the pattern's own text (the preview shows which value), so `H/15`
- * becomes e.g. `7-59/15`. Parts that are not H are left alone.
+ * Here it is derived from `seed`: the task's id once the engine runs the task, else the
+ * pattern's own text (the preview shows which value), so `H/15` becomes e.g. `7-59/15`. Parts
+ * that are not H are left alone.
  */
-function expandHash(field: string, name: CronFieldName, seed: string): string {
+function expandHash(field: string, name: CronFieldName, seed: string): string | DialectRefusal {
   if (!/h/i.test(field) || /[a-gi-z]/i.test(field)) return field;
-  return field
-    .split(',')
-    .map((part, i) => {
-      const m = H_PART.exec(part);
-      if (!m) return part;
-      const [lo, hi] = m[1] !== undefined ? [Number(m[1]), Number(m[2])] : hashBounds(name);
-      const hash = hashOf(`${seed}|${name}|${i}`);
-      if (m[3] === undefined) return String(lo + (hash % Math.max(1, hi - lo + 1)));
-      const step = Number(m[3]);
-      if (step < 1) return part;
-      const top = m[1] !== undefined ? hi : FIELD_BOUNDS[name][1];
-      return `${lo + (hash % step)}-${top}/${step}`;
-    })
-    .join(',');
+  const out: string[] = [];
+  for (const [i, part] of field.split(',').entries()) {
+    const m = H_PART.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    const ranged = m[1] !== undefined;
+    const [lo, hi] = ranged ? [Number(m[1]), Number(m[2])] : hashBounds(name);
+    const refusal = ranged ? hashRangeRefusal(part, name, lo, hi) : null;
+    if (refusal) return refusal;
+    const hash = hashOf(`${seed}|${name}|${i}`);
+    const step = m[3] === undefined ? null : Number(m[3]);
+    if (step === null) out.push(String(lo + (hash % Math.max(1, hi - lo + 1))));
+    else if (step < 1) out.push(part);
+    else out.push(`${lo + (hash % step)}-${ranged ? hi : FIELD_BOUNDS[name][1]}/${step}`);
+  }
+  return out.join(',');
 }
 
 const LAST_MINUS = /^L-(\d+)$/i;
@@ -220,7 +256,7 @@ function refuseNickname(text: string): DialectRefusal {
  * The pattern's fields with nicknames expanded, names shortened and H expanded (`L-n` kept), or
  * why the nickname is refused. Fewer than 5 or more than 7 fields are passed through.
  */
-function readFields(pattern: string): string[] | DialectRefusal {
+function readFields(pattern: string, hashSeed?: string): string[] | DialectRefusal {
   let text = pattern.trim();
   if (text.startsWith('@')) {
     const nickname = NICKNAMES[text.toLowerCase()];
@@ -230,10 +266,12 @@ function readFields(pattern: string): string[] | DialectRefusal {
   const fields = text.split(/\s+/);
   if (fields.length < 5 || fields.length > 7) return fields;
   const offset = fields.length === 5 ? 1 : 0;
-  const seed = fields.join(' ').toUpperCase();
+  const seed = hashSeed ?? fields.join(' ').toUpperCase();
   for (let i = 0; i < fields.length; i++) {
     const name = FIELD_ORDER[i + offset] as CronFieldName;
-    fields[i] = shortenNames(expandHash(fields[i] as string, name, seed));
+    const field = expandHash(fields[i] as string, name, seed);
+    if (typeof field !== 'string') return field;
+    fields[i] = shortenNames(field);
   }
   return fields;
 }
@@ -245,6 +283,21 @@ function readFields(pattern: string): string[] | DialectRefusal {
  */
 export function cronAsWritten(pattern: string): string {
   const fields = readFields(pattern);
+  return Array.isArray(fields) ? fields.join(' ') : pattern.trim();
+}
+
+/** Whether a pattern uses Jenkins' H, which a task's id then fixes (see {@link cronWithHashSeed}). */
+export function usesHash(pattern: string): boolean {
+  return /(?:^|[\s,])H(?:$|[\s,(/])/i.test(pattern.trim());
+}
+
+/**
+ * The pattern with every H fixed from `seed` (a task's id), so 50 tasks written `H H(0-7) * * *`
+ * get 50 different times, each the same on every start. A refused pattern comes back as written,
+ * for the pattern check to refuse.
+ */
+export function cronWithHashSeed(pattern: string, seed: string): string {
+  const fields = readFields(pattern, seed);
   return Array.isArray(fields) ? fields.join(' ') : pattern.trim();
 }
 

@@ -10,6 +10,7 @@ import type { RetryChain, RetryNode } from './retry-chain.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunRecorder } from './run-recorder.js';
 import { compareRank } from './run-queue.js';
+import { describeQuietWindow } from './quiet-windows.js';
 import type { Trigger } from './run-trigger.js';
 import { TRIGGER, triggerOf } from './run-trigger.js';
 import type { TimingContext } from './schedule-times.js';
@@ -31,6 +32,8 @@ export interface DueHandlerDeps<TAction> {
   retries: RetryChain<TAction>;
   planner: PlannerSettings;
   emit: (event: EngineEvent) => void;
+  /** [0, 1): draws each random delay of a task with jitter. */
+  random: () => number;
 }
 
 function iso(ms: number): string {
@@ -57,7 +60,29 @@ export class DueHandler<TAction> {
   constructor(private readonly deps: DueHandlerDeps<TAction>) {}
 
   timing(task: RegisteredTask<TAction>): TimingContext {
-    return { cache: this.deps.cache, timezone: task.def.timezone, createdAt: task.createdAt };
+    return {
+      cache: this.deps.cache,
+      timezone: task.def.timezone,
+      createdAt: task.createdAt,
+      plan: task.triggers?.plan,
+    };
+  }
+
+  /**
+   * Sets the task's due time; a task with a random delay waits in the heap until due time +
+   * delay (drawn anew for each due time), while the planner keeps reading the due time itself.
+   */
+  #setDue(task: RegisteredTask<TAction>, at: number): void {
+    const t = task.triggers;
+    if (t !== null && t.plan.jitterMs > 0) {
+      t.delayMs = Math.floor(this.deps.random() * (t.plan.jitterMs + 1));
+      task.dueAt = at + t.delayMs;
+    } else task.dueAt = at;
+  }
+
+  /** The due time a task stands for: its heap time less its random delay. */
+  nominalDue(task: RegisteredTask<TAction>): number {
+    return task.triggers === null ? task.dueAt : task.dueAt - task.triggers.delayMs;
   }
 
   /** Puts the task in the heap at its first due time after `afterMs`, or takes it out when there is none. */
@@ -68,7 +93,7 @@ export class DueHandler<TAction> {
       heap.remove(task);
       return;
     }
-    task.dueAt = at;
+    this.#setDue(task, at);
     task.priority = task.def.priority;
     heap.push(task);
   }
@@ -145,7 +170,22 @@ export class DueHandler<TAction> {
     missedTasks: string[],
   ): void {
     try {
-      const plan = planDue(task, this.timing(task), now, this.deps.planner);
+      const t = task.triggers;
+      // A delayed run is on time when it starts within the grace after its delay.
+      const plan =
+        t === null
+          ? planDue(task, this.timing(task), now, this.deps.planner)
+          : planDue(
+              {
+                def: task.def,
+                cycles: task.cycles,
+                repeat: task.repeat,
+                dueAt: this.nominalDue(task),
+              },
+              this.timing(task),
+              now,
+              { ...this.deps.planner, lateGraceMs: this.deps.planner.lateGraceMs + t.delayMs },
+            );
       this.#apply(task, plan, now, triggers, created, missedTasks);
     } catch (error) {
       this.deps.logger.error(
@@ -165,10 +205,11 @@ export class DueHandler<TAction> {
     const { registry, heap, emit } = this.deps;
     if (plan.kind === 'routine') {
       // Fixed delay: the next due time is set when this run ends.
-      task.lastDueAt = task.dueAt;
+      const dueAt = this.nominalDue(task);
+      task.lastDueAt = dueAt;
       task.cycles++;
       registry.saveState(task);
-      triggers.push(triggerOf(task, TRIGGER.schedule, task.dueAt));
+      triggers.push(triggerOf(task, TRIGGER.schedule, dueAt));
       return;
     }
     task.repeat = plan.repeat;
@@ -177,7 +218,7 @@ export class DueHandler<TAction> {
       return;
     }
     if (plan.kind === 'later') {
-      task.dueAt = plan.dueAt;
+      this.#setDue(task, plan.dueAt);
       heap.push(task);
       return;
     }
@@ -185,10 +226,12 @@ export class DueHandler<TAction> {
       this.#recordMissed(task, plan.missed, now, created);
       missedTasks.push(task.def.name);
     }
-    for (const at of plan.catchUps) triggers.push(triggerOf(task, TRIGGER.catchUp, at, true));
-    if (plan.onTime !== null) {
+    const { catchUps, onTime } =
+      task.triggers === null ? plan : this.#quietSkips(task, plan, created);
+    for (const at of catchUps) triggers.push(triggerOf(task, TRIGGER.catchUp, at, true));
+    if (onTime !== null) {
       // Behind its own catch-ups it waits for them rather than being skipped by the overlap policy.
-      triggers.push(triggerOf(task, TRIGGER.schedule, plan.onTime, plan.catchUps.length > 0));
+      triggers.push(triggerOf(task, TRIGGER.schedule, onTime, catchUps.length > 0));
     }
     task.cycles = plan.cycles;
     task.lastDueAt = plan.latest;
@@ -200,8 +243,31 @@ export class DueHandler<TAction> {
       emit({ type: 'task:changed', taskId: task.id });
       return;
     }
-    task.dueAt = plan.next;
+    this.#setDue(task, plan.next);
     heap.push(task);
+  }
+
+  /**
+   * A task whose quiet windows skip: due times inside one are written 'skipped', naming the
+   * window, and only the others run.
+   */
+  #quietSkips(
+    task: RegisteredTask<TAction>,
+    plan: Extract<DuePlan, { kind: 'due' }>,
+    created: ActiveRun<TAction>[],
+  ): { catchUps: number[]; onTime: number | null } {
+    const p = (task.triggers as NonNullable<typeof task.triggers>).plan;
+    if (p.quietPolicy !== 'skip' || p.quietWindows.length === 0) return plan;
+    const runs = (at: number): boolean => {
+      const quiet = p.quietAt(at);
+      if (quiet === null) return true;
+      const reason = `Skipped: due at ${iso(at)}, inside the ${describeQuietWindow(quiet.window)} (until ${iso(quiet.to)}).`;
+      created.push(this.deps.recorder.skipped(task, at, reason));
+      return false;
+    };
+    const catchUps = plan.catchUps.filter(runs);
+    const onTime = plan.onTime !== null && runs(plan.onTime) ? plan.onTime : null;
+    return { catchUps, onTime };
   }
 
   /** Writes a 'missed' record for each listed due time, and one that counts the rest. */

@@ -24,3 +24,5 @@ export { utcOffsetMinutes } from './tz-offset.js';
 export { CronCache, type DayMatch } from './cron-cache.js';
 export { NextRunHeap, type HeapNode } from './next-run-heap.js';
 export { defaultFingerprint } from './action-fingerprint.js';
+export { type TriggerWindows } from './trigger-plan.js';
+export { quietSpans, quietAt, describeQuietWindow, type QuietSpan } from './quiet-windows.js';

@@ -46,6 +46,14 @@ export class RunRecorder<TAction> {
     return run;
   }
 
+  /** A due time not run by the task's own rule (a quiet window): written 'skipped', with the reason. */
+  skipped(task: RegisteredTask<TAction>, scheduledFor: number, reason: string): ActiveRun<TAction> {
+    const run = this.newRun(triggerOf(task, TRIGGER.schedule, scheduledFor));
+    run.record.error = reason;
+    this.settle(run, 'skipped');
+    return run;
+  }
+
   /** Gives a run its final status, writes it, tells the host and resolves its `done`. */
   settle(run: ActiveRun<TAction>, status: RunStatus): void {
     run.state = 'done';

@@ -3,6 +3,7 @@ import { scheduleSchema } from '../model/schedule.js';
 import { CronCache } from './cron-cache.js';
 import { cronNextAfter, cronPreviousRuns } from './cron-times.js';
 import { SchedulerError } from './scheduler-error.js';
+import type { TriggerPlan } from './trigger-plan.js';
 import { describeIssues } from './validation-message.js';
 
 /** What the times of a schedule depend on besides the schedule itself. */
@@ -12,6 +13,8 @@ export interface TimingContext {
   timezone: string | undefined;
   /** When the task was created: an interval without startAt first runs at createdAt + everyMs. */
   createdAt: number;
+  /** A task with triggers (more schedules, quiet windows, H): its plan answers instead. */
+  plan?: TriggerPlan | undefined;
 }
 
 /** The instant an interval counts from: its first run. */
@@ -29,6 +32,7 @@ export function nextDueAfter(
   ctx: TimingContext,
   afterMs: number,
 ): number | null {
+  if (ctx.plan !== undefined) return ctx.plan.nextAfter(ctx, afterMs);
   switch (schedule.kind) {
     case 'cron':
       return cronNextAfter(ctx.cache, schedule.pattern, ctx.timezone, schedule.dayMatch, afterMs);
@@ -70,6 +74,7 @@ export function dueInstants(
   listLimit: number,
   tailSize: number,
 ): DueInstants {
+  if (ctx.plan !== undefined) return ctx.plan.dueInstants(ctx, fromMs, toMs, listLimit, tailSize);
   if (schedule.kind === 'interval' || schedule.kind === 'once') {
     const first = nextDueAfter(schedule, ctx, fromMs - 1);
     if (first === null || first > toMs) return { listed: [], tail: [], total: 0, exact: true };

@@ -60,6 +60,11 @@ export interface TaskSchedulerOptions<TAction> {
   cronCacheSize?: number;
   /** The current session's id for run records. Default none (null). */
   sessionId?: () => string | null;
+  /**
+   * A number in [0, 1) for each random delay (a task's `triggers.jitterSec`). Default
+   * `Math.random`; tests pass a fixed sequence.
+   */
+  random?: () => number;
 }
 
 /** The options with every default filled in. */
@@ -83,6 +88,7 @@ export const SCHEDULER_DEFAULTS = {
   missedRecordLimit: 1000,
   cronCacheSize: 256,
   sessionId: (): string | null => null,
+  random: Math.random,
 } as const;
 
 function wholeAtLeastOne(name: string, value: number): void {

@@ -5,7 +5,15 @@ import type { CronCache } from './cron-cache.js';
 import type { HeapNode } from './next-run-heap.js';
 import { SchedulerError, errorText } from './scheduler-error.js';
 import type { TaskState, TaskStateStore } from './task-state.js';
-import { parseTaskDefinition, scheduleKey } from './task-validation.js';
+import { parseTaskDefinition, scheduleKey, triggersKey } from './task-validation.js';
+import { TriggerPlan } from './trigger-plan.js';
+
+/** A task with triggers: its plan, and the random delay drawn for its next due time. */
+export interface TaskTriggerState {
+  plan: TriggerPlan;
+  /** How long after its due time (the heap holds due time + delay) the next run starts. */
+  delayMs: number;
+}
 
 /** Due times a task handled before the clock went back, not to be handled a second time. */
 export interface RepeatWindow {
@@ -32,6 +40,8 @@ export class RegisteredTask<TAction> implements HeapNode {
    * in this window were handled already and are not handled a second time.
    */
   repeat: RepeatWindow | null = null;
+  /** Set for a task with triggers (see trigger-plan.ts); null keeps it on the fast path. */
+  triggers: TaskTriggerState | null = null;
 
   constructor(
     readonly id: string,
@@ -49,6 +59,12 @@ export class RegisteredTask<TAction> implements HeapNode {
   get kind(): 'task' {
     return 'task';
   }
+}
+
+/** Works out a task's trigger plan from its definition and id (after a change too). */
+export function setTriggers<TAction>(task: RegisteredTask<TAction>): void {
+  const plan = TriggerPlan.of(task.def, task.id);
+  task.triggers = plan === null ? null : { plan, delayMs: 0 };
 }
 
 /** What registering needs besides the definition. */
@@ -114,6 +130,7 @@ export class TaskRegistry<TAction> {
       def.name,
       scheduleKey(def.schedule),
       def.timezone ?? '',
+      triggersKey(def),
       this.deps.fingerprint(action),
     ].join('\u0000');
   }
@@ -149,6 +166,7 @@ export class TaskRegistry<TAction> {
       saved?.lastDueAt ?? null,
       saved?.cycles ?? 0,
     );
+    setTriggers(task);
     const s = r.def.schedule;
     if (s.kind === 'once') {
       const restoring = r.givenId !== undefined || saved !== undefined;

@@ -28,8 +28,9 @@ import type {
   TaskPatch,
 } from './task-inputs.js';
 import { cronInput, intervalInput, onceInput, routineInput, withInstants } from './task-inputs.js';
-import { type RegisteredTask, TaskRegistry } from './task-registry.js';
-import { scheduleKey } from './task-validation.js';
+import { type RegisteredTask, TaskRegistry, setTriggers } from './task-registry.js';
+import { scheduleKey, triggersKey } from './task-validation.js';
+import { TriggerPlan, type TriggerWindows, triggerWindows } from './trigger-plan.js';
 import { WakeTimer } from './wake-timer.js';
 
 export type { TaskSchedulerOptions } from './scheduler-options.js';
@@ -185,8 +186,10 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#registry.rekey(task, this.#registry.keyOf(def, nextAction));
     const timingChanged =
       scheduleKey(def.schedule) !== scheduleKey(task.def.schedule) ||
-      def.timezone !== task.def.timezone;
+      def.timezone !== task.def.timezone ||
+      triggersKey(def) !== triggersKey(task.def);
     task.def = def;
+    if (timingChanged) setTriggers(task);
     task.action = nextAction;
     task.priority = def.priority;
     if (timingChanged) {
@@ -216,12 +219,26 @@ export class TaskScheduler<TAction = InProcessAction> {
     const now = this.#clock.now();
     if (typeof idOrDefinition !== 'string') {
       const def = this.#registry.parse(idOrDefinition, now);
-      const { cache } = this.#due.timing({ def } as RegisteredTask<TAction>);
+      const { cache } = this.#due.timing({ def, triggers: null } as RegisteredTask<TAction>);
+      const plan = def.schedule.kind === 'routine' ? null : TriggerPlan.of(def, null);
+      if (plan !== null) {
+        const ctx = { cache, timezone: def.timezone, createdAt: now, plan };
+        return plan.runsAfter(ctx, now, count);
+      }
       return nextRunTimes(def.schedule, { timezone: def.timezone, count, fromMs: now, cache });
     }
     const task = this.#registry.require(idOrDefinition);
     if (!task.def.enabled || !this.#heap.has(task)) return [];
-    return upcoming(task, this.#due.timing(task), count);
+    const ctx = this.#due.timing(task);
+    const due = this.#due.nominalDue(task);
+    if (ctx.plan !== undefined && task.def.schedule.kind !== 'routine')
+      return ctx.plan.runsAfter(ctx, due - 1, count);
+    return upcoming(task, ctx, count);
+  }
+
+  /** A task's quiet spans in [fromMs, toMs) and random delay, as data (e.g. for a timeline). */
+  triggerWindows(id: string, fromMs: number, toMs: number): TriggerWindows {
+    return triggerWindows(this.#registry.require(id).triggers?.plan, fromMs, toMs);
   }
 
   // ---------------------------------------------------------------- running

@@ -5,6 +5,7 @@ import { isValidTimezone, taskDefinition } from '../model/task.js';
 import type { CronCache } from './cron-cache.js';
 import { checkCronPattern } from './cron-check.js';
 import { SchedulerError } from './scheduler-error.js';
+import { checkTriggers } from './trigger-validation.js';
 import { describeIssues } from './validation-message.js';
 
 /** A refused pattern: the plain sentence for people; library callers also see the pattern. */
@@ -77,7 +78,13 @@ export function parseTaskDefinition(
       );
     }
   }
+  if (def.triggers !== undefined) checkTriggers(def, cache, nowMs);
   return def;
+}
+
+/** A canonical text of a task's triggers ('' for none), for identity and change detection. */
+export function triggersKey(def: TaskDefinition): string {
+  return def.triggers === undefined ? '' : JSON.stringify(def.triggers);
 }
 
 /** A canonical text of a schedule, for idempotent registration and change detection. */
