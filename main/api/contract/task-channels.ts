@@ -5,6 +5,7 @@ import type { Schedule } from '../../core/model/schedule.js';
 import { runOn, taskCreateInput, taskPolicies, timezoneSchema } from '../../core/model/task.js';
 import type { StoredTask } from '../../core/model/task.js';
 import { actionSchema } from '../../core/model/action.js';
+import { taskTriggers } from '../../core/model/triggers.js';
 import type { Action } from '../../core/model/action.js';
 import type { RunStatus } from '../../core/model/run.js';
 import type { RunSummary } from '../../core/jobs/run-summary.js';
@@ -32,6 +33,9 @@ export interface PreviewRun {
   at: number;
   taskTime: string;
   localTime: string;
+  /** With a random delay: the run starts between `at` and this instant (task time below). */
+  latestAt?: number;
+  latestTaskTime?: string;
 }
 
 export interface SchedulePreview {
@@ -39,6 +43,8 @@ export interface SchedulePreview {
   timezone: string;
   runs: PreviewRun[];
   dstNotes: string[];
+  /** The task's triggers in words: other schedules, random delay, quiet windows. */
+  triggerNotes?: string[];
 }
 
 const taskPatch = taskPolicies
@@ -49,6 +55,8 @@ const taskPatch = taskPolicies
     group: groupName.optional(),
     schedule: scheduleSchema.optional(),
     timezone: timezoneSchema.nullable().optional(),
+    /** More schedules, random delay, quiet windows; null takes them all away. */
+    triggers: taskTriggers.nullable().optional(),
     /** Without a default: a patch that leaves it out must not move a cluster task back here. */
     runOn: runOn.optional(),
     /** A full action; masked secret values mean "keep the stored value". */
@@ -84,6 +92,7 @@ export const taskChannels = {
       .object({
         schedule: scheduleSchema,
         timezone: timezoneSchema.optional(),
+        triggers: taskTriggers.optional(),
         count: z.number().int().min(1).max(50).default(5),
       })
       .strict(),

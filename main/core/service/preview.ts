@@ -1,6 +1,8 @@
 import type { ParsedRequestOf, SchedulePreview } from '../../api/contract.js';
 import type { TaskScheduler } from '../schedule/task-scheduler.js';
 import { dstTransitions } from '../schedule/dst-transitions.js';
+import { describeQuietWindow } from '../schedule/quiet-windows.js';
+import type { TaskTriggers } from '../model/triggers.js';
 import { describeSchedule, formatInZone } from './schedule-text.js';
 import { engineError } from './engine-errors.js';
 
@@ -12,15 +14,43 @@ function offsetText(minutes: number): string {
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
+/** A task's triggers in words, one sentence each, for the preview. */
+function triggerNotes(t: TaskTriggers, timezone: string | undefined): string[] {
+  const notes = t.schedules.map(
+    (e, i) =>
+      `Schedule ${i + 2}: ${describeSchedule(e.schedule, e.timezone ?? timezone)}${e.timezone ? ` (${e.timezone})` : ''}; a time two schedules share runs once.`,
+  );
+  const jitter = t.jitterSec;
+  if (jitter > 0)
+    notes.push(
+      `Each run starts at a random moment up to ${durationText(jitter)} after its time, so tasks due together spread out.`,
+    );
+  const windows = t.quiet.windows;
+  if (windows.length > 0) {
+    const what =
+      t.quiet.policy === 'defer'
+        ? 'runs due inside one wait until it ends (once)'
+        : "runs due inside one are skipped and recorded 'skipped'";
+    notes.push(`Quiet: ${windows.map((w) => describeQuietWindow(w)).join('; ')}: ${what}.`);
+  }
+  return notes;
+}
+
+function durationText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
 /** The editor's preview: the next runs in task time and local time, in words, with DST notes. */
 export function previewSchedule(
   engine: TaskScheduler<string>,
-  { schedule, timezone, count }: ParsedRequestOf<'tasks:preview'>,
+  { schedule, timezone, triggers, count }: ParsedRequestOf<'tasks:preview'>,
   now: number,
 ): SchedulePreview {
   let runs: number[];
   try {
-    runs = engine.nextRuns({ name: 'preview', schedule, timezone }, count);
+    runs = engine.nextRuns({ name: 'preview', schedule, timezone, triggers }, count);
   } catch (error) {
     throw engineError(error);
   }
@@ -36,6 +66,7 @@ export function previewSchedule(
       ? `${when}: clocks in ${zone} go forward ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the skipped ${amount} do not exist: a fixed daily time there runs once at the first valid time after the gap, repeating patterns skip the missing times.`
       : `${when}: clocks in ${zone} go back ${amount} (${offsetText(t.offsetBeforeMinutes)} → ${offsetText(t.offsetAfterMinutes)}); local times in the repeated ${amount} occur twice: a fixed daily time there runs once (on the first pass), repeating patterns run on both passes.`;
   });
+  const jitterMs = (triggers?.jitterSec ?? 0) * 1000;
   return {
     description: describeSchedule(schedule, timezone),
     timezone: zone,
@@ -43,7 +74,11 @@ export function previewSchedule(
       at,
       taskTime: formatInZone(at, zone),
       localTime: formatInZone(at, undefined),
+      ...(jitterMs > 0
+        ? { latestAt: at + jitterMs, latestTaskTime: formatInZone(at + jitterMs, zone) }
+        : {}),
     })),
     dstNotes,
+    ...(triggers ? { triggerNotes: triggerNotes(triggers, timezone) } : {}),
   };
 }

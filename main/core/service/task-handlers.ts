@@ -71,7 +71,12 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     } catch (error) {
       throw engineError(error);
     }
-    const onCluster = def.runOn.kind === 'cluster' ? clusterScheduleProblem(def.schedule) : null;
+    const onCluster =
+      def.runOn.kind !== 'cluster'
+        ? null
+        : def.triggers !== undefined
+          ? 'a cluster queue runs the main schedule only; more schedules, a random delay and quiet windows need "Run on: this computer"'
+          : clusterScheduleProblem(def.schedule);
     if (onCluster !== null) throw invalid(`runOn: ${onCluster}`, 'runOn');
   };
 
@@ -147,11 +152,12 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
 
   const update = async ({ id, patch }: ParsedRequestOf<'tasks:update'>): Promise<TaskView> => {
     const current = requireTask(id);
-    const { action, timezone, ...fields } = patch;
+    const { action, timezone, triggers, ...fields } = patch;
     const nextDef = taskDefinition.parse({
       ...definitionOf(current),
       ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
       timezone: timezone === null ? undefined : (timezone ?? current.timezone),
+      triggers: triggers === null ? undefined : (triggers ?? current.triggers),
     });
     checkNameFree(nextDef, id);
     checkDefinition(nextDef);
@@ -172,6 +178,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
         ...current,
         ...nextDef,
         timezone: nextDef.timezone,
+        triggers: nextDef.triggers,
         updatedAt: parts.clock.now(),
         lastDueAt: info?.lastDueAt ?? current.lastDueAt,
         cycles: info?.cycles ?? current.cycles,
@@ -187,7 +194,12 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     if (newAction) parts.locked.delete(id);
     try {
       if (info && nextDef.runOn.kind === 'cluster') await parts.engine.unschedule(id);
-      else if (info) await parts.engine.update(id, { ...nextDef, timezone: nextDef.timezone });
+      else if (info)
+        await parts.engine.update(id, {
+          ...nextDef,
+          timezone: nextDef.timezone,
+          triggers: nextDef.triggers,
+        });
       else if (!parts.locked.has(id)) await scheduleStored(parts, stored);
     } catch (error) {
       throw engineError(error);
