@@ -15,7 +15,8 @@ export interface Connection {
 /** How to start Crontray, for the "not running" message. */
 export function startHint(dataDir: string): string {
   return (
-    `Start it with 'npm run headless -- --data-dir ${JSON.stringify(dataDir)}' ` +
+    'Open the Crontray app, or start headless mode with ' +
+    `'npm run headless -- --data-dir ${JSON.stringify(dataDir)}' ` +
     `(or 'node dist/main/headless/entry.js --data-dir ${JSON.stringify(dataDir)}'), ` +
     'then run this command again.'
   );

@@ -8,6 +8,7 @@ import { launchedHidden } from './login-item.js';
 import { QuitSequence } from './quit-sequence.js';
 import { DesktopSettings } from './desktop-settings.js';
 import { forwardEvents, setupIpc } from './setup-ipc.js';
+import { setupLoopbackApi } from './setup-loopback-api.js';
 import { registerAppScheme, setupProtocol } from './setup-protocol.js';
 import { setupSecurity } from './setup-security.js';
 import { desktopAlertNotifier } from './alert-notifier.js';
@@ -59,8 +60,12 @@ async function start(): Promise<void> {
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
     logger: teeLogger(logger, logFile),
   });
+  let closeLoopbackApi = (): Promise<void> => Promise.resolve();
   const quit = new QuitSequence({
-    close: () => service.close('quit').finally(() => logFile.close()),
+    close: () =>
+      closeLoopbackApi()
+        .then(() => service.close('quit'))
+        .finally(() => logFile.close()),
     exit: (code) => app.exit(code),
     logger,
   });
@@ -72,6 +77,11 @@ async function start(): Promise<void> {
   setupSecurity(logger);
   setupProtocol(join(root, 'dist', 'renderer'));
   await service.open();
+  closeLoopbackApi = await setupLoopbackApi({
+    service,
+    dataDir,
+    logger: teeLogger(logger, logFile),
+  });
 
   const iconDir = join(root, 'dist', 'main', 'electron', 'icons');
   const window = new MainWindow({

@@ -7,10 +7,8 @@ import { consoleLogger } from '../core/log/logger.js';
 import type { Logger } from '../core/log/logger.js';
 import { fileLogger, teeLogger } from '../core/log/file-logger.js';
 import type { HeadlessOptions } from './cli-options.js';
-import { startHttpTransport } from './http-transport.js';
 import type { HttpTransport } from './http-transport.js';
-import { issueToken } from './token.js';
-import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
+import { serveLoopbackApi } from './loopback-api.js';
 
 export interface HeadlessApp {
   service: CrontrayService;
@@ -43,31 +41,24 @@ export async function runHeadless(
     ...(options.redisUrl !== undefined ? { redisUrl: options.redisUrl } : {}),
   });
   await service.open();
-  const token = await issueToken(options.dataDir);
-  const transport = await startHttpTransport({
+  const api = await serveLoopbackApi({
     service,
-    token,
+    dataDir: options.dataDir,
+    host: 'headless',
     staticDir: existsSync(staticDir) ? staticDir : null,
     port: options.port,
     logger,
-  });
-  // The `crontray` command finds the API here (main/cli/discovery.ts).
-  await writeEndpointFile(options.dataDir, {
-    url: `http://127.0.0.1:${transport.port}`,
-    pid: process.pid,
-    host: 'headless',
   });
   if (options.autostart) await service.call('scheduler:start', undefined);
 
   let stopping: Promise<void> | null = null;
   return {
     service,
-    transport,
-    url: transport.url,
+    transport: api.transport,
+    url: api.url,
     stop(reason = 'quit') {
       stopping ??= (async () => {
-        await removeEndpointFile(options.dataDir);
-        await transport.close();
+        await api.close();
         await service.close(reason);
         await logFile.close();
       })();

@@ -114,6 +114,19 @@ describe('the desktop app', () => {
     expect(runNow?.submenu?.map((i) => i.label)).toContain('desktop-check');
   });
 
+  it('answers the crontray command over its loopback API', async () => {
+    const cli = resolve('dist/main/cli/entry.js');
+    const result = await new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn(process.execPath, [cli, '--data-dir', userData, 'status']);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => done({ code, out }));
+    });
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toMatch(/\(electron\)/);
+  });
+
   it('a second launch hands over to the first, which shows its window', async () => {
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.hide());
     const second = spawn(executable, args(), { stdio: 'ignore' });
