@@ -13,6 +13,7 @@ import { TaskEditor } from './screens/editor/task-editor.js';
 import { HistoryScreen } from './screens/history/history-screen.js';
 import { SettingsScreen } from './screens/settings/settings-screen.js';
 import { TasksScreen } from './screens/tasks/tasks-screen.js';
+import { TransferScreen } from './screens/transfer/transfer-screen.js';
 import { applyTheme } from './theme.js';
 import type { Theme } from './theme.js';
 
@@ -40,6 +41,7 @@ const SCREENS: readonly [Route['screen'], string, Route][] = [
   ['history', 'History', { screen: 'history', run: null }],
   ['dashboard', 'Dashboard', { screen: 'dashboard' }],
   ['alerts', 'Alerts', { screen: 'alerts' }],
+  ['transfer', 'Import/Export', { screen: 'transfer' }],
   ['settings', 'Settings', { screen: 'settings' }],
 ];
 
@@ -108,6 +110,7 @@ function Shell() {
         {route.screen === 'history' && <HistoryScreen run={route.run} />}
         {route.screen === 'dashboard' && <DashboardScreen />}
         {route.screen === 'alerts' && <AlertsScreen />}
+        {route.screen === 'transfer' && <TransferScreen />}
         {route.screen === 'settings' && <SettingsScreen onTheme={onTheme} />}
       </main>
     </div>

@@ -13,6 +13,7 @@ export type Route =
   | { screen: 'history'; run: RunRef | null }
   | { screen: 'dashboard' }
   | { screen: 'alerts' }
+  | { screen: 'transfer' }
   | { screen: 'settings' };
 
 /** Reads a location hash ("#/tasks/abc/edit"); anything unknown shows the tasks. */
@@ -38,6 +39,7 @@ export function parseRoute(hash: string): Route {
   }
   if (head === 'dashboard') return { screen: 'dashboard' };
   if (head === 'alerts') return { screen: 'alerts' };
+  if (head === 'transfer') return { screen: 'transfer' };
   if (head === 'settings') return { screen: 'settings' };
   return { screen: 'tasks' };
 }
@@ -58,6 +60,8 @@ export function hrefOf(route: Route): string {
       return '#/dashboard';
     case 'alerts':
       return '#/alerts';
+    case 'transfer':
+      return '#/transfer';
     case 'settings':
       return '#/settings';
   }
