@@ -11,7 +11,8 @@ export const runStatus = z.enum([
   'canceled',
   'interrupted',
 ]);
-export const runTrigger = z.enum(['schedule', 'manual', 'catch-up', 'retry']);
+/** 'startup': a task's "when Crontray starts" event; 'wake': its "after the machine wakes". */
+export const runTrigger = z.enum(['schedule', 'manual', 'catch-up', 'retry', 'startup', 'wake']);
 
 /** One stream's output, bounded: the first and last bytes, and whether anything was dropped. */
 export const boundedOutput = z.object({

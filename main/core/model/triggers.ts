@@ -64,6 +64,11 @@ export const quietWindow = z.discriminatedUnion('kind', [
 
 export const quietPolicy = z.enum(['skip', 'defer']);
 
+/** 'start': when Crontray starts (crontab's @reboot); 'wake': after the machine wakes from sleep. */
+export const triggerEvent = z.enum(['start', 'wake'], {
+  error: "an event is 'start' (when Crontray starts) or 'wake' (after the machine wakes)",
+});
+
 export const taskTriggers = z.object({
   /** Schedules besides `schedule`; a due time two schedules share runs once. */
   schedules: z.array(extraSchedule).max(9, 'at most 10 schedules per task').default([]),
@@ -84,10 +89,18 @@ export const taskTriggers = z.object({
       policy: quietPolicy.default('skip'),
     })
     .default({ windows: [], policy: 'skip' }),
+  /** Events that start a run besides the schedules (each at most once in the list). */
+  events: z.array(triggerEvent).max(2).default([]),
+  /**
+   * Only the events start the task: its schedule is kept but never falls due (a crontab line
+   * `@reboot cmd` is a task with events ['start'] and eventsOnly).
+   */
+  eventsOnly: z.boolean().default(false),
 });
 
 export type ExtraSchedule = z.output<typeof extraSchedule>;
 export type QuietWindow = z.output<typeof quietWindow>;
 export type QuietPolicy = z.output<typeof quietPolicy>;
+export type TriggerEvent = z.output<typeof triggerEvent>;
 export type TaskTriggers = z.output<typeof taskTriggers>;
 export type TaskTriggersInput = z.input<typeof taskTriggers>;

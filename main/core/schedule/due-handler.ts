@@ -3,7 +3,7 @@ import type { Clock } from '../time/clock.js';
 import type { ActiveRun, RunDeadline } from './active-run.js';
 import type { CronCache } from './cron-cache.js';
 import type { DuePlan, MissedRuns, PlannerSettings } from './due-planner.js';
-import { firstDueAfter, planDue } from './due-planner.js';
+import { firstDueAfter, planDue, upcoming } from './due-planner.js';
 import type { EngineEvent } from './engine-event.js';
 import type { NextRunHeap } from './next-run-heap.js';
 import type { RetryChain, RetryNode } from './retry-chain.js';
@@ -78,6 +78,14 @@ export class DueHandler<TAction> {
       t.delayMs = Math.floor(this.deps.random() * (t.plan.jitterMs + 1));
       task.dueAt = at + t.delayMs;
     } else task.dueAt = at;
+  }
+
+  /** The next `count` due times of a task in the heap, as its triggers make them. */
+  upcoming(task: RegisteredTask<TAction>, count: number): number[] {
+    const ctx = this.timing(task);
+    if (ctx.plan !== undefined && task.def.schedule.kind !== 'routine')
+      return ctx.plan.runsAfter(ctx, this.nominalDue(task) - 1, count);
+    return upcoming(task, ctx, count);
   }
 
   /** The due time a task stands for: its heap time less its random delay. */

@@ -10,6 +10,10 @@ export const TRIGGER = {
   catchUp: 'catch-up',
   /** Another attempt after a failed or timed-out one. */
   retry: 'retry',
+  /** The task's "when Crontray starts" event: the scheduler's first start in this process. */
+  startup: 'startup',
+  /** The task's "after the machine wakes" event: a wake noticed more than a minute late. */
+  wake: 'wake',
 } as const satisfies Record<string, RunTrigger>;
 
 /** A request to run a task once: what the run queue admits, makes wait or skips. */

@@ -4,7 +4,7 @@ import type { TaskDefinitionInput } from '../model/task.js';
 import type { Clock } from '../time/clock.js';
 import { CronCache } from './cron-cache.js';
 import { DueHandler, type SchedulerNode } from './due-handler.js';
-import { freshAnchor, upcoming } from './due-planner.js';
+import { freshAnchor } from './due-planner.js';
 import type { EngineEvent } from './engine-event.js';
 import type { InProcessAction } from './in-process-runner.js';
 import { LastResult } from './last-result.js';
@@ -16,7 +16,6 @@ import { RunRecorder } from './run-recorder.js';
 import { TRIGGER, triggerOf } from './run-trigger.js';
 import { SchedulerError, errorText } from './scheduler-error.js';
 import { resolveOptions, type TaskSchedulerOptions } from './scheduler-options.js';
-import { nextRunTimes } from './schedule-times.js';
 import type {
   CronTaskInput,
   IntervalTaskInput,
@@ -30,8 +29,10 @@ import type {
 import { cronInput, intervalInput, onceInput, routineInput, withInstants } from './task-inputs.js';
 import { type RegisteredTask, TaskRegistry, setTriggers } from './task-registry.js';
 import { scheduleKey, triggersKey } from './task-validation.js';
-import { TriggerPlan, type TriggerWindows, triggerWindows } from './trigger-plan.js';
+import { type TriggerWindows, definitionRuns, triggerWindows } from './trigger-plan.js';
 import { WakeTimer } from './wake-timer.js';
+import { WAKE_LATE_MS, eventTriggers } from './task-events.js';
+import type { TriggerEvent } from '../model/triggers.js';
 
 export type { TaskSchedulerOptions } from './scheduler-options.js';
 export type * from './task-inputs.js';
@@ -54,6 +55,8 @@ export class TaskScheduler<TAction = InProcessAction> {
   readonly #due: DueHandler<TAction>;
   readonly #timer: WakeTimer;
   #started = false;
+  /** The "when Crontray starts" event fires on the first start only, not after a pause. */
+  #startedOnce = false;
   #stoppedAt: number | null = null;
   #warnedDelayMs = false;
 
@@ -220,20 +223,11 @@ export class TaskScheduler<TAction = InProcessAction> {
     if (typeof idOrDefinition !== 'string') {
       const def = this.#registry.parse(idOrDefinition, now);
       const { cache } = this.#due.timing({ def, triggers: null } as RegisteredTask<TAction>);
-      const plan = def.schedule.kind === 'routine' ? null : TriggerPlan.of(def, null);
-      if (plan !== null) {
-        const ctx = { cache, timezone: def.timezone, createdAt: now, plan };
-        return plan.runsAfter(ctx, now, count);
-      }
-      return nextRunTimes(def.schedule, { timezone: def.timezone, count, fromMs: now, cache });
+      return definitionRuns(def, cache, now, count);
     }
     const task = this.#registry.require(idOrDefinition);
     if (!task.def.enabled || !this.#heap.has(task)) return [];
-    const ctx = this.#due.timing(task);
-    const due = this.#due.nominalDue(task);
-    if (ctx.plan !== undefined && task.def.schedule.kind !== 'routine')
-      return ctx.plan.runsAfter(ctx, due - 1, count);
-    return upcoming(task, ctx, count);
+    return this.#due.upcoming(task, count);
   }
 
   /** A task's quiet spans in [fromMs, toMs) and random delay, as data (e.g. for a timeline). */
@@ -263,6 +257,8 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#stoppedAt = null;
     this.#timer.reset(now);
     this.#emit({ type: 'scheduler:state', running: true });
+    if (!this.#startedOnce) this.#fire('start', now);
+    this.#startedOnce = true;
     this.#tick(false);
   }
 
@@ -346,11 +342,18 @@ export class TaskScheduler<TAction = InProcessAction> {
   /** One wake: notices clock jumps, handles what is due, starts what may start, re-arms. */
   #tick(manual: boolean): ReturnType<DueHandler<TAction>['handle']> {
     const now = this.#clock.now();
-    if (this.#timer.notice(now, !manual)?.kind === 'back') this.#due.clockWentBack(now);
+    const notice = this.#timer.notice(now, !manual);
+    if (notice?.kind === 'back') this.#due.clockWentBack(now);
+    else if (notice?.kind === 'late' && notice.byMs >= WAKE_LATE_MS) this.#fire('wake', now);
     const created = this.#due.handle(now, this.#started || manual);
     this.#lifecycle.pump();
     this.#arm();
     return created;
+  }
+
+  /** Submits a run of each task that starts on this event; the next pump starts them. */
+  #fire(event: TriggerEvent, now: number): void {
+    for (const t of eventTriggers(this.#registry.values(), event, now)) this.#lifecycle.submit(t);
   }
 
   /** Arms the one timer for the earliest due node, or only runs' deadlines while stopped. */

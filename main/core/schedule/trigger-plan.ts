@@ -1,11 +1,12 @@
 import type { Schedule } from '../model/schedule.js';
 import type { TaskDefinition } from '../model/task.js';
-import type { QuietPolicy, QuietWindow } from '../model/triggers.js';
+import type { QuietPolicy, QuietWindow, TriggerEvent } from '../model/triggers.js';
+import type { CronCache } from './cron-cache.js';
 import { cronWithHashSeed, usesHash } from './cron-dialect.js';
 import type { QuietSpan } from './quiet-windows.js';
 import { quietAt, quietSpans } from './quiet-windows.js';
 import type { DueInstants, TimingContext } from './schedule-times.js';
-import { dueInstants, nextDueAfter } from './schedule-times.js';
+import { dueInstants, nextDueAfter, nextRunTimes } from './schedule-times.js';
 
 /** What a timeline draws of a task's triggers (`TaskScheduler.triggerWindows`). */
 export interface TriggerWindows {
@@ -14,6 +15,19 @@ export interface TriggerWindows {
   quietPolicy: QuietPolicy | null;
   /** A run due at t starts in [t, t + jitterMs]. */
   jitterMs: number;
+}
+
+/** The next runs after `now` of a definition not registered (the editor's preview), triggers applied. */
+export function definitionRuns(
+  def: TaskDefinition,
+  cache: CronCache,
+  now: number,
+  count: number,
+): number[] {
+  const plan = def.schedule.kind === 'routine' ? null : TriggerPlan.of(def, null);
+  if (plan === null)
+    return nextRunTimes(def.schedule, { timezone: def.timezone, count, fromMs: now, cache });
+  return plan.runsAfter({ cache, timezone: def.timezone, createdAt: now, plan }, now, count);
 }
 
 /** A plan's windows as data; a run due at t starts in [t, t + jitterMs]. */
@@ -46,6 +60,9 @@ export class TriggerPlan {
     readonly jitterMs: number,
     readonly quietWindows: readonly QuietWindow[],
     readonly quietPolicy: QuietPolicy,
+    readonly events: readonly TriggerEvent[] = [],
+    /** The schedules never fall due: only the events start the task. */
+    readonly eventsOnly = false,
   ) {}
 
   /**
@@ -67,11 +84,14 @@ export class TriggerPlan {
       (t?.jitterSec ?? 0) * 1000,
       t?.quiet.windows ?? [],
       t?.quiet.policy ?? 'skip',
+      t?.events ?? [],
+      t?.eventsOnly ?? false,
     );
   }
 
   /** The first due time strictly after `afterMs`; a deferring quiet window moves it to its end. */
   nextAfter(ctx: TimingContext, afterMs: number): number | null {
+    if (this.eventsOnly) return null;
     const at = this.#mergedNext(ctx, afterMs);
     if (at === null || this.quietPolicy !== 'defer') return at;
     const quiet = this.quietAt(at);
@@ -96,6 +116,7 @@ export class TriggerPlan {
     listLimit: number,
     tailSize: number,
   ): DueInstants {
+    if (this.eventsOnly) return { listed: [], tail: [], total: 0, exact: true };
     if (this.quietPolicy === 'defer' && this.quietWindows.length > 0)
       return this.#walk(ctx, fromMs, toMs, listLimit, tailSize);
     const parts = this.schedules.map((s) =>

@@ -19,6 +19,14 @@ export function checkTriggers(def: TaskDefinition, cache: CronCache, nowMs: numb
       'a routine starts again a fixed time after its last run ends, so it cannot have more schedules or quiet windows: choose a cron or interval schedule for those',
     );
   }
+  if (new Set(t.events).size !== t.events.length)
+    refuse('triggers.events', 'each event is listed once: remove the repeated one');
+  if (t.eventsOnly && t.events.length === 0) {
+    refuse(
+      'triggers.eventsOnly',
+      'a task that runs on events only needs an event: choose "when Crontray starts" or "after the machine wakes"',
+    );
+  }
   t.schedules.forEach((extra, i) => {
     const field = `triggers.schedules.${i}`;
     const zone = extra.timezone ?? def.timezone;

@@ -33,6 +33,15 @@ function triggerNotes(t: TaskTriggers, timezone: string | undefined): string[] {
         : "runs due inside one are skipped and recorded 'skipped'";
     notes.push(`Quiet: ${windows.map((w) => describeQuietWindow(w)).join('; ')}: ${what}.`);
   }
+  const events = t.events.map((e) =>
+    e === 'start' ? 'when Crontray starts' : 'after the machine wakes (noticed within 30 s)',
+  );
+  if (events.length > 0)
+    notes.push(
+      t.eventsOnly
+        ? `Runs only ${events.join(' and ')}; the schedule is not used.`
+        : `Also runs ${events.join(' and ')}.`,
+    );
   return notes;
 }
 

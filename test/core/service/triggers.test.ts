@@ -79,7 +79,7 @@ describe('triggers through the service', () => {
     const preview = await call('tasks:preview', {
       schedule: backup.schedule,
       timezone: backup.timezone,
-      triggers: { ...backup.triggers, jitterSec: 600 },
+      triggers: { ...backup.triggers, jitterSec: 600, events: ['wake'] },
       count: 3,
     });
     expect(preview.runs.map((r) => [r.at, r.latestAt])).toEqual([
@@ -91,6 +91,25 @@ describe('triggers through the service', () => {
       'Schedule 2: At 11:00, only on Saturday (Europe/Berlin); a time two schedules share runs once.',
       'Each run starts at a random moment up to 10 min after its time, so tasks due together spread out.',
       "Quiet: quiet days 2026-06-03 to 2026-06-04: runs due inside one are skipped and recorded 'skipped'.",
+      'Also runs after the machine wakes (noticed within 30 s).',
+    ]);
+  });
+
+  it('an imported @reboot line is a task that runs only when Crontray starts, with no next run', async () => {
+    const { call } = await open();
+    const task = await call('tasks:create', {
+      ...backup,
+      name: 'on-boot',
+      triggers: { events: ['start'], eventsOnly: true },
+    });
+    expect(task.nextRunAt).toBeNull();
+    const preview = await call('tasks:preview', {
+      schedule: backup.schedule,
+      triggers: { events: ['start'], eventsOnly: true },
+    });
+    expect(preview.runs).toEqual([]);
+    expect(preview.triggerNotes).toEqual([
+      'Runs only when Crontray starts; the schedule is not used.',
     ]);
   });
 
