@@ -33,6 +33,8 @@ const PLAN = quick
       jobFiles: [10_000],
       apiTasks: 200,
       apiCalls: 100,
+      startupFiles: 10_000,
+      startupBoots: 2,
     }
   : {
       sizes: [1000, 10_000, 100_000],
@@ -44,6 +46,8 @@ const PLAN = quick
       jobFiles: [10_000, 100_000],
       apiTasks: 1000,
       apiCalls: 300,
+      startupFiles: 100_000,
+      startupBoots: 3,
     };
 
 /** Writes a file under bench/ as the repository's Prettier settings format it. */
@@ -172,6 +176,12 @@ results.api = await child(
   'api-child.js',
   [JSON.stringify({ tasks: PLAN.apiTasks, calls: PLAN.apiCalls })],
   { timeoutMs: 300_000 },
+);
+console.log('start-up with a large run history');
+results.startup = await child(
+  'startup-child.js',
+  [JSON.stringify({ files: PLAN.startupFiles, boots: PLAN.startupBoots })],
+  { timeoutMs: 900_000 },
 );
 results.durationSeconds = (Date.now() - t0) / 1000;
 results.machine.loadAtEnd = loadavg();
@@ -380,6 +390,7 @@ function report(r) {
     ),
   );
   lines.push('');
+  lines.push(...startupSection(r));
   lines.push('## Targets (issue 8)');
   lines.push('');
   lines.push(table(['target', 'measured', 'met'], targets(r)));
@@ -387,6 +398,33 @@ function report(r) {
   const notes = join(HERE, 'NOTES.md');
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');
   return `${lines.join('\n')}\n`;
+}
+
+/** Spawn to URL and to the first history:runs answer, without and with the saved run index. */
+function startupSection(r) {
+  const s = r.startup;
+  if (!s) return [];
+  const files = (r.plan.startupFiles ?? s.files ?? 0).toLocaleString('en-US');
+  return [
+    `## Start-up with ${files} run files (headless, spawn to URL / to the first history:runs)`,
+    '',
+    table(
+      ['start', 'to URL ms', 'to first history:runs ms'],
+      [
+        [
+          'no saved run index (reads every file)',
+          cell(s, (x) => x.withoutIndex.openMs, 0),
+          cell(s, (x) => x.withoutIndex.firstQueryMs, 0),
+        ],
+        [
+          `saved run index (median of ${s.withIndex?.openMs?.n ?? '-'})`,
+          cell(s, (x) => x.withIndex.openMs.median, 0),
+          cell(s, (x) => x.withIndex.firstQueryMs.median, 0),
+        ],
+      ],
+    ),
+    '',
+  ];
 }
 
 function targets(r) {
@@ -437,6 +475,22 @@ function targets(r) {
     cell(burst, (x) => x.lastMs, 2),
     burst && !burst.error && burst.lastMs !== null ? burst.lastMs <= 50 : false,
   );
+  const st = r.startup;
+  if (st && r.plan.startupFiles === 100_000) {
+    add(
+      'start-up @100,000 run files: first history:runs < 1 s',
+      cell(st, (x) => x.withIndex.firstQueryMs.median, 0),
+      !st.error && st.withIndex.firstQueryMs.median < 1000,
+    );
+  }
+  const api = r.api;
+  if (api && r.plan.apiTasks === 1000) {
+    add(
+      'tasks:list @1,000 tasks: p50 <= 5 ms',
+      cell(api, (x) => x.tasksList.median, 2),
+      !api.error && api.tasksList.median <= 5,
+    );
+  }
   const jc = r.jobCache[100_000];
   if (jc) {
     add(

@@ -4,52 +4,13 @@
  * Prints `RESULT <json>` as its last line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { summary } from './stats.js';
+import { writeRunFiles } from './run-files.js';
 
 const [measure, optionsJson] = process.argv.slice(2);
 const options = JSON.parse(optionsJson ?? '{}');
-
-const STATUSES = ['succeeded', 'succeeded', 'succeeded', 'failed', 'timed-out', 'canceled'];
-
-/** `files` run records over 10 projects x 10 groups x 10 tasks, as the engine writes them. */
-function writeRunFiles(jobsDir, files) {
-  const t0 = Date.UTC(2026, 0, 1);
-  for (let i = 0; i < files; i++) {
-    const project = `project-${i % 10}`;
-    const group = `group-${Math.floor(i / 10) % 10}`;
-    const name = `task-${Math.floor(i / 100) % 10}`;
-    const runId = `run-${i}`;
-    const started = t0 + i * 60_000;
-    const record = {
-      runId,
-      taskId: `t-${i % 1000}`,
-      project,
-      group,
-      name,
-      sessionId: 's1',
-      status: STATUSES[i % STATUSES.length],
-      trigger: 'schedule',
-      scheduledFor: started,
-      startedAt: started,
-      endedAt: started + 1000 + (i % 5000),
-      heartbeatAt: started,
-      attempt: 1,
-      firstRunId: runId,
-      exitCode: 0,
-      httpStatus: null,
-      stdout: { head: 'ok\n', tail: '', truncated: false, totalBytes: 3 },
-      stderr: null,
-      error: null,
-      fromCache: false,
-    };
-    const path = join(jobsDir, project, group, name, `${runId}.json`);
-    if (i < 1000) mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify(record));
-  }
-}
 
 async function timed(fn) {
   const t0 = performance.now();

@@ -46,15 +46,62 @@ const SECURITY_HEADERS = {
   'X-Frame-Options': 'DENY',
 };
 
+/**
+ * The JSON of frozen list items, as UTF-8 bytes, by identity. A frozen item is never changed
+ * (tasks:list keeps each task's view frozen until the task changes), so it is serialized and
+ * encoded once instead of on every call; the bytes go when the item does.
+ */
+const frozenItemBytes = new WeakMap<object, Buffer>();
+
+function itemBytes(item: unknown): Buffer {
+  if (typeof item !== 'object' || item === null || !Object.isFrozen(item))
+    return Buffer.from(JSON.stringify(item) ?? 'null');
+  let bytes = frozenItemBytes.get(item);
+  if (bytes === undefined) frozenItemBytes.set(item, (bytes = Buffer.from(JSON.stringify(item))));
+  return bytes;
+}
+
+const LIST_START = Buffer.from('{"ok":true,"value":[');
+const LIST_END = Buffer.from(']}');
+const COMMA = Buffer.from(',');
+
+/** The last list reply put together, kept while the next list holds the very same items. */
+let lastList: { items: unknown[]; bytes: Buffer } | undefined;
+
+/** The body of a reply: a successful list is put together from its items' bytes. */
+function jsonBytes(body: unknown): Buffer | string {
+  const envelope = body as { ok?: unknown; value?: unknown };
+  if (envelope.ok !== true || !Array.isArray(envelope.value) || Object.keys(envelope).length !== 2)
+    return JSON.stringify(body);
+  const items = envelope.value as unknown[];
+  const last = lastList;
+  if (last && last.items.length === items.length && last.items.every((x, i) => x === items[i]))
+    return last.bytes;
+  const parts: Buffer[] = [LIST_START];
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(itemBytes(item));
+  });
+  parts.push(LIST_END);
+  const bytes = Buffer.concat(parts);
+  // Only lists of frozen items can be reused: anything else may change behind the reference.
+  if (
+    items.length > 0 &&
+    items.every((x) => typeof x === 'object' && x !== null && Object.isFrozen(x))
+  )
+    lastList = { items: items.slice(), bytes };
+  return bytes;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const data = jsonBytes(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': Buffer.byteLength(data),
   });
-  res.end(text);
+  res.end(data);
 }
 
 function refuse(res: ServerResponse, guard: GuardResult): void {

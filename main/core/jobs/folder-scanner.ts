@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  listRunFiles,
   listTaskDirs,
   parseRunRecord,
+  readTaskFolder,
   TimeSlicer,
 } from '../store/run-record-files.js';
 import type { RunSummary } from './run-summary.js';
@@ -38,7 +38,27 @@ interface DirState {
   /** The folder changed at the last scan: look once more, since a coarse mtime can hide a second change. */
   confirm: boolean;
   files: Set<string>;
+  /** Its last listing held a temp file of a write in flight (or one a crash left). */
+  temps: boolean;
 }
+
+/** One file's stat when it was last read: unchanged means the summary in memory is current. */
+export interface FileSig {
+  mtimeMs: number;
+  size: number;
+}
+
+/** What the scanner knew of one task folder, as the run index file keeps it between runs. */
+export interface KnownFolder {
+  /** 'project/group/name' */
+  rel: string;
+  mtimeMs: number;
+  /** List it again on the next scan whatever its mtime says. */
+  confirm: boolean;
+}
+
+/** A folder whose mtime is this close to a scan's start may change again within the same tick of a coarse clock. */
+const COARSE_MTIME_MS = 2_000;
 
 /**
  * Tracks the status folder between scans so a scan touches as little as possible: a task
@@ -52,12 +72,14 @@ export class FolderScanner {
   readonly #root: string;
   readonly #now: () => number;
   readonly #dirs = new Map<string, DirState>();
-  readonly #sigs = new Map<string, { mtimeMs: number; size: number }>();
+  readonly #sigs = new Map<string, FileSig>();
   /** Keys re-checked on every scan. */
   readonly #hot = new Set<string>();
   /** Keys read again even if their stat is unchanged. */
   readonly #forced = new Set<string>();
   readonly #unreadable = new Map<string, UnreadableFile>();
+  /** Wall-clock start of the last scan: file mtimes are wall-clock too. */
+  #lastScanAt = 0;
 
   constructor(root: string, now: () => number) {
     this.#root = root;
@@ -80,6 +102,57 @@ export class FolderScanner {
     for (const state of this.#dirs.values()) state.confirm = true;
   }
 
+  /** Absolute paths of the task folders whose last listing held a temp file. */
+  foldersWithTempFiles(): string[] {
+    const out: string[] = [];
+    for (const [rel, state] of this.#dirs)
+      if (state.temps) out.push(join(this.#root, ...rel.split('/')));
+    return out;
+  }
+
+  /**
+   * Every folder as the run index file keeps it: a folder whose listing may not be the whole
+   * truth next time (temp files, files not read yet or unreadable, a change too close to the
+   * last scan for a coarse mtime) is marked to be listed again.
+   */
+  *known(): Generator<KnownFolder> {
+    for (const [rel, state] of this.#dirs) {
+      let confirm =
+        state.confirm || state.temps || state.mtimeMs >= this.#lastScanAt - COARSE_MTIME_MS;
+      for (const name of state.files) {
+        if (confirm) break;
+        if (this.sigOf(`${rel}/${name}`) === undefined) confirm = true;
+      }
+      yield { rel, mtimeMs: state.mtimeMs, confirm };
+    }
+  }
+
+  /** The stat a run file had when its summary in memory was read; undefined when it must be read again. */
+  sigOf(key: string): FileSig | undefined {
+    if (this.#forced.has(key) || this.#unreadable.has(key)) return undefined;
+    return this.#sigs.get(key);
+  }
+
+  /**
+   * Starts from what a run index file kept instead of nothing, so the next scan lists only
+   * folders that moved (or are marked) and re-reads only files whose stat changed. Give every
+   * folder first, then its files; an unfinished run is re-checked on every scan as usual.
+   */
+  restoreFolder(folder: KnownFolder): void {
+    this.#dirs.set(folder.rel, {
+      mtimeMs: folder.mtimeMs,
+      confirm: folder.confirm,
+      files: new Set(),
+      temps: false,
+    });
+  }
+
+  restoreFile(rel: string, name: string, key: string, sig: FileSig, unfinished: boolean): void {
+    this.#dirs.get(rel)?.files.add(name);
+    this.#sigs.set(key, sig);
+    if (unfinished) this.#hot.add(key);
+  }
+
   /** Forget a file we deleted ourselves. */
   forget(key: string): void {
     this.#sigs.delete(key);
@@ -92,6 +165,7 @@ export class FolderScanner {
 
   async scan(request: ScanRequest = {}): Promise<ScanChanges> {
     const slicer = new TimeSlicer();
+    this.#lastScanAt = Date.now();
     const changes: ScanChanges = { upserts: [], removals: [], folders: [] };
     const checked = new Set<string>();
     const present = new Set<string>();
@@ -116,11 +190,11 @@ export class FolderScanner {
         request.dirtyTasks?.has(rel)
       ))
         continue;
-      const names = listRunFiles(task.dir);
+      const { files: names, temps } = readTaskFolder(task.dir);
       const files = new Set(names);
       if (state)
         for (const old of state.files) if (!files.has(old)) this.#remove(`${rel}/${old}`, changes);
-      this.#dirs.set(rel, { mtimeMs, confirm: moved, files });
+      this.#dirs.set(rel, { mtimeMs, confirm: moved, files, temps });
       for (const name of names) {
         await slicer.maybeYield();
         const key = `${rel}/${name}`;

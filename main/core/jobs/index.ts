@@ -1,5 +1,5 @@
 export { JobCache } from './job-cache.js';
-export type { JobCacheOptions, JobChange } from './job-cache.js';
+export type { JobCacheOptions, JobCacheStart, JobChange } from './job-cache-options.js';
 export type { RunFilter, Page } from './run-index.js';
 export type { RunSummary } from './run-summary.js';
 export type { DashboardStats, ProjectSummary, RunTotals } from './job-stats.js';

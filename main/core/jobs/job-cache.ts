@@ -1,92 +1,46 @@
 import { mkdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import type { RunRecord } from '../model/run.js';
-import type { RunKey } from '../store/run-record-files.js';
 import { checkRunKey, parseRunRecord, runRecordPath } from '../store/run-record-files.js';
-import type { ScanRequest, UnreadableFile } from './folder-scanner.js';
+import type { ScanChanges, UnreadableFile } from './folder-scanner.js';
 import { FolderScanner } from './folder-scanner.js';
-import type { WatchStrategy } from './folder-watcher.js';
-import { FolderWatcher } from './folder-watcher.js';
+import { RefreshLoop } from './refresh-loop.js';
+import { RunIndexFile } from './run-index-file.js';
 import type { Page, RunFilter } from './run-index.js';
 import { entryFor, RunIndex } from './run-index.js';
 import type { DashboardStats, ProjectSummary } from './job-stats.js';
 import { dashboardStats, projectSummaries } from './job-stats.js';
 import type { RunSummary } from './run-summary.js';
-import { toSummary } from './run-summary.js';
-
-export interface JobCacheOptions {
-  /** The run-record folder, usually <dataDir>/jobs. Created if missing. */
-  statusDir: string;
-  /** 'polling' (default) re-stats on a timer; 'watch' also reacts to file-system events at once. */
-  mode?: 'polling' | 'watch';
-  /** Time between background scans, ms. In watch mode this is the safety net for missed events. Default 10,000. */
-  pollIntervalMs?: number;
-  /**
-   * Every Nth poll re-stats every file instead of only folders that changed, to catch programs
-   * that rewrite files in place (no folder mtime change). Default 6 (once a minute at 10 s).
-   */
-  fullScanEvery?: number;
-  /** A 'running' record whose heartbeat (else start) is older than this is stale, not running. Default 90,000. */
-  staleAfterMs?: number;
-  /** Watch mode: how long to gather events before scanning, ms. Default 50. */
-  watchDebounceMs?: number;
-  /** Watch mode: how to watch. Default 'auto' (see WatchStrategy). */
-  watchStrategy?: WatchStrategy;
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Default: silent. */
-  logger?: Logger;
-  /** Told about every batch of changes, e.g. to push history:changed to the UI. */
-  onChange?: (change: JobChange) => void;
-}
-
-export interface JobChange {
-  reason: 'scan' | 'delete';
-  added: RunSummary[];
-  updated: RunSummary[];
-  removed: RunKey[];
-}
-
-function keyOf(k: RunKey): string {
-  return `${k.project}/${k.group}/${k.name}/${k.runId}.json`;
-}
-
-function runKeyOf(key: string): RunKey {
-  const [project = '', group = '', name = '', file = ''] = key.split('/');
-  return { project, group, name, runId: file.replace(/\.json$/, '') };
-}
+import { toSummary, UNFINISHED } from './run-summary.js';
+import type { JobCacheOptions, JobCacheStart, JobChange } from './job-cache-options.js';
+import { keyOf, runKeyOf } from './job-cache-options.js';
 
 /**
  * An in-memory view of the run-record folder, so the UI can browse 100,000 runs without
  * touching the disk per request. The folder may be shared with other machines: their files
  * appear too. A half-written or invalid file keeps its previous version in memory, is listed
- * by unreadable(), and is retried on every scan.
+ * by unreadable(), and is retried on every scan. With `indexFile`, the view outlives a restart.
  */
 export class JobCache {
   readonly statusDir: string;
   readonly mode: 'polling' | 'watch';
-  readonly #pollIntervalMs: number;
-  readonly #fullScanEvery: number;
   readonly #staleAfterMs: number;
-  readonly #debounceMs: number;
-  readonly #strategy: WatchStrategy;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #listeners = new Set<(change: JobChange) => void>();
   readonly #index = new RunIndex();
   readonly #scanner: FolderScanner;
-  #watcher: FolderWatcher | undefined;
-  #activeMode: 'polling' | 'watch' | 'stopped' = 'stopped';
-  #pollTimer: TimerHandle | undefined;
-  #debounceTimer: TimerHandle | undefined;
-  #scanning: Promise<void> | undefined;
-  #pending: { full: boolean; dirty: Set<string> } | undefined;
-  #polls = 0;
+  readonly #loop: RefreshLoop;
+  readonly #indexFile: RunIndexFile | null;
+  readonly #verifyDelayMs: number;
+  readonly #indexSaveMs: number;
+  #indexTimer: TimerHandle | undefined;
+  #savedVersion = -1;
   #version = 0;
   #statsCache: { version: number; at: number; stats: DashboardStats } | undefined;
   #projectsCache: { version: number; projects: ProjectSummary[] } | undefined;
@@ -99,57 +53,137 @@ export class JobCache {
         `JobCache: mode must be 'polling' or 'watch' (got '${String(this.mode)}')`,
       );
     }
-    this.#pollIntervalMs = options.pollIntervalMs ?? 10_000;
-    if (!(this.#pollIntervalMs > 0)) {
+    const pollIntervalMs = options.pollIntervalMs ?? 10_000;
+    if (!(pollIntervalMs > 0)) {
       throw new RangeError(
-        `JobCache: pollIntervalMs must be > 0 (got ${this.#pollIntervalMs}), e.g. 10_000`,
+        `JobCache: pollIntervalMs must be > 0 (got ${pollIntervalMs}), e.g. 10_000`,
       );
     }
-    this.#fullScanEvery = Math.max(1, Math.floor(options.fullScanEvery ?? 6));
     this.#staleAfterMs = options.staleAfterMs ?? 90_000;
-    this.#debounceMs = options.watchDebounceMs ?? 50;
-    this.#strategy = options.watchStrategy ?? 'auto';
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#scanner = new FolderScanner(this.statusDir, () => this.#clock.now());
+    this.#loop = new RefreshLoop({
+      statusDir: this.statusDir,
+      mode: this.mode,
+      pollIntervalMs,
+      fullScanEvery: Math.max(1, Math.floor(options.fullScanEvery ?? 6)),
+      debounceMs: options.watchDebounceMs ?? 50,
+      strategy: options.watchStrategy ?? 'auto',
+      clock: this.#clock,
+      logger: this.#logger,
+      scan: (request) => this.#scanner.scan(request),
+      apply: (changes) => this.#apply(changes),
+    });
+    this.#indexFile = options.indexFile
+      ? new RunIndexFile(resolve(options.indexFile), () => this.#clock.now())
+      : null;
+    this.#verifyDelayMs = options.verifyDelayMs ?? 1_000;
+    this.#indexSaveMs = options.indexSaveMs ?? 300_000;
     if (options.onChange) this.#listeners.add(options.onChange);
   }
 
   /** How the cache is refreshing now: 'watch' can fall back to 'polling' on a watcher error. */
   get activeMode(): 'polling' | 'watch' | 'stopped' {
-    return this.#activeMode;
+    return this.#loop.activeMode;
   }
 
-  /** One full scan, then background refresh. Resolves once the first scan is in memory. */
-  async start(): Promise<void> {
-    if (this.#activeMode !== 'stopped') return;
+  /** Moves on every change to the runs in memory. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Loads the history, then refreshes in the background. Without an index file (or with one
+   * that cannot be used) every run file is read; with one, only folders that changed since it
+   * was written are listed, and a full check of every file's stat follows in the background.
+   * Resolves once the history is in memory.
+   */
+  async start(): Promise<JobCacheStart> {
+    if (!this.#loop.stopped()) return { from: 'scan' };
     mkdirSync(this.statusDir, { recursive: true });
-    this.#activeMode = this.mode;
-    await this.#scanNow({ full: true });
-    if (this.#stopped()) return;
-    if (this.mode === 'watch') this.#startWatching();
-    this.#armPoll();
+    this.#loop.begin();
+    const loaded = this.#indexFile ? await this.#indexFile.load() : { kind: 'missing' as const };
+    if (loaded.kind === 'loaded') {
+      this.#index.load(loaded.entries);
+      for (const folder of loaded.folders) this.#scanner.restoreFolder(folder);
+      loaded.entries.forEach((e, i) =>
+        this.#scanner.restoreFile(
+          e.task,
+          loaded.names[i]!,
+          e.key,
+          loaded.sigs[i]!,
+          UNFINISHED.has(e.summary.status),
+        ),
+      );
+      this.#version++;
+    }
+    await this.#loop.scanNow({ full: false });
+    this.#loop.startBackground();
+    if (this.#indexFile && !this.#loop.stopped())
+      this.#armIndexTimer(this.#verifyDelayMs, loaded.kind === 'loaded');
+    const start: JobCacheStart = { from: loaded.kind === 'loaded' ? 'index' : 'scan' };
+    if (loaded.kind === 'set-aside') {
+      start.indexSetAside = { reason: loaded.reason, movedTo: loaded.movedTo };
+      this.#logger.warn(
+        `JobCache: the run index ${this.#indexFile?.path} could not be used (${loaded.reason}); moved it to ${loaded.movedTo} (kept) and read every run file instead`,
+      );
+    }
+    return start;
   }
 
-  /** Ends background refresh and waits for a scan in progress. The data stays queryable. */
+  /** Ends background refresh, waits for a scan in progress and saves the index. The data stays queryable. */
   async stop(): Promise<void> {
-    this.#activeMode = 'stopped';
-    if (this.#pollTimer !== undefined) this.#clock.clearTimer(this.#pollTimer);
-    if (this.#debounceTimer !== undefined) this.#clock.clearTimer(this.#debounceTimer);
-    this.#pollTimer = this.#debounceTimer = undefined;
-    this.#watcher?.close();
-    this.#watcher = undefined;
-    await this.#scanning;
+    if (this.#indexTimer !== undefined) this.#clock.clearTimer(this.#indexTimer);
+    this.#indexTimer = undefined;
+    await this.#loop.stop();
+    await this.saveIndex();
   }
 
   /** Scans now (incrementally, or fully with `full`) and resolves when the result is in memory. */
   async refresh(request: { full?: boolean } = {}): Promise<void> {
-    await this.#scanNow({ full: request.full ?? false });
+    await this.#loop.scanNow({ full: request.full ?? false });
   }
 
   /** Resolves when no scan is running or queued. */
   async whenIdle(): Promise<void> {
-    while (this.#scanning) await this.#scanning;
+    await this.#loop.whenIdle();
+  }
+
+  /**
+   * Writes the index file (with `indexFile`) when the history changed since it was last
+   * written. A failure (a full disk) is logged: the run files stay the truth.
+   */
+  async saveIndex(): Promise<void> {
+    const file = this.#indexFile;
+    if (!file || this.#savedVersion === this.#version) return;
+    await this.#loop.exclusive(async () => {
+      const version = this.#version;
+      try {
+        // A copy: put() may insert while the save yields, and must not shift what it walks.
+        await file.save(this.#scanner.known(), this.#index.oldestFirst().slice(), (key) =>
+          this.#scanner.sigOf(key),
+        );
+        this.#savedVersion = version;
+      } catch (error) {
+        this.#logger.warn(
+          `JobCache: could not save the run index ${file.path}; will try again`,
+          error,
+        );
+      }
+    });
+  }
+
+  /**
+   * What start-up must repair, found by the scan start() made: runs left 'running' and files
+   * that could not be read (as paths), and task folders holding temp files of writes a crash
+   * cut short.
+   */
+  needsRecovery(): { runFiles: string[]; tempFolders: string[] } {
+    const runFiles = this.unreadable().map((u) => u.path);
+    for (const e of this.#index.all())
+      if (e.summary.status === 'running') runFiles.push(join(this.statusDir, ...e.key.split('/')));
+    return { runFiles, tempFolders: this.#scanner.foldersWithTempFiles() };
   }
 
   /** Subscribes to change batches; returns the unsubscribe function. */
@@ -169,7 +203,6 @@ export class JobCache {
     this.#index.apply([entryFor(key, summary, this.#clock.now())], []);
     this.#version++;
   }
-
   // ---- queries -----------------------------------------------------------------------------
 
   /** Runs matching `filter`, newest first, one page at a time. */
@@ -186,6 +219,11 @@ export class JobCache {
     const keys = this.#index.keysOfTask(`${project}/${group}/${name}`);
     const entries = [...keys].map((k) => this.#index.get(k)!);
     return entries.sort((a, b) => b.at - a.at || (a.key < b.key ? -1 : 1)).map((e) => e.summary);
+  }
+
+  /** Moves whenever a run of this task's folder is added, changed or removed (tasks:list caches by it). */
+  taskVersion(project: string, group: string, name: string): number {
+    return this.#index.taskVersion(`${project}/${group}/${name}`);
   }
 
   /** The newest run of one task that `match` accepts, without sorting them all (tasks:list). */
@@ -304,105 +342,28 @@ export class JobCache {
     this.#scanner.invalidate(keyOf({ project, group, name, runId }));
   }
 
-  // ---- refresh machinery -------------------------------------------------------------------
+  // ---- refresh and the index file ---------------------------------------------------------
 
-  /** A method rather than a comparison, so narrowing does not survive the awaits that can change it. */
-  #stopped(): boolean {
-    return this.#activeMode === 'stopped';
-  }
-
-  #armPoll(): void {
-    if (this.#activeMode === 'stopped') return;
-    this.#pollTimer = this.#clock.setTimer(() => {
-      this.#pollTimer = undefined;
-      this.#polls++;
-      this.#scanNow({ full: this.#polls % this.#fullScanEvery === 0 })
+  /**
+   * After start: the full check (when the history came from the index file) or the first save
+   * (when it came from a scan); after that, a save whenever indexSaveMs passed with changes.
+   */
+  #armIndexTimer(delayMs: number, verify: boolean): void {
+    this.#indexTimer = this.#clock.setTimer(() => {
+      this.#indexTimer = undefined;
+      const work = verify ? this.refresh({ full: true }) : Promise.resolve();
+      work
+        .then(() => this.saveIndex())
         .catch((error: unknown) =>
-          this.#logger.error('JobCache: scan failed; will try again next poll', error),
+          this.#logger.error('JobCache: checking the run index against the files failed', error),
         )
-        .finally(() => this.#armPoll());
-    }, this.#pollIntervalMs);
+        .finally(() => {
+          if (!this.#loop.stopped()) this.#armIndexTimer(this.#indexSaveMs, false);
+        });
+    }, delayMs);
   }
 
-  #startWatching(): void {
-    const watcher = new FolderWatcher({
-      root: this.statusDir,
-      strategy: this.#strategy,
-      onEvent: (path) => this.#onWatchEvent(path),
-      onError: (error) => this.#fallBackToPolling(error),
-    });
-    try {
-      watcher.start(this.#lastFolders);
-      this.#watcher = watcher;
-    } catch (error) {
-      watcher.close();
-      this.#fallBackToPolling(error as Error);
-    }
-  }
-
-  #lastFolders: string[] = [];
-
-  #fallBackToPolling(error: Error): void {
-    this.#logger.warn(
-      `JobCache: cannot watch ${this.statusDir} (${error.message}); polling every ${this.#pollIntervalMs} ms instead`,
-    );
-    this.#watcher?.close();
-    this.#watcher = undefined;
-    if (this.#activeMode === 'watch') this.#activeMode = 'polling';
-  }
-
-  #onWatchEvent(relativePath: string): void {
-    const pending = (this.#pending ??= { full: false, dirty: new Set() });
-    const parts = relativePath.split(sep);
-    if (relativePath === '') pending.full = true;
-    else if (parts.length >= 3) pending.dirty.add(parts.slice(0, 3).join('/'));
-    if (this.#debounceTimer !== undefined || this.#activeMode === 'stopped') return;
-    this.#debounceTimer = this.#clock.setTimer(() => {
-      this.#debounceTimer = undefined;
-      this.#scanNow({ full: false }).catch((error: unknown) =>
-        this.#logger.error('JobCache: scan after a file event failed', error),
-      );
-    }, this.#debounceMs);
-  }
-
-  /** Runs scans one at a time; requests made during a scan are merged into one follow-up scan. */
-  async #scanNow(request: { full: boolean }): Promise<void> {
-    const pending = (this.#pending ??= { full: false, dirty: new Set() });
-    pending.full ||= request.full;
-    if (this.#scanning) {
-      await this.#scanning;
-      if (this.#pending) return this.#scanNow({ full: false });
-      return;
-    }
-    const run = async () => {
-      while (this.#pending) {
-        const next = this.#pending;
-        this.#pending = undefined;
-        await this.#scanOnce({ full: next.full, dirtyTasks: next.dirty });
-      }
-    };
-    this.#scanning = run().finally(() => {
-      this.#scanning = undefined;
-    });
-    await this.#scanning;
-  }
-
-  async #scanOnce(request: ScanRequest): Promise<void> {
-    const changes = await this.#scanner.scan(request);
-    this.#lastFolders = changes.folders;
-    if (this.#watcher) {
-      try {
-        const added = this.#watcher.sync(changes.folders);
-        // A folder made and written to before its watch began would wait for the safety poll.
-        if (added.length > 0 && !this.#stopped()) {
-          const pending = (this.#pending ??= { full: false, dirty: new Set() });
-          for (const folder of added)
-            pending.dirty.add(relative(this.statusDir, folder).split(sep).join('/'));
-        }
-      } catch (error) {
-        this.#fallBackToPolling(error as Error);
-      }
-    }
+  #apply(changes: ScanChanges): void {
     const added: RunSummary[] = [];
     const updated: RunSummary[] = [];
     const entries = changes.upserts.map((u) => {

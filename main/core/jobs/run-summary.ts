@@ -6,7 +6,10 @@ import type { RunRecord, RunStatus } from '../model/run.js';
  */
 export type RunSummary = Omit<RunRecord, 'stdout' | 'stderr'> & { durationMs: number | null };
 
-export function toSummary(r: RunRecord): RunSummary {
+/** A record without its output: what a summary is made from (a record from disk, or a row of the index file). */
+export type SummarySource = Omit<RunRecord, 'stdout' | 'stderr'>;
+
+export function toSummary(r: SummarySource): RunSummary {
   // Spelled out rather than spread: one object shape for 100,000 summaries keeps filters fast.
   return {
     runId: r.runId,

@@ -61,6 +61,8 @@ export class RunPipeline {
       statusDir: jobsDir,
       mode: options.historyMode,
       logger: options.logger,
+      // Start-up reads this one file instead of every run record (the records stay the truth).
+      indexFile: join(jobsDir, '.index', 'runs.jsonl'),
       onChange: (change) => this.#events.emit('history:changed', { reason: change.reason }),
     });
     this.retention = new RetentionSweeper({
@@ -71,12 +73,27 @@ export class RunPipeline {
     });
   }
 
-  /** Recovers what a crash left (saying so), loads the history and starts retention. */
+  /**
+   * Recovers what a crash left (saying so), loads the history and starts retention. The
+   * journal is replayed first, so the history sees the records it restores; the history's first
+   * scan then says which records need repair, so start-up does not read every file twice.
+   */
   static async open(options: RunPipelineOptions): Promise<RunPipeline> {
     const pipeline = new RunPipeline(options);
-    const recovery = await pipeline.writer.recover();
+    await pipeline.writer.replayJournal();
+    const start = await pipeline.jobs.start();
+    if (start.indexSetAside) {
+      options.notice(
+        'info',
+        `The saved run history index could not be used (${start.indexSetAside.reason}); it was moved to ${start.indexSetAside.movedTo} (kept) and rebuilt from the run records. No run is lost.`,
+      );
+    }
+    const suspects = pipeline.jobs.needsRecovery();
+    const recovery = await pipeline.writer.recoverFiles(suspects.runFiles, suspects.tempFolders);
     reportRecovery(recovery, pipeline.writer.jobsDir, options.notice);
-    await pipeline.jobs.start();
+    // The records just rewritten or moved aside are re-checked on every scan: take them in now.
+    if (recovery.interrupted.length > 0 || recovery.setAside.length > 0)
+      await pipeline.jobs.refresh();
     pipeline.retention.start();
     return pipeline;
   }

@@ -9,6 +9,7 @@ import type { CoreParts } from './core-parts.js';
 import { engineError } from './engine-errors.js';
 import { ServiceError, invalid, notFound } from './service-error.js';
 import { taskView } from './task-view.js';
+import { TaskListView } from './task-list-view.js';
 import { runRecord } from '../model/run.js';
 import { clusterScheduleProblem } from '../cluster/cluster-schedule.js';
 
@@ -58,6 +59,7 @@ export async function scheduleStored(parts: CoreParts, task: StoredTask): Promis
 }
 
 export function taskHandlers(parts: CoreParts): TaskHandlers {
+  const listView = new TaskListView();
   const requireTask = (id: string): StoredTask => {
     const task = parts.store.getTask(id);
     if (!task) throw notFound(`There is no task with id '${id}'; it may have been deleted.`);
@@ -226,23 +228,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
   };
 
   return {
-    'tasks:list': async (filter) => {
-      const tasks = parts.store
-        .viewTasks()
-        .filter(
-          (t) =>
-            (!filter?.project || t.project === filter.project) &&
-            (!filter?.group || t.group === filter.group),
-        )
-        .sort(
-          (a, b) =>
-            a.project.localeCompare(b.project) ||
-            a.group.localeCompare(b.group) ||
-            a.name.localeCompare(b.name),
-        );
-      // Lists leave actions out: the table never shows them, and 1,000 decryptions per refresh add up.
-      return Promise.all(tasks.map((t) => taskView(parts, t, false)));
-    },
+    'tasks:list': async (filter) => listView.list(parts, filter),
     'tasks:get': async ({ id }) => taskView(parts, requireTask(id)),
     'tasks:create': create,
     'tasks:update': update,

@@ -85,11 +85,21 @@ export function listTaskDirs(jobsDir: string): TaskDir[] {
 
 /** Run-record file names in a task folder; a folder that vanished has none. */
 export function listRunFiles(taskDir: string): string[] {
+  return readTaskFolder(taskDir).files;
+}
+
+/**
+ * Run-record file names in a task folder, and whether a write that never finished left a temp
+ * file there (which start-up removes). A folder that vanished has neither.
+ */
+export function readTaskFolder(taskDir: string): { files: string[]; temps: boolean } {
+  let names: string[];
   try {
-    return readdirSync(taskDir).filter(isRunRecordFileName);
+    names = readdirSync(taskDir);
   } catch {
-    return [];
+    return { files: [], temps: false };
   }
+  return { files: names.filter(isRunRecordFileName), temps: names.some(isAtomicTempFile) };
 }
 
 /** Reads and validates one run record; throws with the path and what is wrong. */

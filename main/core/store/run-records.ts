@@ -150,48 +150,76 @@ export class RunRecordWriter {
    * stops tripping over it and the caller can say which file it was. Call once on start.
    */
   async recover(): Promise<RunRecordRecovery> {
-    await this.#journal?.replay();
+    await this.replayJournal();
     return this.#scan(true);
+  }
+
+  /**
+   * The first half of recover(): rewrites the final records the journal committed and the
+   * disk lost. Call once on start, before anything reads the folder.
+   */
+  async replayJournal(): Promise<void> {
+    await this.#journal?.replay();
+  }
+
+  /**
+   * The second half of recover() for a caller that already knows which files need a look
+   * (JobCache, from its run index): `runFiles` left 'running' are marked interrupted, unreadable
+   * ones are moved aside, and temp files in `tempFolders` are removed. Call once on start.
+   */
+  async recoverFiles(runFiles: string[], tempFolders: string[]): Promise<RunRecordRecovery> {
+    const found: RunRecordRecovery = { interrupted: [], setAside: [] };
+    for (const dir of tempFolders) await removeAtomicTempFiles(dir);
+    for (const path of runFiles) await this.#recoverFile(path, true, found);
+    this.#reportInterrupted(found);
+    return found;
   }
 
   async #scan(setAside: boolean): Promise<RunRecordRecovery> {
     const slicer = new TimeSlicer();
     const found: RunRecordRecovery = { interrupted: [], setAside: [] };
-    const rewritten = found.interrupted;
     for (const task of listTaskDirs(this.jobsDir)) {
       if (setAside) await removeAtomicTempFiles(task.dir);
       for (const file of listRunFiles(task.dir)) {
         await slicer.maybeYield();
-        const path = join(task.dir, file);
-        let record: RunRecord;
-        try {
-          record = readRunRecordFile(path);
-        } catch (error) {
-          if (setAside && !this.#live.has(path)) this.#setAside(path, error, found.setAside);
-          continue;
-        }
-        if (record.status !== 'running' || this.#live.has(path)) continue;
-        const interrupted: RunRecord = {
-          ...record,
-          status: 'interrupted',
-          endedAt: record.heartbeatAt ?? record.startedAt ?? this.#clock.now(),
-          error:
-            record.error ??
-            'RunRecordWriter: Crontray stopped while this run was in progress (found on the next start)',
-        };
-        try {
-          await atomicWrite(path, JSON.stringify(interrupted, null, 2));
-          rewritten.push(interrupted);
-        } catch (error) {
-          this.#logger.error(`RunRecordWriter: could not mark ${path} interrupted`, error);
-        }
+        await this.#recoverFile(join(task.dir, file), setAside, found);
       }
     }
-    if (rewritten.length > 0)
-      this.#logger.info(
-        `RunRecordWriter: marked ${rewritten.length} unfinished run(s) interrupted`,
-      );
+    this.#reportInterrupted(found);
     return found;
+  }
+
+  async #recoverFile(path: string, setAside: boolean, found: RunRecordRecovery): Promise<void> {
+    let record: RunRecord;
+    try {
+      record = readRunRecordFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (setAside && !this.#live.has(path)) this.#setAside(path, error, found.setAside);
+      return;
+    }
+    if (record.status !== 'running' || this.#live.has(path)) return;
+    const interrupted: RunRecord = {
+      ...record,
+      status: 'interrupted',
+      endedAt: record.heartbeatAt ?? record.startedAt ?? this.#clock.now(),
+      error:
+        record.error ??
+        'RunRecordWriter: Crontray stopped while this run was in progress (found on the next start)',
+    };
+    try {
+      await atomicWrite(path, JSON.stringify(interrupted, null, 2));
+      found.interrupted.push(interrupted);
+    } catch (error) {
+      this.#logger.error(`RunRecordWriter: could not mark ${path} interrupted`, error);
+    }
+  }
+
+  #reportInterrupted(found: RunRecordRecovery): void {
+    if (found.interrupted.length > 0)
+      this.#logger.info(
+        `RunRecordWriter: marked ${found.interrupted.length} unfinished run(s) interrupted`,
+      );
   }
 
   #setAside(path: string, error: unknown, into: SetAsideRecord[]): void {

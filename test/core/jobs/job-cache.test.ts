@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile, mkdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobCache } from '../../../main/core/jobs/job-cache.js';
-import type { JobChange } from '../../../main/core/jobs/job-cache.js';
+import type { JobChange } from '../../../main/core/jobs/job-cache-options.js';
 import { RunRecordWriter } from '../../../main/core/store/run-records.js';
 import type { RunRecordInput } from '../../../main/core/store/run-records.js';
 import { RetentionSweeper } from '../../../main/core/store/retention.js';
