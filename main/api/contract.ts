@@ -29,6 +29,8 @@ import type {
   TaskAlerts,
   TaskAlertsView,
 } from './contract/alert-channels.js';
+import { clusterChannels } from './contract/cluster-channels.js';
+import type { ClusterStatus, ClusterView } from './contract/cluster-channels.js';
 import type { EventMap } from './contract/event-map.js';
 
 /**
@@ -44,6 +46,7 @@ const contract = {
   ...transferChannels,
   ...settingsChannels,
   ...alertChannels,
+  ...clusterChannels,
 } as const satisfies Record<string, ChannelSpec<z.ZodType, unknown>>;
 
 // Types derived from the contract.
@@ -119,4 +122,6 @@ export type {
   TransferPreview,
   TransferImportResult,
   TransferExport,
+  ClusterStatus,
+  ClusterView,
 };

@@ -43,6 +43,8 @@ export const channelNames = [
   'alerts:report',
   'updates:status',
   'updates:check',
+  'cluster:get',
+  'cluster:set-redis',
   'clock:advance',
 ] as const;
 

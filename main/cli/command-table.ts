@@ -7,6 +7,7 @@ import { logsCommand } from './commands/logs.js';
 import { runCommand } from './commands/run.js';
 import { disableCommand, enableCommand } from './commands/set-enabled.js';
 import { statusCommand } from './commands/status.js';
+import { workerCommand } from './commands/worker.js';
 
 /** Every subcommand, in the order `crontray --help` lists them. Add a command here. */
 export const COMMANDS: readonly Command[] = [
@@ -19,4 +20,5 @@ export const COMMANDS: readonly Command[] = [
   addCommand,
   importCommand,
   exportCommand,
+  workerCommand,
 ];

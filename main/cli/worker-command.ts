@@ -20,7 +20,20 @@ Runs the tasks a Crontray controller puts on cluster queue NAME.
   --key-file PATH    the controller's cluster.key (or set CRONTRAY_CLUSTER_KEY)
   --name NAME        shown in run records and the cluster status (default host:pid)
   --lock-ms N        a run whose worker stops answering is retried after N ms (default 30000)
-  --help             show this help`;
+  --help             show this help
+
+Exit codes: 0 stopped by SIGINT/SIGTERM after runs in flight ended; 2 bad arguments, an
+unreadable or refused cluster key, or Redis refused at start; 1 anything else.`;
+
+/** The worker's flags, shared by worker-entry and the `crontray worker` subcommand. */
+export const WORKER_OPTIONS = {
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  concurrency: { type: 'string' },
+  'key-file': { type: 'string' },
+  name: { type: 'string' },
+  'lock-ms': { type: 'string' },
+} as const;
 
 export interface WorkerArgs {
   redisUrl: string;
@@ -56,15 +69,7 @@ export function parseWorkerArgs(argv: string[], env = process.env): WorkerArgs |
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: {
-        redis: { type: 'string' },
-        queue: { type: 'string' },
-        concurrency: { type: 'string' },
-        'key-file': { type: 'string' },
-        name: { type: 'string' },
-        'lock-ms': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
+      options: { ...WORKER_OPTIONS, help: { type: 'boolean', default: false } },
       strict: true,
       allowPositionals: false,
     }));
@@ -113,6 +118,7 @@ export function parseWorkerArgs(argv: string[], env = process.env): WorkerArgs |
 export async function runWorkerCommand(
   argv: string[],
   logger: Logger = consoleLogger('crontray worker'),
+  stopSignal?: AbortSignal,
 ): Promise<number> {
   let args;
   try {
@@ -159,7 +165,13 @@ export async function runWorkerCommand(
       );
     };
     worker.onRefused(() => stop(2));
-    process.once('SIGINT', () => stop(0));
-    process.once('SIGTERM', () => stop(0));
+    if (stopSignal !== undefined) {
+      // `crontray worker`: the command line turns SIGINT/SIGTERM into this signal.
+      if (stopSignal.aborted) stop(0);
+      else stopSignal.addEventListener('abort', () => stop(0), { once: true });
+    } else {
+      process.once('SIGINT', () => stop(0));
+      process.once('SIGTERM', () => stop(0));
+    }
   });
 }

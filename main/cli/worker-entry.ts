@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `crontray worker` until the crontray command line can dispatch to it; also `npm run worker`.
+// `npm run worker`: the same worker as `crontray worker`, started without the command line.
 import { runWorkerCommand } from './worker-command.js';
 
 const code = await runWorkerCommand(process.argv.slice(2));

@@ -93,6 +93,7 @@ const FIELDLESS = [
   'alerts:settings:get',
   'updates:status',
   'updates:check',
+  'cluster:get',
 ];
 
 type Mutation = { path: string[]; values: fc.Arbitrary<unknown> };
@@ -285,6 +286,22 @@ function casesFor(
         { path: ['status'], values: fc.oneof(traversal, wrongType) },
         num(['exitCode']),
         num(['durationMs']),
+      ],
+    },
+    'cluster:set-redis': {
+      base: { redisUrl: 'redis://127.0.0.1:6379' },
+      fields: [
+        {
+          path: ['redisUrl'],
+          // null is valid (it forgets the URL), so the wrong types here are the others.
+          values: fc.oneof(
+            traversal,
+            hugeString,
+            fc.integer(),
+            fc.boolean(),
+            fc.constantFrom('http://127.0.0.1:6379', 'redis://', 'redis://h:6379/db'),
+          ),
+        },
       ],
     },
     'transfer:preview': { base: { text: '0 3 * * * echo hi' }, fields: transferFields },

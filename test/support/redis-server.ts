@@ -13,6 +13,8 @@ export interface RedisServerHandle {
   /** Stops it with SIGKILL, as a crash would; `start()` brings it back on the same port, empty. */
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** Stops it with SIGTERM, so a server started with `persist` writes its dump; the folder stays. */
+  shutdown(): Promise<void>;
   /** Stops it and removes its folder. */
   stop(): Promise<void>;
 }
@@ -22,6 +24,8 @@ export interface RedisServerOptions {
   password?: string;
   /** Default noeviction, as Crontray requires; tests of the refusal pass another. */
   maxmemoryPolicy?: string;
+  /** Saves a dump in its temp folder on shutdown, so `start()` brings its data back. */
+  persist?: boolean;
 }
 
 /** A free TCP port: bind port 0, read the port, close ('--port 0' means "no TCP" to Redis). */
@@ -66,7 +70,7 @@ function waitExit(proc: ChildProcess | null, signal: NodeJS.Signals): Promise<vo
   });
 }
 
-/** Starts redis-server with no persistence on a free port in a temp folder. */
+/** Starts redis-server on a free port in a temp folder, without persistence unless asked. */
 export async function startRedisServer(
   options: RedisServerOptions = {},
 ): Promise<RedisServerHandle> {
@@ -78,7 +82,7 @@ export async function startRedisServer(
     '--bind',
     '127.0.0.1',
     '--save',
-    '',
+    options.persist === true ? '3600 1' : '',
     '--appendonly',
     'no',
     '--maxmemory-policy',
@@ -99,6 +103,7 @@ export async function startRedisServer(
     url: `redis://${auth}127.0.0.1:${port}`,
     kill: () => waitExit(proc, 'SIGKILL'),
     start,
+    shutdown: () => waitExit(proc, 'SIGTERM'),
     async stop() {
       await waitExit(proc, 'SIGTERM');
       await rm(dir, { recursive: true, force: true });

@@ -71,3 +71,13 @@ export function planTick(data: TickData, scheduledFor: number, takenAt: number):
 export function clusterRunId(...parts: (string | number)[]): string {
   return `c${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 31)}`;
 }
+
+/**
+ * The id of the record for a task's due instant, whoever writes it: the controller recording it
+ * missed while Redis was away, a worker recording it missed, or the worker that runs it (first
+ * attempt, on time or as a catch-up). When Redis comes back with its data and the tick runs after
+ * all, its record replaces the miss instead of standing beside it.
+ */
+export function instantRunId(taskId: string, at: number): string {
+  return clusterRunId(taskId, 'missed', at);
+}

@@ -61,10 +61,18 @@ export function crontrayRepeatStrategy(millis: number, opts: RepeatOptions): num
   return nextTickAfter(value, millis) ?? undefined;
 }
 
-/** Only cron, interval and once schedules can run on a cluster; routines time from their own end. */
+/**
+ * Only cron, interval and once schedules can run on a cluster (routines time from their own end),
+ * and an interval without a run limit.
+ */
 export function clusterScheduleProblem(schedule: Schedule): string | null {
   if (schedule.kind === 'routine') {
     return 'a routine (fixed delay after each run) cannot run on a cluster queue; use an interval or cron schedule, or run it on this computer';
+  }
+  if (schedule.kind === 'interval' && schedule.maxCycles !== undefined) {
+    // This computer counts the runs that happened; workers on a queue share no such count, and
+    // counting due times instead would spend the limit on ticks missed while workers were down.
+    return `a limit on the number of runs (${schedule.maxCycles} times) is counted by this computer and cannot be kept on a cluster queue; set an end time ('until') instead, or run it on this computer`;
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
-import { clusterRunId } from './catch-up-plan.js';
+import { instantRunId } from './catch-up-plan.js';
 import { nextTickAfter } from './cluster-schedule.js';
 import type { ClusterTaskDefinition } from './cluster-task.js';
 import type { ClusterRunSink } from './results-consumer.js';
@@ -74,7 +74,7 @@ export class MissedWhileDown {
         const listed = this.#listed.get(task.id) ?? 0;
         if (listed < LISTED_PER_TASK) {
           const record: RunRecordInput = {
-            runId: clusterRunId(task.id, 'missed', at),
+            runId: instantRunId(task.id, at),
             taskId: task.id,
             project: task.project,
             group: task.group,

@@ -31,6 +31,8 @@ const progressData = z.object({
   trigger: runTrigger,
   scheduledFor: z.number().nullable(),
   taskId: z.string().min(1).max(64),
+  /** The first attempt's run id (retries); older workers leave it out. */
+  firstRunId: z.string().min(1).max(64).nullable().optional(),
 });
 
 /** The part of a task a 'running' record needs, looked up by task id. */
@@ -149,7 +151,7 @@ export class ResultsConsumer {
       startedAt: p.startedAt,
       endedAt: null,
       attempt: p.attempt,
-      firstRunId: p.attempt > 1 ? clusterRunId(jobId, 1) : null,
+      firstRunId: p.attempt > 1 ? (p.firstRunId ?? clusterRunId(jobId, 1)) : null,
       worker: p.worker,
     };
     this.#live.set(jobId, record);

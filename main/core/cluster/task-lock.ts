@@ -7,17 +7,31 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 /** Takes a free lock, or one already held under the same owner (the same job after a stall). */
 const ACQUIRE = `local v = redis.call('get', KEYS[1]) if v == false or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0`;
+/**
+ * Joins (or stays in) a task's waiting line: members are job ids scored by when their lease ends,
+ * so a worker that died while waiting drops out by itself. Refuses when the line is full.
+ */
+const WAIT = `redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[3]) if redis.call('zscore', KEYS[1], ARGV[1]) == false and redis.call('zcard', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end redis.call('zadd', KEYS[1], ARGV[2], ARGV[1]) redis.call('pexpire', KEYS[1], ARGV[5]) return 1`;
 
 /** A held lock; `release()` is safe to call more than once. */
 export interface HeldLock {
   release(): Promise<void>;
 }
 
+/** How many runs may hold the task at once, and how many may wait for it (null: no bound). */
+export interface LockLimits {
+  slots: number;
+  maxWaiting: number | null;
+}
+
+const ONE: LockLimits = { slots: 1, maxWaiting: null };
+
 /**
- * One run of a task at a time across every worker (overlap 'skip' and 'queue'): a Redis key with
- * a lease, renewed while the run goes on, so a worker that dies mid-run frees the task after
- * `leaseMs` instead of never. The owner is the BullMQ job id: the same job retried after its
- * worker died may take its own lock back at once.
+ * Runs of a task across every worker: overlap 'skip' and 'queue' allow one at a time, 'parallel'
+ * up to maxConcurrent. Each slot is a Redis key with a lease, renewed while the run goes on, so a
+ * worker that dies mid-run frees its slot after `leaseMs` instead of never. The owner is the
+ * BullMQ job id: the same job retried after its worker died may take its own slot back at once.
+ * Waiting runs stand in a bounded line, as the local engine's queue does.
  */
 export class TaskLocks {
   readonly #redis: Redis;
@@ -28,15 +42,22 @@ export class TaskLocks {
     this.#leaseMs = leaseMs;
   }
 
-  key(taskId: string): string {
-    return `${CLUSTER_PREFIX}:task-lock:${taskId}`;
+  key(taskId: string, slot = 0): string {
+    const base = `${CLUSTER_PREFIX}:task-lock:${taskId}`;
+    return slot === 0 ? base : `${base}:${slot}`;
   }
 
-  /** The lock, or null when another run holds it. */
-  async tryAcquire(taskId: string, owner: string): Promise<HeldLock | null> {
-    const key = this.key(taskId);
-    const got = await this.#redis.eval(ACQUIRE, 1, key, owner, String(this.#leaseMs));
-    if (got !== 1) return null;
+  /** A free slot, or null when `slots` runs hold the task. */
+  async tryAcquire(taskId: string, owner: string, slots = 1): Promise<HeldLock | null> {
+    for (let slot = 0; slot < slots; slot++) {
+      const key = this.key(taskId, slot);
+      const got = await this.#redis.eval(ACQUIRE, 1, key, owner, String(this.#leaseMs));
+      if (got === 1) return this.#held(key, owner);
+    }
+    return null;
+  }
+
+  #held(key: string, owner: string): HeldLock {
     const every = Math.max(100, Math.floor(this.#leaseMs / 3));
     const timer = setInterval(() => {
       this.#redis.eval(RENEW, 1, key, owner, String(this.#leaseMs)).catch(() => {
@@ -55,18 +76,50 @@ export class TaskLocks {
     };
   }
 
-  /** Waits (polling every `pollMs`) until the lock is free or `signal` aborts; null then. */
+  /** Joins the waiting line; false when `maxWaiting` runs already wait. */
+  async #wait(taskId: string, owner: string, maxWaiting: number): Promise<boolean> {
+    const now = Date.now();
+    const got = await this.#redis.eval(
+      WAIT,
+      1,
+      `${CLUSTER_PREFIX}:task-wait:${taskId}`,
+      owner,
+      String(now + this.#leaseMs),
+      String(now),
+      String(maxWaiting),
+      String(this.#leaseMs * 2),
+    );
+    return got === 1;
+  }
+
+  async #leave(taskId: string, owner: string): Promise<void> {
+    await this.#redis.zrem(`${CLUSTER_PREFIX}:task-wait:${taskId}`, owner).catch(() => undefined);
+  }
+
+  /**
+   * Waits (polling every `pollMs`) for a slot: the lock, 'busy' when the waiting line is full,
+   * or null when `signal` aborts first.
+   */
   async acquire(
     taskId: string,
     owner: string,
     signal: AbortSignal,
+    limits: LockLimits = ONE,
     pollMs = 200,
-  ): Promise<HeldLock | null> {
-    for (;;) {
-      if (signal.aborted) return null;
-      const lock = await this.tryAcquire(taskId, owner);
-      if (lock !== null) return lock;
-      await new Promise((resolveWait) => setTimeout(resolveWait, pollMs));
+  ): Promise<HeldLock | null | 'busy'> {
+    try {
+      for (let first = true; ; first = false) {
+        if (signal.aborted) return null;
+        const lock = await this.tryAcquire(taskId, owner, limits.slots);
+        if (lock !== null) return lock;
+        // Joining again each round renews the place in line (its lease).
+        if (limits.maxWaiting !== null && !(await this.#wait(taskId, owner, limits.maxWaiting))) {
+          if (first) return 'busy';
+        }
+        await new Promise((resolveWait) => setTimeout(resolveWait, pollMs));
+      }
+    } finally {
+      if (limits.maxWaiting !== null) await this.#leave(taskId, owner);
     }
   }
 }

@@ -7,7 +7,7 @@ import { actionSchema } from '../model/action.js';
 import type { RunRecord, RunTrigger } from '../model/run.js';
 import type { Logger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
-import { clusterRunId, planTick } from './catch-up-plan.js';
+import { clusterRunId, instantRunId, planTick } from './catch-up-plan.js';
 import type { ClusterKey } from './cluster-key.js';
 import type { TickData } from './cluster-payloads.js';
 import { firstIssue, tickData } from './cluster-payloads.js';
@@ -87,12 +87,17 @@ export async function processTick(
     trigger = mine.trigger;
   }
   if (attempt > 1) trigger = 'retry';
-  const runId = clusterRunId(jobId, attempt);
+  // A due instant's first attempt is named by the instant, so it replaces a miss recorded for it.
+  const firstRunId =
+    data.trigger === undefined || data.trigger === 'catch-up'
+      ? instantRunId(data.taskId, scheduledFor)
+      : clusterRunId(jobId, 1);
+  const runId = attempt === 1 ? firstRunId : clusterRunId(jobId, attempt);
   const base = {
     ...baseRecord(data, scheduledFor, trigger),
     runId,
     attempt,
-    firstRunId: attempt > 1 ? clusterRunId(jobId, 1) : null,
+    firstRunId: attempt > 1 ? firstRunId : null,
     worker: parts.worker,
   };
 
@@ -125,7 +130,7 @@ export async function processTick(
       status: 'skipped',
       startedAt: null,
       endedAt: Date.now(),
-      error: `Cluster: skipped: the previous run of '${data.name}' is still running (overlap policy 'skip')`,
+      error: `Cluster: skipped: ${busyReason(data)}`,
     });
     return 'skipped';
   }
@@ -141,6 +146,7 @@ export async function processTick(
         trigger,
         scheduledFor,
         taskId: data.taskId,
+        firstRunId: base.firstRunId,
       })
       .catch(() => undefined);
     const outcome = await runWithTimeout(
@@ -181,16 +187,36 @@ async function takeLock(
     data.overlap === 'skip' && trigger !== 'schedule' && trigger !== 'manual'
       ? 'queue'
       : data.overlap;
+  // A run the schedule or a person started waits in a bounded line, as on one machine.
+  const bounded = trigger === 'schedule' || trigger === 'manual';
   switch (policy) {
     case 'parallel':
-      return null;
+      return parts.locks.acquire(data.taskId, jobId, signal, {
+        slots: data.maxConcurrent,
+        maxWaiting: bounded ? data.maxConcurrent : null,
+      });
     case 'skip':
       return (await parts.locks.tryAcquire(data.taskId, jobId)) ?? 'busy';
     case 'replace':
       await parts.requestCancel(data.taskId, jobId);
       return parts.locks.acquire(data.taskId, jobId, signal);
     case 'queue':
-      return parts.locks.acquire(data.taskId, jobId, signal);
+      return parts.locks.acquire(data.taskId, jobId, signal, {
+        slots: 1,
+        maxWaiting: bounded ? 1 : null,
+      });
+  }
+}
+
+/** Why a run was skipped, in the local engine's words. */
+function busyReason(data: TickData): string {
+  switch (data.overlap) {
+    case 'parallel':
+      return `${data.maxConcurrent} runs were running and ${data.maxConcurrent} queued (overlap policy 'parallel')`;
+    case 'queue':
+      return `a run was already queued behind the running one (overlap policy 'queue')`;
+    default:
+      return `the previous run of '${data.name}' is still running (overlap policy 'skip')`;
   }
 }
 
@@ -244,7 +270,7 @@ async function recordPlan(
   for (const at of plan.missed) {
     await sendResult(parts, {
       ...baseRecord(data, at, 'schedule'),
-      runId: clusterRunId(data.taskId, 'missed', at),
+      runId: instantRunId(data.taskId, at),
       status: 'missed',
       startedAt: null,
       endedAt: now,

@@ -34,7 +34,7 @@ import { alertHandlers } from './alert-handlers.js';
 import type { DesktopNotifier } from '../alerts/desktop-notifier.js';
 import { noUpdates, updateHandlers } from './update-handlers.js';
 import type { UpdateSource } from './update-handlers.js';
-import { openClusterLink } from './cluster-wiring.js';
+import { ClusterSwitch, clusterHandlers } from './cluster-wiring.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -73,8 +73,9 @@ export interface ServiceOptions {
   /** Answers the updates channels: the desktop app's updater. Default: updates are off. */
   updates?: UpdateSource;
   /**
-   * Redis for tasks whose "Run on" is a cluster queue (`--redis URL`). Default none: such tasks
-   * do not run, and a warning says why.
+   * Redis for tasks whose "Run on" is a cluster queue (`--redis URL`); it wins over the URL
+   * saved in Settings. Default: the one in Settings, else none (such tasks do not run and a
+   * warning says why).
    */
   redisUrl?: string;
 }
@@ -98,6 +99,7 @@ export class CrontrayService {
   #dispatcher: ActionDispatcher | null = null;
   #pipeline: RunPipeline | null = null;
   #alerts: ServiceAlerts | null = null;
+  #cluster: ClusterSwitch | null = null;
   #notifier: DesktopNotifier | null = null;
   readonly #control: SchedulerControl;
   #opening: Promise<void> | null = null;
@@ -192,13 +194,14 @@ export class CrontrayService {
     };
     this.#dispatcher = dispatcher;
     this.#pipeline = pipeline;
-    this.#parts.cluster = await openClusterLink(
-      this.#parts,
-      alerts.sink(pipeline.sink),
-      this.#options.redisUrl,
+    this.#cluster = await ClusterSwitch.open({
+      parts: this.#parts,
+      sink: alerts.sink(pipeline.sink),
+      cipher,
+      commandLineUrl: this.#options.redisUrl,
       notice,
-      () => this.events.emit('scheduler:state', this.#control.status()),
-    );
+      onChange: () => this.events.emit('scheduler:state', this.#control.status()),
+    });
     await registerSavedTasks(this.#parts, notice);
     // Before the scheduler resumes: a catch-up run that starts late does not excuse its due time.
     alerts.watchAll();
@@ -401,6 +404,7 @@ export class CrontrayService {
         () => parts().store,
         this.clock,
       ),
+      ...clusterHandlers(() => this.#cluster),
       'clock:advance': async ({ ms }) => {
         if (!(this.clock instanceof VirtualClock)) {
           throw new ServiceError(

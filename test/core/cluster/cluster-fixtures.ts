@@ -7,7 +7,12 @@ import type { RunRecord } from '../../../main/core/model/run.js';
 import { runRecord } from '../../../main/core/model/run.js';
 import type { StoredTask } from '../../../main/core/model/task.js';
 import { storedTask } from '../../../main/core/model/task.js';
+import type { Envelope } from '../../../main/api/channel.js';
 import type { ClusterTaskDefinition } from '../../../main/core/cluster/index.js';
+import { ClusterController, ClusterKey } from '../../../main/core/cluster/index.js';
+import { RunRecordWriter } from '../../../main/core/store/run-records.js';
+import { startRedisServer } from '../../support/redis-server.js';
+import type { RedisServerHandle, RedisServerOptions } from '../../support/redis-server.js';
 
 /** A cluster task definition as the service would hand it to the controller. */
 export function clusterTask(
@@ -63,4 +68,52 @@ export async function waitFor(
     await sleep(100);
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** A redis-server, a data folder with its cluster key, and a controller writing to its jobs/. */
+export interface ClusterRig {
+  redis: RedisServerHandle;
+  dataDir: string;
+  jobsDir: string;
+  key: ClusterKey;
+  /** Not started: each test starts it with the tasks it needs. */
+  controller: ClusterController;
+  /** The task's run records on disk (every task's without an id). */
+  recordsOf(taskId?: string): Promise<RunRecord[]>;
+  close(): Promise<void>;
+}
+
+export async function startClusterRig(
+  label: string,
+  redisOptions: RedisServerOptions = {},
+): Promise<ClusterRig> {
+  const redis = await startRedisServer(redisOptions);
+  const dataDir = await tempDir(label);
+  const jobsDir = join(dataDir, 'jobs');
+  const key = await ClusterKey.forController(dataDir, {});
+  const controller = new ClusterController({
+    redisUrl: redis.url,
+    key,
+    sink: new RunRecordWriter({ jobsDir, heartbeatMs: 0 }),
+  });
+  return {
+    redis,
+    dataDir,
+    jobsDir,
+    key,
+    controller,
+    recordsOf: async (taskId) =>
+      (await readRecords(jobsDir)).filter((r) => taskId === undefined || r.taskId === taskId),
+    async close() {
+      await controller.close();
+      await redis.stop();
+      await removeDir(dataDir);
+    },
+  };
+}
+
+/** The value of a service reply; a refusal fails the test with its code and message. */
+export function valueOf<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.value as T;
 }

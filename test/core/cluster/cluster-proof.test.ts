@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { ClusterController, ClusterKey } from '../../../main/core/cluster/index.js';
-import type { RunRecord } from '../../../main/core/model/run.js';
-import { RunRecordWriter } from '../../../main/core/store/run-records.js';
-import { startRedisServer } from '../../support/redis-server.js';
+import type { ClusterController } from '../../../main/core/cluster/index.js';
 import type { RedisServerHandle } from '../../support/redis-server.js';
-import {
-  clusterTask,
-  readRecords,
-  removeDir,
-  sleep,
-  tempDir,
-  waitFor,
-} from './cluster-fixtures.js';
+import { clusterTask, readRecords, sleep, startClusterRig, waitFor } from './cluster-fixtures.js';
+import type { ClusterRig } from './cluster-fixtures.js';
 import { spawnWorker } from './worker-processes.js';
 import type { WorkerProcess } from './worker-processes.js';
 
@@ -22,6 +13,7 @@ import type { WorkerProcess } from './worker-processes.js';
  * One redis and one pair of workers serve every scenario, in order, to keep CI time down.
  */
 describe('two worker processes and a controller on a real redis-server', () => {
+  let rig: ClusterRig;
   let redis: RedisServerHandle;
   let dataDir: string;
   let jobsDir: string;
@@ -42,28 +34,18 @@ describe('two worker processes and a controller on a real redis-server', () => {
   ];
   const startWorker = async (name: string) =>
     workers.set(name, await spawnWorker(workerArgs(), name));
-  const recordsOf = async (taskId: string): Promise<RunRecord[]> =>
-    (await readRecords(jobsDir)).filter((r) => r.taskId === taskId);
+  const recordsOf = (taskId: string) => rig.recordsOf(taskId);
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    dataDir = await tempDir('proof');
-    jobsDir = join(dataDir, 'jobs');
-    const key = await ClusterKey.forController(dataDir, {});
-    controller = new ClusterController({
-      redisUrl: redis.url,
-      key,
-      sink: new RunRecordWriter({ jobsDir, heartbeatMs: 0 }),
-    });
+    rig = await startClusterRig('proof');
+    ({ redis, dataDir, jobsDir, controller } = rig);
     await controller.start();
     await Promise.all([startWorker('w1'), startWorker('w2')]);
   }, 60_000);
 
   afterAll(async () => {
     for (const w of workers.values()) await w.kill9();
-    await controller?.close();
-    await redis?.stop();
-    await removeDir(dataDir);
+    await rig?.close();
   });
 
   it('a one-second task for 15 s gives one record per tick, none duplicated, spread over both workers', async () => {

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page, RunSummary, TaskView } from '../../../main/api/contract.js';
-import type { Envelope } from '../../../main/api/channel.js';
 import { ClusterKey, ClusterWorker } from '../../../main/core/cluster/index.js';
 import { CrontrayService } from '../../../main/core/service/service.js';
 import { startRedisServer } from '../../support/redis-server.js';
 import type { RedisServerHandle } from '../../support/redis-server.js';
-import { removeDir, sleep, tempDir, waitFor } from './cluster-fixtures.js';
-
-function valueOf<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
+import { removeDir, sleep, tempDir, valueOf, waitFor } from './cluster-fixtures.js';
 
 describe('the service with --redis: a task whose "Run on" is a cluster queue', () => {
   let redis: RedisServerHandle;
@@ -90,6 +84,19 @@ describe('the service with --redis: a task whose "Run on" is a cluster queue', (
     expect(reply.ok).toBe(false);
     expect(reply.ok ? '' : reply.error.message).toMatch(
       /runOn: a routine .* cannot run on a cluster queue/,
+    );
+  });
+
+  it('refuses a run limit (maxCycles) on a cluster queue and says to set an end time instead', async () => {
+    const reply = await service.call('tasks:create', {
+      name: 'ten-times',
+      schedule: { kind: 'interval', everyMs: 1000, maxCycles: 10 },
+      action: { kind: 'shell', mode: 'script', script: 'true' },
+      runOn: { kind: 'cluster', queue: 'night' },
+    });
+    expect(reply.ok).toBe(false);
+    expect(reply.ok ? '' : reply.error.message).toMatch(
+      /runOn: a limit on the number of runs \(10 times\) .* set an end time \('until'\) instead/,
     );
   });
 });
