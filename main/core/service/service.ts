@@ -327,7 +327,7 @@ export class CrontrayService {
       await this.#pipeline?.close();
       await this.#alerts?.monitor.close();
       await parts.store.close();
-      await parts.vault.idle();
+      await parts.vault.close();
     })();
     return this.#closing;
   }

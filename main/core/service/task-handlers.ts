@@ -87,13 +87,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     def: { name: string; project: string; group: string },
     exceptId?: string,
   ): void => {
-    const clash = parts.store.findTask(
-      (t) =>
-        t.id !== exceptId &&
-        t.name === def.name &&
-        t.project === def.project &&
-        t.group === def.group,
-    );
+    const clash = parts.store.findByName(def, exceptId);
     if (clash) {
       throw new ServiceError(
         'conflict',
@@ -113,9 +107,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     const { action, ...rest } = input;
     const def = taskDefinition.parse(rest);
     // Same name, schedule and action: the task already exists, so creating it again is a no-op.
-    const twin = parts.store.findTask(
-      (t) => t.name === def.name && t.project === def.project && t.group === def.group,
-    );
+    const twin = parts.store.findByName(def);
     if (twin && sameJson(definitionOf(twin), def)) {
       const stored = await parts.vault.get(twin.id);
       if (stored.ok && sameJson(stored.action, action)) return taskView(parts, twin);

@@ -14,6 +14,30 @@ export interface TaskBookkeepingState {
   cycles: number;
 }
 
+/** The bookkeeping the engine updates after each trigger. */
+export interface TaskBookkeeping {
+  lastDueAt?: number | null;
+  cycles?: number;
+}
+
+/** Applies an update to a task's bookkeeping, refusing values the engine never writes. */
+export function applyBookkeeping(current: TaskBookkeepingState, update: TaskBookkeeping): void {
+  if (update.lastDueAt !== undefined) {
+    if (update.lastDueAt !== null && !Number.isFinite(update.lastDueAt)) {
+      throw new Error(
+        `TaskStore: lastDueAt ${update.lastDueAt} must be epoch milliseconds or null`,
+      );
+    }
+    current.lastDueAt = update.lastDueAt;
+  }
+  if (update.cycles !== undefined) {
+    if (!Number.isInteger(update.cycles) || update.cycles < 0) {
+      throw new Error(`TaskStore: cycles ${update.cycles} must be a whole number of 0 or more`);
+    }
+    current.cycles = update.cycles;
+  }
+}
+
 const stateLine = z.union([
   z
     .object({

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
 import type { z } from 'zod';
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
@@ -8,17 +6,19 @@ import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { storedTask } from '../model/task.js';
 import type { StoredTask } from '../model/task.js';
-import { configFileSchema, describeIssues, settingsSchema } from './config-schema.js';
+import { describeIssues, settingsSchema } from './config-schema.js';
 import type { ConfigFile, Settings, SettingsPatch } from './config-schema.js';
-import { compareVersions, configMigrations, CONFIG_VERSION } from './config-migrations.js';
+import { configMigrations } from './config-migrations.js';
 import type { ConfigMigration } from './config-migrations.js';
-import { prepareConfigFile } from './config-recovery.js';
 import type { ConfigRecovery } from './config-recovery.js';
-import { removeLeftoverTempFiles } from './config-temp-files.js';
-import { atomicWrite, atomicWriteSync } from '../fs/atomic-write.js';
-import { StateJournal } from './state-journal.js';
+import { atomicWrite } from '../fs/atomic-write.js';
+import { ChangeJournal } from './change-journal.js';
+import { CONFIG_JOURNAL_NAME, configChangeLines, configJournalHeader } from './config-journal.js';
+import { openConfigFile } from './config-open.js';
+import { applyBookkeeping, StateJournal } from './state-journal.js';
 import { GroupWriter } from '../fs/group-writer.js';
-import type { StateJournalRecovery } from './state-journal.js';
+import { TaskNameIndex } from './task-name-index.js';
+import type { StateJournalRecovery, TaskBookkeeping } from './state-journal.js';
 
 export type { ConfigRecovery } from './config-recovery.js';
 export type { StateJournalRecovery } from './state-journal.js';
@@ -29,11 +29,7 @@ export { settingsSchema, DEFAULT_SETTINGS } from './config-schema.js';
 /** A task as given to putTask(): the stored shape before defaults are applied. */
 export type StoredTaskInput = z.input<typeof storedTask>;
 
-/** The bookkeeping the engine updates after each trigger. */
-export interface TaskBookkeeping {
-  lastDueAt?: number | null;
-  cycles?: number;
-}
+export type { TaskBookkeeping } from './state-journal.js';
 
 export interface TaskStoreOptions {
   /** Holds config.json and its backup config.json.bak; created if missing. */
@@ -50,6 +46,11 @@ export interface TaskStoreOptions {
   bookkeepingDelayMs?: number;
   /** config.json's migration steps. Default: the built-in list (tests add their own). */
   migrations?: readonly ConfigMigration[];
+  /**
+   * Changes are appended to config-changes.jsonl; once it grows past this many bytes, config.json
+   * is rewritten with everything and the journal emptied. Default 1 MiB.
+   */
+  compactBytes?: number;
 }
 
 type ConfData = Record<string, unknown>;
@@ -67,12 +68,13 @@ const newUndo = (): Undo => ({ tasks: new Map(), settings: undefined });
  * A config.json that does not parse or validate is moved aside (kept) and the store starts
  * from the backup config.json.bak, or empty, and says so in `recovery`.
  *
- * Changes apply in memory at once and are written in groups: every change made while one
- * write is in flight goes into the next, so 1,000 creates cost a few dozen writes, not 1,000.
- * `saved()` resolves once everything changed so far is durable (config.json fsync'd and
- * renamed, then copied to the backup); when a write fails, every change not yet durable is
- * undone and each caller waiting in `saved()` gets the error. Bookkeeping goes to the state
- * journal instead (see StateJournal).
+ * Changes apply in memory at once and are saved in groups: every change made while one save is
+ * in flight goes into the next. A save appends the changed tasks to config-changes.jsonl and
+ * fsyncs it, a few hundred bytes whatever the number of tasks; config.json itself (and its
+ * backup) is rewritten with everything when the journal passes `compactBytes`, on close, and on
+ * the next open after a crash. `saved()` resolves once everything changed so far is durable;
+ * when a save fails, every change not yet durable is undone and each caller waiting in
+ * `saved()` gets the error. Bookkeeping goes to the state journal instead (see StateJournal).
  */
 export class TaskStore {
   /** Set when config.json was bad (or missing with a backup) at open; null otherwise. */
@@ -82,7 +84,6 @@ export class TaskStore {
   /** Full path of the last-good backup. */
   readonly backupPath: string;
 
-  readonly #conf: Conf<ConfData>;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #bookkeepingDelayMs: number;
@@ -96,6 +97,10 @@ export class TaskStore {
   #undo: Undo = newUndo();
   #writingUndo: Undo = newUndo();
   readonly #writer: GroupWriter<string>;
+  readonly #changes: ChangeJournal;
+  /** Rebuilt from #data after a failed save puts old tasks back (rare), else kept up to date. */
+  #names: TaskNameIndex | null = null;
+  readonly #compactBytes: number;
   /** The backup copy of the last write, still in flight. */
   #backup: Promise<void> = Promise.resolve();
   readonly #journal: StateJournal;
@@ -107,78 +112,31 @@ export class TaskStore {
     this.#logger = options.logger ?? silentLogger;
     this.#bookkeepingDelayMs = options.bookkeepingDelayMs ?? 1000;
     const migrations = options.migrations ?? configMigrations;
+    this.#compactBytes = options.compactBytes ?? 2 ** 20;
     this.path = join(options.dataDir, 'config.json');
     this.backupPath = `${this.path}.bak`;
 
-    const leftovers = removeLeftoverTempFiles(options.dataDir);
-    if (leftovers.length > 0) {
-      this.#logger.info(
-        `TaskStore: removed ${leftovers.length} temp file(s) left by an interrupted write: ${leftovers.join(', ')}`,
-      );
-    }
-    // A brand-new file has nothing to migrate; saying it was migrated would only confuse.
-    const existed = existsSync(this.path);
-    this.recovery = prepareConfigFile({
+    const opened = openConfigFile({
+      dataDir: options.dataDir,
       path: this.path,
       backupPath: this.backupPath,
       migrations,
       nowMs: this.#clock.now(),
       logger: this.#logger,
     });
-
-    const projectVersion = migrations.reduce(
-      (max, m) => (compareVersions(m.version, max) > 0 ? m.version : max),
-      CONFIG_VERSION,
-    );
-    try {
-      this.#conf = new Conf<ConfData>({
-        cwd: options.dataDir,
-        configName: 'config',
-        projectVersion,
-        migrations: Object.fromEntries(
-          migrations.map((step) => [
-            step.version,
-            (conf: Conf<ConfData>) => {
-              const data = conf.store;
-              step.migrate(data);
-              conf.store = data;
-              const message = `TaskStore: migrated config.json to ${step.version}: ${step.description}`;
-              if (existed) this.#logger.info(message);
-              else this.#logger.debug(message);
-            },
-          ]),
-        ),
-        // Never let conf reset a bad file: prepareConfigFile has already moved it aside.
-        clearInvalidConfig: false,
-        accessPropertiesByDotNotation: false,
-        configFileMode: 0o600,
-        watch: false,
-      });
-    } catch (error) {
-      throw new Error(
-        `TaskStore: cannot open ${this.path} (${(error as Error).message}); ` +
-          'make sure the data folder exists and is writable, or choose another data folder',
-        { cause: error },
-      );
-    }
-
-    const raw = this.#conf.store;
-    const parsed = configFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      // prepareConfigFile checked the same file through the same migrations, so this means a
-      // migration behaves differently on conf's copy: a bug to fix, not a file to move aside.
-      throw new Error(
-        `TaskStore: ${this.path} does not match the schema after migration: ${describeIssues(parsed.error)}`,
-      );
-    }
-    this.#data = parsed.data;
+    this.recovery = opened.recovery;
+    this.#data = opened.data;
+    const journalPath = join(options.dataDir, CONFIG_JOURNAL_NAME);
+    this.#changes = new ChangeJournal({
+      path: journalPath,
+      header: configJournalHeader(opened.version),
+    });
     this.#writer = new GroupWriter({
       current: () => this.#startWrite(),
       write: (text) => this.#write(text),
       onFailure: () => this.#undoUnsaved(),
     });
-    this.#internal = raw.__internal__;
-    this.#refreshBackup();
+    this.#internal = opened.internal;
     this.#journal = new StateJournal({
       path: join(options.dataDir, 'task-state.jsonl'),
       clock: this.#clock,
@@ -195,9 +153,16 @@ export class TaskStore {
     return task ? this.#copy(task) : undefined;
   }
 
-  /** A copy of the first task `match` accepts; `match` sees the stored object and must not change it. */
-  findTask(match: (task: Readonly<StoredTask>) => boolean): StoredTask | undefined {
-    for (const task of Object.values(this.#data.tasks)) if (match(task)) return this.#copy(task);
+  /** A copy of a task (other than `exceptId`) with this name in this project and group, or undefined. */
+  findByName(
+    name: { name: string; project: string; group: string },
+    exceptId?: string,
+  ): StoredTask | undefined {
+    this.#names ??= new TaskNameIndex(Object.values(this.#data.tasks));
+    for (const id of this.#names.find(name)) {
+      const task = this.#data.tasks[id];
+      if (task && id !== exceptId) return this.#copy(task);
+    }
     return undefined;
   }
 
@@ -245,6 +210,9 @@ export class TaskStore {
     }
     const task = result.data;
     this.#remember(task.id);
+    const previous = this.#data.tasks[task.id];
+    if (previous) this.#names?.remove(previous);
+    this.#names?.add(task);
     this.#data.tasks[task.id] = task;
     this.#writer.touch();
     // config.json now holds this bookkeeping too; the journal needs a line only if it disagrees.
@@ -256,8 +224,10 @@ export class TaskStore {
 
   /** Removes a task; false when there was none with that id. */
   deleteTask(id: string): boolean {
-    if (!Object.hasOwn(this.#data.tasks, id)) return false;
+    const task = this.#data.tasks[id];
+    if (!task || !Object.hasOwn(this.#data.tasks, id)) return false;
     this.#remember(id);
+    this.#names?.remove(task);
     delete this.#data.tasks[id];
     this.#writer.touch();
     this.#journal.delete(id);
@@ -271,20 +241,7 @@ export class TaskStore {
   updateBookkeeping(id: string, update: TaskBookkeeping): void {
     const current = this.getBookkeeping(id);
     if (!current) throw new Error(`TaskStore: no task with id '${id}'; it may have been deleted`);
-    if (update.lastDueAt !== undefined) {
-      if (update.lastDueAt !== null && !Number.isFinite(update.lastDueAt)) {
-        throw new Error(
-          `TaskStore: lastDueAt ${update.lastDueAt} must be epoch milliseconds or null`,
-        );
-      }
-      current.lastDueAt = update.lastDueAt;
-    }
-    if (update.cycles !== undefined) {
-      if (!Number.isInteger(update.cycles) || update.cycles < 0) {
-        throw new Error(`TaskStore: cycles ${update.cycles} must be a whole number of 0 or more`);
-      }
-      current.cycles = update.cycles;
-    }
+    applyBookkeeping(current, update);
     this.#journal.set(id, current);
   }
 
@@ -294,7 +251,7 @@ export class TaskStore {
   }
 
   /**
-   * Resolves once every change made so far is on disk (config.json fsync'd); rejects with the
+   * Resolves once every change made so far is on disk (its journal line fsync'd); rejects with the
    * write's error when it could not be saved, in which case the change was undone.
    */
   saved(): Promise<void> {
@@ -322,9 +279,10 @@ export class TaskStore {
     return this.getSettings();
   }
 
-  /** Waits for pending writes and appends pending bookkeeping. */
+  /** Waits for pending writes, puts every change in config.json, and appends pending bookkeeping. */
   async close(): Promise<void> {
     await this.#writer.idle();
+    if (this.#changes.bytes > 0) await this.#compact();
     await this.#backup;
     this.#journal.flushSync();
   }
@@ -344,13 +302,31 @@ export class TaskStore {
     if (!this.#undo.tasks.has(id)) this.#undo.tasks.set(id, this.#data.tasks[id]);
   }
 
-  /** The text the next write puts on disk: every change so far. */
+  /** The journal lines the next save appends: every change since the last one. */
   #startWrite(): string {
     for (const [id, task] of this.#undo.tasks)
       if (!this.#writingUndo.tasks.has(id)) this.#writingUndo.tasks.set(id, task);
     this.#writingUndo.settings ??= this.#undo.settings;
+    const { tasks, settings } = this.#undo;
     this.#undo = newUndo();
-    const file: ConfData = { settings: this.#data.settings, tasks: this.#data.tasks };
+    return configChangeLines(
+      tasks.keys(),
+      (id) => this.#data.tasks[id],
+      settings === undefined ? undefined : this.#data.settings,
+    );
+  }
+
+  /**
+   * config.json as it is on disk counting the journal: what is in memory, less the changes made
+   * since the save in flight began (#undo), which are not durable yet.
+   */
+  #durableText(): string {
+    const tasks = { ...this.#data.tasks };
+    for (const [id, task] of this.#undo.tasks) {
+      if (task) tasks[id] = task;
+      else delete tasks[id];
+    }
+    const file: ConfData = { settings: this.#undo.settings ?? this.#data.settings, tasks };
     if (this.#internal !== undefined) file.__internal__ = this.#internal;
     return JSON.stringify(file, undefined, '\t');
   }
@@ -366,46 +342,48 @@ export class TaskStore {
     }
     this.#undo = newUndo();
     this.#writingUndo = newUndo();
+    this.#names = null;
   }
 
-  /** config.json (atomic, fsync'd), then the same text as the backup once that succeeded. */
-  async #write(text: string): Promise<void> {
-    await this.#backup;
+  /** Appends a group's lines to the journal (fsync'd); rewrites config.json once the journal is long. */
+  async #write(lines: string): Promise<void> {
     try {
-      await atomicWrite(this.path, text, { mode: 0o600 });
+      await this.#changes.append(lines);
     } catch (error) {
       throw new Error(
-        `TaskStore: could not save ${this.path} (${(error as Error).message}); the change was not kept. ` +
+        `TaskStore: could not save to ${this.#changes.path} (${(error as Error).message}); the change was not kept. ` +
           'Free some disk space or make the data folder writable, then try again',
         { cause: error },
       );
     }
     this.#writingUndo = newUndo();
+    if (this.#changes.bytes > this.#compactBytes) await this.#compact();
+  }
+
+  /**
+   * config.json (atomic, fsync'd) with everything durable, then the journal emptied, then the
+   * same text as the backup. A failure here loses nothing: the journal still holds the changes.
+   */
+  async #compact(): Promise<void> {
+    const text = this.#durableText();
+    await this.#backup;
+    try {
+      await atomicWrite(this.path, text, { mode: 0o600 });
+      await this.#changes.clear();
+    } catch (error) {
+      this.#logger.warn(
+        `TaskStore: could not rewrite ${this.path} (${(error as Error).message}); the changes stay in ${this.#changes.path} and are put into it later`,
+      );
+      return;
+    }
     // The backup is a copy, never a hard link: an editor that saves in place would change both.
     // It is not what makes the change durable, so it goes without an fsync of its own and
-    // without holding up the callers; the next write waits for it.
+    // without holding up the callers; the next rewrite waits for it.
     this.#backup = atomicWrite(this.backupPath, text, { mode: 0o600, durable: false }).catch(
       (error: unknown) =>
         this.#logger.warn(
           `TaskStore: could not update the backup ${this.backupPath}: ${(error as Error).message}`,
         ),
     );
-  }
-
-  /** Copies config.json, just validated at open, to the backup. */
-  #refreshBackup(): void {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch {
-      return; // nothing written yet: a new, empty store
-    }
-    try {
-      atomicWriteSync(this.backupPath, text, { mode: 0o600 });
-    } catch (error) {
-      this.#logger.warn(
-        `TaskStore: could not update the backup ${this.backupPath}: ${(error as Error).message}`,
-      );
-    }
   }
 }

@@ -1,7 +1,17 @@
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { actionSchema } from '../model/action.js';
+import { ChangeJournal } from './change-journal.js';
+import { decodeEnvelope, readVaultOrBackup } from './vault-file.js';
+import type { VaultEntry, VaultFile } from './vault-file.js';
+import {
+  foldVaultJournal,
+  removeChangeJournalSync,
+  VAULT_JOURNAL_HEADER,
+  VAULT_JOURNAL_NAME,
+  vaultChangeLines,
+} from './vault-journal.js';
 import type { Action } from '../model/action.js';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { GroupWriter } from '../fs/group-writer.js';
@@ -19,22 +29,6 @@ export { PlaintextCipher, PLAINTEXT_BACKEND } from './cipher-plaintext.js';
 export { maskAction, mergeActionUpdate } from './vault-secrets.js';
 export type { ActionFieldIssue } from './vault-secrets.js';
 
-/** One stored entry. Unknown fields are kept, so a newer version's entries survive a round trip. */
-const vaultEntry = z.looseObject({
-  backend: z.string(),
-  cipherText: z.string(),
-  updatedAt: z.number(),
-});
-const vaultFile = z.looseObject({
-  version: z.literal(1),
-  entries: z.record(z.string(), vaultEntry),
-});
-type VaultEntry = z.output<typeof vaultEntry>;
-type VaultFile = z.output<typeof vaultFile>;
-
-/** What is encrypted: the task id travels inside, so an entry copied onto another task is refused. */
-const envelope = z.object({ taskId: z.string(), action: z.unknown() });
-
 export interface VaultOptions {
   /** The data dir; the vault is <dataDir>/vault.json (and vault.json.bak, its last good copy). */
   dataDir: string;
@@ -42,6 +36,8 @@ export interface VaultOptions {
   logger?: Logger;
   /** For entry timestamps and corrupt-file names. Default Date.now. */
   clock?: TimeSource;
+  /** Rewrite vault.json once its change journal passes this many bytes. Default 1 MiB. */
+  compactBytes?: number;
 }
 
 /**
@@ -84,10 +80,18 @@ export class Vault {
   #queue: Promise<unknown> = Promise.resolve();
   #loaded = false;
   #backup: Promise<void> = Promise.resolve();
-  /** vault.json and its backup, written once for every group of puts and deletes. */
-  readonly #saves = new GroupWriter<VaultFile>({
-    current: () => this.#file,
-    write: (file) => this.#save(file),
+  /** What vault.json and its journal hold on disk: the entries less the changes not saved yet. */
+  #durable: Record<string, VaultEntry> = {};
+  /** Tasks whose entry changed since the last group was taken for saving. */
+  readonly #dirty = new Set<string>();
+  /** The group being appended, applied to #durable once it is on disk. */
+  #inFlight: [string, VaultEntry | null][] = [];
+  readonly #changes: ChangeJournal;
+  readonly #compactBytes: number;
+  /** Each group of puts and deletes is a few lines appended to the journal, one fsync for all. */
+  readonly #saves = new GroupWriter<string>({
+    current: () => this.#takeChanges(),
+    write: (lines) => this.#appendChanges(lines),
   });
 
   constructor(options: VaultOptions) {
@@ -96,6 +100,11 @@ export class Vault {
     this.#cipher = options.cipher;
     this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#compactBytes = options.compactBytes ?? 2 ** 20;
+    this.#changes = new ChangeJournal({
+      path: join(dirname(this.#path), VAULT_JOURNAL_NAME),
+      header: VAULT_JOURNAL_HEADER,
+    });
   }
 
   get path(): string {
@@ -106,14 +115,27 @@ export class Vault {
   load(): Promise<VaultStatusReport> {
     return this.#exclusive(async () => {
       await this.#removeLeftoverTempFiles();
-      this.#file = await this.#readFile();
+      this.#file = await readVaultOrBackup({
+        path: this.#path,
+        backupPath: this.#backupPath,
+        nowMs: this.#clock.now(),
+        notice: (text) => this.#notice(text),
+      });
+      const journaled = foldVaultJournal(
+        this.#file.entries,
+        this.#changes.path,
+        this.#clock.now(),
+        this.#logger,
+      );
       this.#actions.clear();
       this.#locked.clear();
-      let rewrite = false;
+      let rewrite = journaled > 0;
       for (const [taskId, entry] of Object.entries(this.#file.entries)) {
         rewrite = (await this.#open(taskId, entry)) || rewrite;
       }
       if (rewrite) await this.#save();
+      removeChangeJournalSync(this.#changes.path);
+      this.#durable = { ...this.#file.entries };
       this.#loaded = true;
       if (this.#locked.size > 0) {
         this.#logger.warn(
@@ -190,6 +212,7 @@ export class Vault {
         this.#actions.delete(taskId);
       }
       this.#locked.delete(taskId);
+      this.#dirty.add(taskId);
       this.#saves.touch();
       // Waited for right here, so a failing write cannot slip in between.
       const saving = this.#saves.saved();
@@ -290,27 +313,6 @@ export class Vault {
     return true;
   }
 
-  async #readFile(): Promise<VaultFile> {
-    const main = await readVaultFile(this.#path);
-    if (main.kind === 'ok') return main.file;
-    if (main.kind === 'missing') return { version: 1, entries: {} };
-    // A vault that does not parse is never reset in place: it is kept for the user, and the last good copy used.
-    const aside = `${this.#path}.corrupt-${new Date(this.#clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-    await rename(this.#path, aside);
-    const backup = await readVaultFile(this.#backupPath);
-    if (backup.kind === 'ok') {
-      this.#notice(
-        `vault.json could not be read (${main.error}); it was moved to ${aside} and the last good copy (vault.json.bak) is used.`,
-      );
-      await atomicWrite(this.#path, JSON.stringify(backup.file, null, 2), { mode: 0o600 });
-      return backup.file;
-    }
-    this.#notice(
-      `vault.json could not be read (${main.error}) and there is no usable backup; it was moved to ${aside}. Tasks' actions must be re-entered, or restore that file.`,
-    );
-    return { version: 1, entries: {} };
-  }
-
   /**
    * A crash mid-save leaves `.vault.json.<hex>.tmp` (or the backup's) beside the vault. It never
    * holds the only copy, since the rename that would publish it did not happen, so it goes.
@@ -331,6 +333,37 @@ export class Vault {
     this.#logger.warn(text);
   }
 
+  /** The journal lines for every entry changed since the last group. */
+  #takeChanges(): string {
+    this.#inFlight = [...this.#dirty].map((id) => [id, this.#file.entries[id] ?? null]);
+    this.#dirty.clear();
+    return vaultChangeLines(this.#inFlight);
+  }
+
+  /** Appends a group (fsync'd); rewrites vault.json once the journal is long. */
+  async #appendChanges(lines: string): Promise<void> {
+    await this.#changes.append(lines);
+    for (const [id, entry] of this.#inFlight) {
+      if (entry) this.#durable[id] = entry;
+      else delete this.#durable[id];
+    }
+    this.#inFlight = [];
+    if (this.#changes.bytes > this.#compactBytes) await this.#compact();
+  }
+
+  /** vault.json with everything durable, then the journal emptied. A failure loses nothing: the journal still holds it. */
+  async #compact(): Promise<void> {
+    try {
+      await this.#save({ ...this.#file, entries: { ...this.#durable } });
+      await this.#changes.clear();
+    } catch (error) {
+      this.#logger.warn(
+        `Vault: could not rewrite ${this.#path}; the changes stay in ${this.#changes.path}`,
+        error,
+      );
+    }
+  }
+
   /**
    * Writes vault.json atomically and private to the user, then the same text as vault.json.bak:
    * a copy (an editor saving in place would change a hard link too) that is not what makes the
@@ -340,16 +373,16 @@ export class Vault {
     const text = JSON.stringify(next, null, 2);
     await this.#backup;
     await atomicWrite(this.#path, text, { mode: 0o600 });
-    this.#file = next;
     this.#backup = atomicWrite(this.#backupPath, text, { mode: 0o600, durable: false }).catch(
       (error: unknown) =>
         this.#logger.warn(`Vault: could not update the backup ${this.#backupPath}`, error),
     );
   }
 
-  /** Resolves once no write (backup included) is running or due. */
-  async idle(): Promise<void> {
+  /** Waits for the saves in flight and puts every change into vault.json. */
+  async close(): Promise<void> {
     await this.#saves.idle();
+    if (this.#changes.bytes > 0) await this.#compact();
     await this.#backup;
   }
 
@@ -363,47 +396,4 @@ export class Vault {
     this.#queue = result;
     return result;
   }
-}
-
-async function readVaultFile(
-  path: string,
-): Promise<{ kind: 'ok'; file: VaultFile } | { kind: 'missing' } | { kind: 'bad'; error: string }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    throw error;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'bad', error: error instanceof Error ? error.message : String(error) };
-  }
-  const parsed = vaultFile.safeParse(json);
-  return parsed.success
-    ? { kind: 'ok', file: parsed.data }
-    : { kind: 'bad', error: z.prettifyError(parsed.error) };
-}
-
-/** The action inside a decrypted entry, or the reason it cannot be used. */
-function decodeEnvelope(taskId: string, plain: string): Action | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(plain);
-  } catch {
-    return 'its saved action is damaged (it is not JSON once decrypted); re-enter the action';
-  }
-  const outer = envelope.safeParse(json);
-  if (!outer.success)
-    return 'its saved action has a layout this version does not know; re-enter the action';
-  if (outer.data.taskId !== taskId) {
-    return 'its saved action belongs to another task (entries were moved in vault.json); re-enter the action';
-  }
-  const action = actionSchema.safeParse(outer.data.action);
-  if (!action.success) {
-    return `its saved action is no longer valid (${z.prettifyError(action.error)}); re-enter the action`;
-  }
-  return action.data;
 }

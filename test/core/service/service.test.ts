@@ -299,16 +299,19 @@ describe('the scheduler after a restart', () => {
 
 describe('a task update that cannot be saved', () => {
   it('leaves the task exactly as it was, action included', async () => {
-    const { call, fail, dataDir } = await newService();
-    const task = await call('tasks:create', echoTask);
-    // Something in config.json's way: every save of it now fails.
-    await rm(join(dataDir, 'config.json'));
-    await mkdir(join(dataDir, 'config.json'));
+    const first = await newService();
+    const task = await first.call('tasks:create', echoTask);
+    await first.service.close();
+    const { call, fail, dataDir } = await newService({ dataDir: first.dataDir });
+    // Something in the way of config.json's change journal: every save now fails.
+    await mkdir(join(dataDir, 'config-changes.jsonl'));
     const error = await fail('tasks:update', {
       id: task.id,
       patch: { notes: 'new', action: { kind: 'shell', program: 'false' } },
     });
-    expect(error.message).toMatch(/could not save .*config\.json.*the change was not kept/);
+    expect(error.message).toMatch(
+      /could not save .*config-changes\.jsonl.*the change was not kept/,
+    );
     const after = await call('tasks:get', { id: task.id });
     expect(after.action).toMatchObject(echoTask.action);
     expect(after.notes).toBe('');

@@ -210,24 +210,90 @@ describe('TaskStore', () => {
       names.push(`t${i}`);
     }
     await store.saved();
-    const onDisk = JSON.parse(await readFile(configPath(), 'utf8')) as { tasks: object };
-    expect(Object.keys(onDisk.tasks)).toEqual(names);
+    // Opened again without close(), as after a kill -9: the change journal holds them all.
     expect(
       open()
         .listTasks()
         .map((t) => t.id),
     ).toEqual(names);
+    const onDisk = JSON.parse(await readFile(configPath(), 'utf8')) as { tasks: object };
+    expect(Object.keys(onDisk.tasks)).toEqual(names);
   });
 
-  it('replaces config.json by rename on every write and keeps the last good copy as config.json.bak', async () => {
+  it('saves a change by appending it to a journal, not by rewriting config.json', async () => {
+    const store = open();
+    store.putTask(task('a1'));
+    await store.close();
+    const before = await readFile(configPath(), 'utf8');
+    const again = open();
+    again.putTask(task('b2', { name: 'second' }));
+    again.deleteTask('a1');
+    await again.saved();
+    expect(await readFile(configPath(), 'utf8')).toBe(before);
+    const lines = (await readFile(join(dir, 'config-changes.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object)[0])).toEqual([
+      'format',
+      'task',
+      'deleted',
+    ]);
+    expect(
+      open()
+        .listTasks()
+        .map((t) => t.name),
+    ).toEqual(['second']);
+    expect(await readdir(dir)).not.toContain('config-changes.jsonl');
+  });
+
+  it('rewrites config.json once the journal grows past its limit, and loses nothing', async () => {
+    const store = open({ compactBytes: 3_000 });
+    for (let i = 0; i < 30; i++) {
+      store.putTask(task(`t${i}`));
+      await store.saved();
+    }
+    const onDisk = JSON.parse(await readFile(configPath(), 'utf8')) as { tasks: object };
+    expect(Object.keys(onDisk.tasks).length).toBeGreaterThan(5);
+    expect(open().taskCount()).toBe(30);
+  });
+
+  it('reads a journal written before an upgrade in its own format, through the migrations', async () => {
+    const store = open();
+    store.putTask(task('a1'));
+    await store.close();
+    const file = JSON.parse(await readFile(configPath(), 'utf8')) as {
+      tasks: Record<string, Record<string, unknown>>;
+      __internal__: { migrations: { version: string } };
+    };
+    file.__internal__.migrations.version = '1.0.0';
+    const old: Record<string, unknown> = { ...file.tasks.a1, id: 'b2', name: 'old' };
+    delete old.runOn;
+    await writeFile(configPath(), JSON.stringify(file));
+    await writeFile(
+      join(dir, 'config-changes.jsonl'),
+      `${JSON.stringify({ format: 'crontray-config-changes', version: '1.0.0' })}\n${JSON.stringify({ task: old })}\n`,
+    );
+    expect(open().getTask('b2')).toMatchObject({ name: 'old', runOn: { kind: 'local' } });
+  });
+
+  it('ignores a half-written last journal line: that change was never answered', async () => {
     const store = open();
     store.putTask(task('a1'));
     await store.saved();
-    const inodeBefore = (await stat(configPath())).ino;
-    store.putTask(task('b2'));
-    await store.saved();
-    expect((await stat(configPath())).ino).not.toBe(inodeBefore);
+    const journal = join(dir, 'config-changes.jsonl');
+    await writeFile(journal, `${await readFile(journal, 'utf8')}{"task":{"id":"b2","na`);
+    const reopened = open();
+    expect(reopened.listTasks().map((t) => t.id)).toEqual(['a1']);
+    expect(reopened.recovery).toBeNull();
+  });
+
+  it('replaces config.json by rename on every rewrite and keeps the last good copy as config.json.bak', async () => {
+    const store = open();
+    store.putTask(task('a1'));
     await store.close();
+    const inodeBefore = (await stat(configPath())).ino;
+    const again = open();
+    again.putTask(task('b2'));
+    await again.close();
+    expect((await stat(configPath())).ino).not.toBe(inodeBefore);
     expect(await readFile(`${configPath()}.bak`, 'utf8')).toBe(
       await readFile(configPath(), 'utf8'),
     );
@@ -250,12 +316,12 @@ describe('TaskStore', () => {
   });
 
   it('reports a failed write and keeps nothing of the change', async () => {
+    const first = open();
+    first.putTask(task('a1'));
+    await first.close();
     const store = open();
-    store.putTask(task('a1'));
-    await store.saved();
-    // A folder where the file should be makes every write fail, even for root.
-    await rm(configPath());
-    await mkdir(configPath());
+    // A folder where the journal should be makes every save fail, even for root.
+    await mkdir(join(dir, 'config-changes.jsonl'));
     store.putTask(task('b2'));
     await expect(store.saved()).rejects.toThrow(
       /^TaskStore: could not save .*the change was not kept/,

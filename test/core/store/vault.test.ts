@@ -69,18 +69,55 @@ describe('Vault', () => {
     });
   });
 
-  it('never writes an action in clear to vault.json', async () => {
+  it('never writes an action in clear to vault.json or its change journal', async () => {
     const vault = await openVault();
     await vault.put('t1', action);
     await vault.put('t2', other);
+    const journal = await readFile(join(dir, 'vault-changes.jsonl'), 'utf8');
+    expect(journal).toContain('t2');
+    expect(journal).not.toContain(MARKER);
+    expect(journal).not.toContain('example.com');
+    await vault.close();
     expect(await readFile(join(dir, 'vault.json'), 'utf8')).not.toContain(MARKER);
     expect(await readFile(join(dir, 'vault.json'), 'utf8')).not.toContain('example.com');
     expect(await readFile(join(dir, 'vault.json.bak'), 'utf8')).not.toContain(MARKER);
   });
 
+  it('an answered put survives the process dying before vault.json was rewritten', async () => {
+    const vault = await openVault();
+    await vault.put('t1', action);
+    await vault.put('t2', other);
+    await vault.delete('t1');
+    // No close(): the journal alone holds these, as after a kill -9.
+    const reopened = await openVault();
+    expect(await reopened.get('t2')).toEqual({ ok: true, action: other });
+    expect(await reopened.get('t1')).toMatchObject({ ok: false, locked: false });
+    expect(await readdir(dir)).not.toContain('vault-changes.jsonl');
+    expect(JSON.parse(await readFile(join(dir, 'vault.json'), 'utf8'))).toMatchObject({
+      entries: { t2: { backend: 'aes-256-gcm' } },
+    });
+  });
+
+  it('rewrites vault.json once its change journal grows past the limit, keeping every entry', async () => {
+    const vault = new Vault({
+      dataDir: dir,
+      cipher: await AesGcmCipher.open({ dataDir: dir, env: {} }),
+      compactBytes: 2_000,
+    });
+    await vault.load();
+    for (let i = 0; i < 20; i++) await vault.put(`t${i}`, other);
+    const file = JSON.parse(await readFile(join(dir, 'vault.json'), 'utf8')) as {
+      entries: Record<string, unknown>;
+    };
+    expect(Object.keys(file.entries).length).toBeGreaterThan(5);
+    const reopened = await openVault();
+    expect(reopened.status().entries).toBe(20);
+  });
+
   it('records which backend wrote each entry', async () => {
     const vault = await openVault();
     await vault.put('t1', action);
+    await vault.close();
     const file = JSON.parse(await readFile(join(dir, 'vault.json'), 'utf8')) as {
       entries: Record<string, { backend: string }>;
     };
@@ -91,6 +128,8 @@ describe('Vault', () => {
     if (process.platform === 'win32') return;
     const vault = await openVault();
     await vault.put('t1', action);
+    expect((await stat(join(dir, 'vault-changes.jsonl'))).mode & 0o777).toBe(0o600);
+    await vault.close();
     expect((await stat(join(dir, 'vault.json'))).mode & 0o777).toBe(0o600);
   });
 
@@ -98,6 +137,7 @@ describe('Vault', () => {
     const vault = await openVault();
     await vault.put('t1', action);
     await vault.put('t2', other);
+    await vault.close();
     const tampered = await tamper('t1');
     const reopened = await openVault();
     const got = await reopened.get('t1');
@@ -108,12 +148,14 @@ describe('Vault', () => {
     expect(await reopened.get('t2')).toEqual({ ok: true, action: other });
     await reopened.put('t3', other);
     await reopened.delete('t2');
+    await reopened.close();
     expect(await entryText('t1')).toBe(tampered);
   });
 
   it('a lost key gives a locked task with its data intact, and re-entering the action unlocks it', async () => {
     const vault = await openVault();
     await vault.put('t1', action);
+    await vault.close();
     const before = await entryText('t1');
     await unlink(join(dir, 'vault.key'));
     const reopened = await openVault();
@@ -138,6 +180,7 @@ describe('Vault', () => {
   it('entries from test mode are encrypted when a secure backend opens them', async () => {
     const testMode = await openVault(new PlaintextCipher());
     await testMode.put('t1', action);
+    await testMode.close();
     expect(await readFile(join(dir, 'vault.json'), 'utf8')).toContain(MARKER);
     const secure = await openVault();
     expect(await secure.get('t1')).toEqual({ ok: true, action });
@@ -148,6 +191,7 @@ describe('Vault', () => {
   it('an entry moved under another task id is refused', async () => {
     const vault = await openVault();
     await vault.put('t1', action);
+    await vault.close();
     const path = join(dir, 'vault.json');
     const file = JSON.parse(await readFile(path, 'utf8')) as { entries: Record<string, unknown> };
     file.entries.t9 = file.entries.t1;
@@ -160,6 +204,7 @@ describe('Vault', () => {
   it('a vault.json that does not parse is moved aside and the last good copy is used', async () => {
     const vault = await openVault();
     await vault.put('t1', action);
+    await vault.close();
     await writeFile(join(dir, 'vault.json'), '{"version": 1, "entries": {');
     const reopened = await openVault();
     expect(await reopened.get('t1')).toEqual({ ok: true, action });
@@ -212,9 +257,11 @@ describe('Vault', () => {
     };
     const vault = await openVault(rotating);
     await vault.put('t1', action);
+    await vault.close();
     rotated = true;
     const reopened = await openVault(rotating);
     expect(reopened.status().notices.join(' ')).toContain('re-encrypted');
     expect(await reopened.get('t1')).toEqual({ ok: true, action });
+    await reopened.close();
   });
 });
