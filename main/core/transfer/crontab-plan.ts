@@ -27,6 +27,8 @@ interface CronEnv {
 }
 
 const NOTES_MAX = 4000;
+/** The schedule an @reboot task keeps but never follows (triggers.eventsOnly). */
+export const REBOOT_SCHEDULE = '0 0 1 1 *';
 // Values of variables named like this are marked secret: masked in the GUI, left out of bundles.
 const SECRET_NAME = /(PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH)/i;
 
@@ -160,15 +162,10 @@ function entryDraft(
   env: CronEnv,
   options: CrontabPlanOptions,
 ): EntryOutcome {
-  if (entry.nickname === '@reboot') {
-    return {
-      reason:
-        "@reboot runs a command when the machine starts, and Crontray has no 'when Crontray starts' trigger yet; add this command by hand",
-    };
-  }
   const { command, stdin } = splitCronPercent(entry.command);
   if (command.trim() === '') return { reason: 'there is no command before the first %' };
-  const problem = options.checkPattern?.(entry.pattern, env.timezone) ?? null;
+  const atStart = entry.nickname === '@reboot';
+  const problem = atStart ? null : (options.checkPattern?.(entry.pattern, env.timezone) ?? null);
   if (problem !== null) return { reason: problem };
   const name = importedTaskName(entry.nickname ?? entry.pattern, command, stdin);
   const envPairs = [...env.vars].map(([n, value]) => ({
@@ -180,7 +177,9 @@ function entryDraft(
     name,
     project: options.project ?? 'crontab',
     group: options.group ?? 'default',
-    schedule: { kind: 'cron', pattern: entry.pattern, dayMatch: 'or' },
+    // @reboot: Crontray's start is the nearest thing to the machine's; the schedule is kept
+    // (the model needs one) but only the event starts the task.
+    schedule: { kind: 'cron', pattern: atStart ? REBOOT_SCHEDULE : entry.pattern, dayMatch: 'or' },
     action: {
       kind: 'shell',
       mode: 'script',
@@ -190,6 +189,7 @@ function entryDraft(
     },
   };
   if (env.timezone !== undefined) task.timezone = env.timezone;
+  if (atStart) task.triggers = { events: ['start'], eventsOnly: true };
   const extras = [
     stdin !== null ? `input after % (${stdin.split('\n').length} line(s))` : null,
     envPairs.length > 0 ? `${envPairs.length} environment variable(s)` : null,
@@ -198,6 +198,6 @@ function entryDraft(
   const note = entry.note === null ? '' : `; ${entry.note}`;
   return {
     task,
-    message: `task '${name}' (${entry.nickname ?? entry.pattern})${extras.length ? `, with ${extras.join(', ')}` : ''}${note}`,
+    message: `task '${name}' (${atStart ? '@reboot: runs when Crontray starts' : (entry.nickname ?? entry.pattern)})${extras.length ? `, with ${extras.join(', ')}` : ''}${note}`,
   };
 }

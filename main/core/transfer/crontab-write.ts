@@ -88,7 +88,9 @@ function toCronLine(task: ExportTask): CronLine | { reason: string } {
     return { reason: 'it makes a web request; a crontab runs commands only' };
   if (action.kind === 'script')
     return { reason: 'it runs a JavaScript file in a worker; a crontab runs commands only' };
-  const pattern = cronPattern(def.schedule.pattern);
+  if (def.triggers?.eventsOnly && !startOnly(def))
+    return { reason: 'it runs only after the machine wakes; cron has no such event' };
+  const pattern = startOnly(def) ? { pattern: '@reboot' } : cronPattern(def.schedule.pattern);
   if ('reason' in pattern) return pattern;
   const fields = pattern.pattern.split(' ');
   if (
@@ -112,6 +114,25 @@ function toCronLine(task: ExportTask): CronLine | { reason: string } {
     env: action.env.filter((p) => !p.secret).map((p) => [p.name, p.value]),
     secrets: action.env.filter((p) => p.secret).map((p) => p.name),
   };
+}
+
+/** A task only 'when Crontray starts' starts: cron's @reboot, as the import reads it back. */
+function startOnly(def: TaskDefinition): boolean {
+  const t = def.triggers;
+  return t !== undefined && t.eventsOnly && t.events.length === 1 && t.events[0] === 'start';
+}
+
+/** Triggers a crontab line cannot carry: written without them, and the export says so. */
+function lostTriggers(def: TaskDefinition): string[] {
+  const t = def.triggers;
+  if (t === undefined || startOnly(def)) return [];
+  return [
+    t.schedules.length > 0 ? `${t.schedules.length} more schedule(s)` : null,
+    t.jitterSec > 0 ? `a random delay of up to ${t.jitterSec} s` : null,
+    t.quiet.windows.length > 0 ? `${t.quiet.windows.length} quiet window(s)` : null,
+    t.events.includes('start') ? "the 'when Crontray starts' event" : null,
+    t.events.includes('wake') ? "the 'after the machine wakes' event" : null,
+  ].filter((x) => x !== null);
 }
 
 function lostPolicies(def: TaskDefinition): string | null {
@@ -176,6 +197,12 @@ export function writeCrontab(tasks: ExportTask[], options: { exportedAt: number 
     }
     const lost = lostPolicies(def);
     if (lost) warnings.push({ ...id, message: lost });
+    const triggers = lostTriggers(def);
+    if (triggers.length > 0)
+      warnings.push({
+        ...id,
+        message: `written without what cron cannot carry: ${triggers.join(', ')}`,
+      });
     if (!def.enabled) warnings.push({ ...id, message: 'disabled, so written commented out' });
     for (const name of line.secrets) {
       out.push(`# ${name}=<secret left out: set it by hand>`);

@@ -126,20 +126,13 @@ describe('crontab import: reading real crontab files', () => {
     expect(times(5, 2)).toEqual(['2026-01-15T00:05', '2026-01-15T04:05']);
   });
 
-  it('imports every nickname but @reboot, which is listed as not imported with the reason', async () => {
+  it('imports every nickname, @reboot as a task that runs when Crontray starts', async () => {
     const p = await plan('06-nicknames.crontab');
-    expect(outcomes(p)).toEqual([
-      'skipped',
-      'task',
-      'task',
-      'task',
-      'task',
-      'task',
-      'task',
-      'task',
-    ]);
-    expect(p.rows[0]?.message).toMatch(/^not imported: @reboot .*'when Crontray starts' trigger/);
-    expect(p.drafts.map((d) => (d.task.schedule as { pattern: string }).pattern)).toEqual([
+    expect(outcomes(p)).toEqual(['task', 'task', 'task', 'task', 'task', 'task', 'task', 'task']);
+    expect(p.rows[0]?.message).toMatch(/^task '.*' \(@reboot: runs when Crontray starts\)$/);
+    const [reboot, ...scheduled] = p.drafts;
+    expect(reboot?.task.triggers).toEqual({ events: ['start'], eventsOnly: true });
+    expect(scheduled.map((d) => (d.task.schedule as { pattern: string }).pattern)).toEqual([
       '0 * * * *',
       '0 0 * * *',
       '0 0 * * *',

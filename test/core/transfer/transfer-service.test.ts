@@ -317,6 +317,45 @@ describe('exporting a crontab', () => {
     expect(result.text).toContain('# Not exported: web: it makes a web request');
   });
 
+  it("writes @reboot for a task only Crontray's start runs, and says which triggers a line cannot carry", async () => {
+    const a = await open();
+    await a.call('transfer:import', { text: '@reboot /usr/bin/start-agent --quiet\n' });
+    const [agent] = await a.call('tasks:list');
+    expect(agent?.triggers).toMatchObject({ events: ['start'], eventsOnly: true });
+    await a.call('tasks:create', {
+      name: 'quiet-backup',
+      schedule: { kind: 'cron', pattern: '0 2 * * *' },
+      triggers: { jitterSec: 300, events: ['wake'] },
+      action: { kind: 'shell', program: 'backup' },
+    });
+    await a.call('tasks:create', {
+      name: 'on-wake',
+      schedule: { kind: 'cron', pattern: '0 2 * * *' },
+      triggers: { events: ['wake'], eventsOnly: true },
+      action: { kind: 'shell', program: 'resync' },
+    });
+    const result = await a.call('transfer:export', { format: 'crontab' });
+    expect(result.text).toContain('\n@reboot /usr/bin/start-agent --quiet\n');
+    expect(result.text).toContain('\n0 2 * * * backup\n');
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        name: 'quiet-backup',
+        message:
+          "written without what cron cannot carry: a random delay of up to 300 s, the 'after the machine wakes' event",
+      }),
+    );
+    expect(result.notExported).toEqual([
+      expect.objectContaining({
+        name: 'on-wake',
+        reason: 'it runs only after the machine wakes; cron has no such event',
+      }),
+    ]);
+    const b = await open();
+    await b.call('transfer:import', { text: result.text });
+    const names = async (s: typeof a) => (await s.call('tasks:list')).map((t) => t.name).sort();
+    expect(await names(b)).toContain(agent?.name);
+  });
+
   it('round-trips a crontab: export what was imported and import it in another folder to the same tasks', async () => {
     const a = await open();
     const original = await fixture('04-percent.crontab');
