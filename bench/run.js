@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { clusterSection } from './cluster-report.js';
 import { PEER_NAMES } from './peers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -183,6 +184,15 @@ results.startup = await child(
   [JSON.stringify({ files: PLAN.startupFiles, boots: PLAN.startupBoots })],
   { timeoutMs: 900_000 },
 );
+console.log('cluster: tasks at 1 Hz on 2 local workers, then the same load on the local engine');
+results.cluster = {};
+for (const mode of ['cluster', 'local']) {
+  results.cluster[mode] = await child(
+    'cluster-child.js',
+    [mode, JSON.stringify({ tasks: 1000, seconds: 60 })],
+    { timeoutMs: 300_000 },
+  );
+}
 results.durationSeconds = (Date.now() - t0) / 1000;
 results.machine.loadAtEnd = loadavg();
 
@@ -391,6 +401,7 @@ function report(r) {
   );
   lines.push('');
   lines.push(...startupSection(r));
+  lines.push(...clusterSection(r.cluster));
   lines.push('## Targets (issue 8)');
   lines.push('');
   lines.push(table(['target', 'measured', 'met'], targets(r)));

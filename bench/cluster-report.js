@@ -1,0 +1,30 @@
+/** The cluster section of bench/RESULTS.md, from the two runs of cluster-child.js. */
+
+const num = (v, digits = 0) =>
+  v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(digits);
+
+function row(label, x) {
+  if (!x || x.error) return `| ${label} | ${x?.error ?? 'not run'} | | | | | |`;
+  return `| ${label} | ${x.completed.toLocaleString('en-US')} of ${x.expected.toLocaleString('en-US')} | ${x.lost} | ${x.duplicated} | ${num(x.latenessMs?.median, 1)} | ${num(x.latenessMs?.p99, 1)} | ${x.loadAverage ? x.loadAverage.map((l) => l.toFixed(1)).join('/') : '-'} |`;
+}
+
+/** Lines for RESULTS.md; empty when the cluster section did not run. */
+export function clusterSection(cluster) {
+  if (!cluster) return [];
+  const c = cluster.cluster;
+  const ok = c && !c.error && c.lost === 0 && c.duplicated === 0 && c.latenessMs?.p99 <= 250;
+  const tasks = (c?.tasks ?? cluster.local?.tasks ?? 1000).toLocaleString('en-US');
+  return [
+    `## Cluster: ${tasks} tasks at 1 Hz for ${c?.seconds ?? 60} s, 2 local workers vs the local engine`,
+    '',
+    'No-op actions in both, so this measures the engines (Redis, BullMQ, the results queue).',
+    '',
+    '| engine | runs completed | lost | duplicated | lateness p50 ms | lateness p99 ms | load average at the end |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    row('local engine', cluster.local),
+    row('cluster (BullMQ on Redis)', c),
+    '',
+    `Target (nothing lost or duplicated, p99 lateness <= 250 ms): ${c && !c.error ? (ok ? 'met' : '**not met**') : '-'}.`,
+    '',
+  ];
+}
