@@ -55,6 +55,7 @@ describe('SafeStorageCipher', () => {
     const vault = new Vault({ dataDir: dir, cipher });
     await vault.load();
     await vault.put('t1', action);
+    await vault.close();
     expect(await readFile(join(dir, 'vault.json'), 'utf8')).not.toContain('SECRET_MARKER_41');
     const reopened = new Vault({ dataDir: dir, cipher });
     await reopened.load();
@@ -72,6 +73,7 @@ describe('SafeStorageCipher', () => {
     const vault = new Vault({ dataDir: dir, cipher });
     await vault.load();
     await vault.put('t1', action);
+    await vault.close();
     const before = await readFile(join(dir, 'vault.json'), 'utf8');
     state.shouldReEncrypt = true;
     const reopened = new Vault({ dataDir: dir, cipher });
