@@ -81,8 +81,14 @@ describe('the desktop app', () => {
       .getByRole('link', { name: /desktop-check/ });
     await expect.poll(() => run.first().isVisible()).toBe(true);
 
-    const vault = await readFile(join(userData, 'vault.json'), 'utf8');
-    expect(vault).not.toContain(MARKER);
+    // The action is in vault.json, or still in its change journal until the vault is rewritten.
+    const stored = await Promise.all(
+      ['vault.json', 'vault-changes.jsonl'].map((f) =>
+        readFile(join(userData, f), 'utf8').catch(() => ''),
+      ),
+    );
+    expect(stored.join('')).toContain('cipherText');
+    expect(stored.join('')).not.toContain(MARKER);
     const status = await page.evaluate(() =>
       (window as unknown as { crontray: { 'vault:status'(): Promise<unknown> } }).crontray[
         'vault:status'
