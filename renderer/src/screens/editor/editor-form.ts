@@ -8,6 +8,8 @@ import type {
 } from '../../../../main/core/model/task.js';
 import { taskCreateInput } from '../../../../main/core/model/task.js';
 import { toLocalInputValue } from '../../format/time-format.js';
+import type { TriggersForm } from './triggers-form.js';
+import { emptyTriggers, triggersFormOf, triggersOf } from './triggers-form.js';
 
 export type ScheduleKind = ScheduleInput['kind'];
 export type ActionKind = ActionInput['kind'];
@@ -83,6 +85,8 @@ export interface EditorForm {
   /** "Run on": this computer, or a cluster queue served by `crontray worker`. */
   runOnKind: 'local' | 'cluster';
   runOnQueue: string;
+  /** More schedules, random delay, quiet windows, events. */
+  triggers: TriggersForm;
 }
 
 let nextKey = 1;
@@ -138,6 +142,7 @@ export function emptyForm(): EditorForm {
     cacheToleranceSeconds: '0',
     runOnKind: 'local',
     runOnQueue: '',
+    triggers: emptyTriggers(),
   };
 }
 
@@ -224,6 +229,7 @@ export function actionOf(form: EditorForm): ActionInput {
 }
 
 export function toInput(form: EditorForm): TaskCreateInput {
+  const triggers = triggersOf(form.triggers);
   return {
     name: form.name,
     project: form.project,
@@ -231,6 +237,7 @@ export function toInput(form: EditorForm): TaskCreateInput {
     notes: form.notes,
     schedule: scheduleOf(form),
     ...(form.timezone ? { timezone: form.timezone } : {}),
+    ...(triggers ? { triggers } : {}),
     action: actionOf(form),
     enabled: form.enabled,
     priority: num(form.priority),
@@ -298,6 +305,7 @@ export function formOf(task: TaskView): EditorForm {
     cacheToleranceSeconds: String(task.resultCache?.toleranceSeconds ?? 0),
     runOnKind: task.runOn.kind,
     runOnQueue: task.runOn.kind === 'cluster' ? task.runOn.queue : '',
+    triggers: triggersFormOf(task.triggers),
   } satisfies Partial<EditorForm>);
   const s = task.schedule;
   form.scheduleKind = s.kind;

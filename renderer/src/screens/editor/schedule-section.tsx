@@ -269,12 +269,22 @@ function SchedulePreviewView({
             {p.runs.map((r, i) => (
               <tr key={r.at}>
                 <td>{i + 1}</td>
-                <td>{r.taskTime}</td>
+                <td>
+                  {r.taskTime}
+                  {r.latestTaskTime ? ` to ${r.latestTaskTime.slice(11)}` : ''}
+                </td>
                 <td>{r.localTime}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {p.triggerNotes && p.triggerNotes.length > 0 && (
+        <ul className="trigger-notes" aria-label="Triggers">
+          {p.triggerNotes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
       )}
       {p.dstNotes.length > 0 && (
         <ul className="dst-notes" aria-label="Daylight saving notes">

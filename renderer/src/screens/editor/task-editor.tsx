@@ -13,6 +13,8 @@ import { TextInput } from './form-controls.js';
 import { PolicySection } from './policy-section.js';
 import { ScheduleSection } from './schedule-section.js';
 import { useSchedulePreview } from './use-schedule-preview.js';
+import { TriggersSection } from './triggers-section.js';
+import { triggersOf } from './triggers-form.js';
 
 export interface TaskEditorProps {
   /** The task to edit; null creates a new one. */
@@ -84,7 +86,8 @@ function EditorFormView({
     const candidate = scheduleOf(form);
     return scheduleSchema.safeParse(candidate).success ? candidate : null;
   }, [form]);
-  const preview = useSchedulePreview(schedule, form.timezone, previewDelayMs);
+  const triggers = useMemo(() => triggersOf(form.triggers), [form.triggers]);
+  const preview = useSchedulePreview(schedule, form.timezone, previewDelayMs, triggers);
 
   const update = useCallback((patch: Partial<EditorForm>, ...paths: string[]) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -120,10 +123,15 @@ function EditorFormView({
       const input = toInput(form);
       let saved: TaskView;
       if (task) {
-        const { action, timezone, ...rest } = input;
+        const { action, timezone, triggers, ...rest } = input;
         saved = await api['tasks:update']({
           id: task.id,
-          patch: { ...rest, timezone: timezone ?? null, ...(locked ? {} : { action }) },
+          patch: {
+            ...rest,
+            timezone: timezone ?? null,
+            triggers: triggers ?? null,
+            ...(locked ? {} : { action }),
+          },
         });
       } else {
         saved = await api['tasks:create'](input);
@@ -188,6 +196,7 @@ function EditorFormView({
 
       <ScheduleSection form={form} update={update} errorOf={errorOf} preview={preview} />
       <ActionSection form={form} update={update} errorOf={errorOf} locked={locked} />
+      <TriggersSection form={form} update={update} errorOf={errorOf} />
       <PolicySection form={form} update={update} errorOf={errorOf} />
 
       <div className="save-bar">

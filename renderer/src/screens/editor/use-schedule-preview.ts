@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SchedulePreview } from '../../../../main/api/contract.js';
 import type { ScheduleInput } from '../../../../main/core/model/schedule.js';
+import type { TaskTriggersInput } from '../../../../main/core/model/triggers.js';
 import { useApi } from '../../api/api-context.js';
 import { fieldIssues, isInvalid, messageOf } from '../../format/error-message.js';
 
@@ -20,17 +21,22 @@ export function useSchedulePreview(
   schedule: ScheduleInput | null,
   timezone: string,
   delayMs = 300,
+  triggers?: TaskTriggersInput,
 ): PreviewState {
   const api = useApi();
   const [preview, setPreview] = useState<PreviewState>({ state: 'idle' });
-  const key = schedule ? JSON.stringify([schedule, timezone]) : '';
+  const key = schedule ? JSON.stringify([schedule, timezone, triggers ?? null]) : '';
 
   useEffect(() => {
     if (!key) {
       setPreview({ state: 'idle' });
       return;
     }
-    const [request, zone] = JSON.parse(key) as [ScheduleInput, string];
+    const [request, zone, more] = JSON.parse(key) as [
+      ScheduleInput,
+      string,
+      TaskTriggersInput | null,
+    ];
     let current = true;
     setPreview({ state: 'checking' });
     const timer = setTimeout(() => {
@@ -38,6 +44,7 @@ export function useSchedulePreview(
         schedule: request,
         count: 5,
         ...(zone ? { timezone: zone } : {}),
+        ...(more ? { triggers: more } : {}),
       }).then(
         (value) => {
           if (current) setPreview({ state: 'ready', preview: value });

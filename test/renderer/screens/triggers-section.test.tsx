@@ -1,0 +1,126 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { ApiError } from '../../../main/api/channel.js';
+import type { RequestOf, SchedulePreview, TaskView } from '../../../main/api/contract.js';
+import { ApiProvider } from '../../../renderer/src/api/api-context.js';
+import { TaskEditor } from '../../../renderer/src/screens/editor/task-editor.js';
+import { fakeApi, taskView } from '../fake-api.js';
+import type { FakeHandlers } from '../fake-api.js';
+
+afterEach(cleanup);
+
+const AT = Date.UTC(2026, 5, 2, 7);
+
+/** The service's answer in miniature: one run, its delay range, and a note per trigger. */
+function previewOf(request: RequestOf<'tasks:preview'>): SchedulePreview {
+  const jitter = request.triggers?.jitterSec ?? 0;
+  return {
+    description: 'At 09:00',
+    timezone: 'Europe/Berlin',
+    runs: [
+      {
+        at: AT,
+        taskTime: '2026-06-02 09:00:00 CEST',
+        localTime: '2026-06-02 07:00:00 UTC',
+        ...(jitter > 0
+          ? { latestAt: AT + jitter * 1000, latestTaskTime: '2026-06-02 09:10:00 CEST' }
+          : {}),
+      },
+    ],
+    dstNotes: [],
+    triggerNotes: (request.triggers?.schedules ?? []).map((_, i) => `note for schedule ${i + 2}`),
+  };
+}
+
+function renderEditor(handlers: FakeHandlers = {}, taskId: string | null = null) {
+  const fake = fakeApi({ 'tasks:preview': previewOf, ...handlers });
+  const onSaved = vi.fn<(task: TaskView) => void>();
+  render(
+    <ApiProvider api={fake.api}>
+      <TaskEditor taskId={taskId} onSaved={onSaved} previewDelayMs={0} />
+    </ApiProvider>,
+  );
+  return { fake, onSaved };
+}
+
+const type = (label: string | RegExp, value: string) =>
+  fireEvent.change(screen.getByLabelText(label), { target: { value } });
+const save = () => screen.getByRole('button', { name: 'Save' });
+
+describe('the editor\'s "More triggers" section', () => {
+  it('sends a second schedule, a quiet window, a random delay and an event, and the preview shows them', async () => {
+    const { fake, onSaved } = renderEditor({
+      'tasks:create': (input) => taskView({ name: input.name }),
+    });
+    type('Name', 'backup');
+    type('Program', 'echo');
+    fireEvent.click(screen.getByRole('button', { name: 'Add a schedule' }));
+    type('Schedule 2: cron pattern', '0 11 * * 6');
+    fireEvent.click(screen.getByRole('button', { name: 'Add a quiet window' }));
+    type('From', '22:00');
+    type('To (before From: over midnight)', '06:00');
+    fireEvent.change(screen.getByLabelText('Runs due inside a quiet window'), {
+      target: { value: 'defer' },
+    });
+    type('Random delay, up to this many seconds (0: none)', '600');
+    fireEvent.click(screen.getByLabelText('Also run after the machine wakes from sleep'));
+    expect(await screen.findByText('note for schedule 2')).toBeTruthy();
+    expect(screen.getByText('2026-06-02 09:00:00 CEST to 09:10:00 CEST')).toBeTruthy();
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.callsTo('tasks:create')[0]?.triggers).toEqual({
+      schedules: [{ schedule: { kind: 'cron', pattern: '0 11 * * 6' } }],
+      jitterSec: 600,
+      quiet: { windows: [{ kind: 'daily', from: '22:00', to: '06:00' }], policy: 'defer' },
+      events: ['wake'],
+      eventsOnly: false,
+    });
+  });
+
+  it("loads a task's triggers, shows the service's refusal on the window's field, and removing them all sends null", async () => {
+    const stored = taskView({
+      id: 'abc',
+      triggers: {
+        schedules: [],
+        jitterSec: 0,
+        quiet: {
+          windows: [{ kind: 'weekly', days: [6, 0], from: '08:00', to: '12:00' }],
+          policy: 'skip',
+        },
+        events: [],
+        eventsOnly: false,
+      },
+    });
+    let refuse = true;
+    const { fake, onSaved } = renderEditor(
+      {
+        'tasks:get': () => stored,
+        'tasks:update': () => {
+          if (refuse) {
+            refuse = false;
+            throw new ApiError({
+              code: 'invalid',
+              message: 'the quiet window starts and ends at 08:00',
+              field: 'triggers.quiet.windows.0.to',
+            });
+          }
+          return stored;
+        },
+      },
+      'abc',
+    );
+    expect((await screen.findByLabelText<HTMLInputElement>('From')).value).toBe('08:00');
+    expect(screen.getByLabelText<HTMLInputElement>('Sat').checked).toBe(true);
+    type('To (before From: over midnight)', '08:00');
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    expect(await screen.findByText('the quiet window starts and ends at 08:00')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove quiet window 1' }));
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.callsTo('tasks:update').at(-1)?.patch.triggers).toBeNull();
+  });
+});
