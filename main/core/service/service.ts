@@ -33,6 +33,7 @@ import { ServiceAlerts } from './alert-wiring.js';
 import { alertHandlers } from './alert-handlers.js';
 import type { DesktopNotifier } from '../alerts/desktop-notifier.js';
 import { noUpdates, updateHandlers } from './update-handlers.js';
+import { appHandlers } from './app-handlers.js';
 import type { UpdateSource } from './update-handlers.js';
 import { ClusterSwitch, clusterHandlers } from './cluster-wiring.js';
 
@@ -351,14 +352,8 @@ export class CrontrayService {
     const task = delegate;
     const history = delegate;
     return {
-      'app:info': async () => ({
-        name: 'Crontray',
-        version: o.version,
-        host: o.host,
-        testMode: o.testMode,
-        dataDir: o.dataDir,
-        platform: process.platform,
-        versions: { node: process.versions.node, electron: null, chrome: null, ...o.versions },
+      ...appHandlers(o, this.clock, parts, async () => {
+        await this.#alerts?.monitor.whenIdle();
       }),
       'scheduler:status': async () => this.#control.status(),
       'scheduler:start': async () => this.start(),
@@ -387,14 +382,6 @@ export class CrontrayService {
       'transfer:preview': delegate('transfer:preview'),
       'transfer:import': delegate('transfer:import'),
       'transfer:export': delegate('transfer:export'),
-      'settings:get': async () => parts().store.getSettings(),
-      'settings:set': async (patch) => {
-        const p = parts();
-        const settings = p.store.setSettings(patch);
-        await p.store.saved();
-        if (patch.retention) p.retention.setPolicy(settings.retention);
-        return settings;
-      },
       ...alertHandlers(
         () => {
           if (!this.#alerts)
@@ -405,18 +392,6 @@ export class CrontrayService {
         this.clock,
       ),
       ...clusterHandlers(() => this.#cluster),
-      'clock:advance': async ({ ms }) => {
-        if (!(this.clock instanceof VirtualClock)) {
-          throw new ServiceError(
-            'unavailable',
-            'clock:advance needs the virtual clock of --test-mode.',
-          );
-        }
-        await this.clock.advance(ms);
-        await this.#alerts?.monitor.whenIdle();
-        await parts().jobs.refresh();
-        return { now: this.clock.now() };
-      },
     };
   }
 }
