@@ -36,6 +36,8 @@ const PLAN = quick
       apiCalls: 100,
       startupFiles: 10_000,
       startupBoots: 2,
+      alertTasks: 1000,
+      alertFirings: 10,
     }
   : {
       sizes: [1000, 10_000, 100_000],
@@ -49,6 +51,8 @@ const PLAN = quick
       apiCalls: 300,
       startupFiles: 100_000,
       startupBoots: 3,
+      alertTasks: 1000,
+      alertFirings: 30,
     };
 
 /** Writes a file under bench/ as the repository's Prettier settings format it. */
@@ -109,6 +113,7 @@ const results = {
   idle: {},
   burst: {},
   jobCache: {},
+  alerts: {},
 };
 
 const t0 = Date.now();
@@ -191,6 +196,14 @@ for (const mode of ['cluster', 'local']) {
     'cluster-child.js',
     [mode, JSON.stringify({ tasks: 1000, seconds: 60 })],
     { timeoutMs: 300_000 },
+  );
+}
+console.log(`alerts off and on (${PLAN.alertTasks.toLocaleString('en-US')} flapping tasks)`);
+for (const on of [false, true]) {
+  results.alerts[on ? 'on' : 'off'] = await child(
+    'alerts-child.js',
+    [JSON.stringify({ tasks: PLAN.alertTasks, firings: PLAN.alertFirings, alerts: on })],
+    { flags: GC, timeoutMs: (PLAN.alertFirings + 90) * 1000 },
   );
 }
 results.durationSeconds = (Date.now() - t0) / 1000;
@@ -402,6 +415,7 @@ function report(r) {
   lines.push('');
   lines.push(...startupSection(r));
   lines.push(...clusterSection(r.cluster));
+  lines.push(...alertsReport(r));
   lines.push('## Targets (issue 8)');
   lines.push('');
   lines.push(table(['target', 'measured', 'met'], targets(r)));
@@ -433,6 +447,41 @@ function startupSection(r) {
           cell(s, (x) => x.withIndex.firstQueryMs.median, 0),
         ],
       ],
+    ),
+    '',
+  ];
+}
+
+/** Issue 13: the engine's lateness with alerts off and on (every run raising an alert). */
+function alertsReport(r) {
+  if (!r.alerts?.off && !r.alerts?.on) return [];
+  const row = (label, x) => [
+    label,
+    cell(x, (v) => v.median, 2),
+    cell(x, (v) => v.p95, 2),
+    cell(x, (v) => v.max, 2),
+    cell(x, (v) => v.runsPerSecond, 1),
+    cell(x, (v) => v.cpuPercent, 1),
+    cell(x, (v) => v.alertsRaised, 0),
+    cell(x, (v) => v.alertsReceived, 0),
+  ];
+  return [
+    `## Alerts on the run path (${r.plan.alertTasks.toLocaleString('en-US')} tasks failing and recovering in turn)`,
+    '',
+    `A per-second probe's lateness (ms after the second, ${r.plan.alertFirings} firings) while the background tasks each run once a minute and every run raises a failure or a recovery alert, delivered to a webhook receiver in another process; "off" runs the same tasks with no alert monitor.`,
+    '',
+    table(
+      [
+        'alerts',
+        'median',
+        'p95',
+        'max',
+        'background runs/s',
+        'CPU %',
+        'alerts raised',
+        'alerts received',
+      ],
+      [row('off', r.alerts.off), row('on', r.alerts.on)],
     ),
     '',
   ];
@@ -500,6 +549,16 @@ function targets(r) {
       'tasks:list @1,000 tasks: p50 <= 5 ms',
       cell(api, (x) => x.tasksList.median, 2),
       !api.error && api.tasksList.median <= 5,
+    );
+  }
+  const off = r.alerts?.off;
+  const on = r.alerts?.on;
+  if (off || on) {
+    const ok = off && on && !off.error && !on.error;
+    add(
+      'lateness median with alerts on within 1 ms of alerts off (issue 13)',
+      ok ? `${fmt(on.median, 2)} vs ${fmt(off.median, 2)}` : '-',
+      ok ? on.median - off.median <= 1 : false,
     );
   }
   const jc = r.jobCache[100_000];

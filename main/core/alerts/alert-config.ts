@@ -120,41 +120,46 @@ export const alertChannel = z.discriminatedUnion('kind', [
   desktopChannel,
 ]);
 
+/** Alert after this many failed or timed-out runs in a row. */
+const failureAfter = z.number().int().min(1).max(1000);
+
+/** Dead man's switch: a due run not started (or, for external tasks, reported) within graceMs. */
+const missedRule = z
+  .object({
+    enabled: z.boolean().default(true),
+    graceMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * 24 * 3600_000)
+      .default(5 * 60_000),
+  })
+  .strict();
+
+const slowRule = z
+  .object({
+    /** A run longer than this is slow. Null: no fixed limit. */
+    limitMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600_000)
+      .nullable()
+      .default(null),
+    /** A run longer than p95 × factor of the task's own runs is slow (from 10 runs on). */
+    p95Factor: z.number().min(1).max(100).nullable().default(null),
+  })
+  .strict();
+
 /** What is watched. Global defaults live in the alert settings; a task may override any of them. */
 export const alertRules = z
   .object({
-    /** Alert after this many failed or timed-out runs in a row. Default 1. */
-    failureAfter: z.number().int().min(1).max(1000).default(1),
+    /** Default 1. */
+    failureAfter: failureAfter.default(1),
     /** Send an alert when a task that had an open incident succeeds again. Default true. */
     recovery: z.boolean().default(true),
-    /** Dead man's switch: a due run not started (or, for external tasks, reported) within graceMs. */
-    missed: z
-      .object({
-        enabled: z.boolean().default(true),
-        graceMs: z
-          .number()
-          .int()
-          .min(1000)
-          .max(7 * 24 * 3600_000)
-          .default(5 * 60_000),
-      })
-      .strict()
-      .default({ enabled: true, graceMs: 5 * 60_000 }),
-    slow: z
-      .object({
-        /** A run longer than this is slow. Null: no fixed limit. */
-        limitMs: z
-          .number()
-          .int()
-          .min(1)
-          .max(7 * 24 * 3600_000)
-          .nullable()
-          .default(null),
-        /** A run longer than p95 × factor of the task's own runs is slow (from 10 runs on). */
-        p95Factor: z.number().min(1).max(100).nullable().default(null),
-      })
-      .strict()
-      .default({ limitMs: null, p95Factor: null }),
+    missed: missedRule.default({ enabled: true, graceMs: 5 * 60_000 }),
+    slow: slowRule.default({ limitMs: null, p95Factor: null }),
   })
   .strict();
 
@@ -216,12 +221,13 @@ export const taskAlerts = z
   .object({
     /** Channels for this task; null follows the global defaults. */
     channels: z.array(idSchema).max(50).nullable().default(null),
+    // No defaults inside: a rule left out follows the global one (a default here would pin it).
     rules: z
       .object({
-        failureAfter: alertRules.shape.failureAfter.optional(),
-        recovery: alertRules.shape.recovery.optional(),
-        missed: alertRules.shape.missed.optional(),
-        slow: alertRules.shape.slow.optional(),
+        failureAfter: failureAfter.optional(),
+        recovery: z.boolean().optional(),
+        missed: missedRule.optional(),
+        slow: slowRule.optional(),
       })
       .strict()
       .default({}),

@@ -205,4 +205,27 @@ describe('alerts for real runs', () => {
     expect(await call('alerts:incidents', { open: true })).toEqual([]);
     expect(events.filter((e) => e.event === 'alerts:changed').length).toBeGreaterThanOrEqual(2);
   });
+
+  it('a task given only its own output rule still follows the global failure count', async () => {
+    await call('alerts:settings:set', {
+      channels: [hookChannel(hook.url)],
+      defaultChannels: ['team'],
+      rules: { failureAfter: 2 },
+    });
+    const task = await call('tasks:create', {
+      name: 'sync',
+      schedule: { kind: 'cron', pattern: '0 3 * * *' },
+      action: { kind: 'shell', mode: 'script', script: 'exit 1' },
+    });
+    // As an editor does: what the view shows, sent back with one change.
+    const view = await call('alerts:task:get', { id: task.id });
+    await call('alerts:task:set', {
+      id: task.id,
+      alerts: { ...view.alerts, output: { failurePattern: 'ERROR', successPattern: null } },
+    });
+    await runAndSettle(task.id);
+    expect(hook.received).toHaveLength(0);
+    await runAndSettle(task.id);
+    expect(hook.received).toHaveLength(1);
+  });
 });

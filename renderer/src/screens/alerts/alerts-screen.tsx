@@ -6,6 +6,7 @@ import { messageOf } from '../../format/error-message.js';
 import { useLoad } from '../../hooks/use-load.js';
 import { AlertHistory, IncidentList } from './alert-history.js';
 import { ChannelList } from './channel-list.js';
+import { EmailChannelForm } from './email-channel-form.js';
 
 interface AlertsData {
   incidents: Incident[];
@@ -13,7 +14,10 @@ interface AlertsData {
   settings: AlertSettings;
 }
 
-/** Open incidents (acknowledge), where alerts go (send test, add a webhook), and every alert sent. */
+/**
+ * Open incidents (acknowledge), where alerts go (send test, add a webhook or an email channel),
+ * and every alert sent.
+ */
 export function AlertsScreen() {
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
@@ -51,6 +55,7 @@ export function AlertsScreen() {
             <IncidentList incidents={data.incidents} onAcknowledge={(id) => void acknowledge(id)} />
             <h2>Channels</h2>
             <ChannelList settings={data.settings} onSaved={() => reload()} />
+            <EmailChannelForm settings={data.settings} onSaved={() => reload()} />
             <h2>History</h2>
             <AlertHistory alerts={data.history} />
           </>

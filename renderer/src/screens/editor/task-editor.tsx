@@ -12,6 +12,7 @@ import type { EditorForm } from './editor-form.js';
 import { TextInput } from './form-controls.js';
 import { PolicySection } from './policy-section.js';
 import { ScheduleSection } from './schedule-section.js';
+import { TaskAlertsSection } from './task-alerts-section.js';
 import { useSchedulePreview } from './use-schedule-preview.js';
 import { TriggersSection } from './triggers-section.js';
 import { triggersOf } from './triggers-form.js';
@@ -43,12 +44,16 @@ export function TaskEditor({ taskId, onSaved, previewDelayMs }: TaskEditorProps)
       ) : (
         <LoadView load={task} what="the task" onRetry={reload}>
           {(loaded) => (
-            <EditorFormView
-              key={loaded?.id ?? 'new'}
-              task={loaded}
-              onSaved={onSaved}
-              previewDelayMs={previewDelayMs}
-            />
+            <>
+              <EditorFormView
+                key={loaded?.id ?? 'new'}
+                task={loaded}
+                onSaved={onSaved}
+                previewDelayMs={previewDelayMs}
+              />
+              {/* Its own form (forms cannot nest), saved apart from the task. */}
+              {loaded && <TaskAlertsSection key={loaded.id} taskId={loaded.id} />}
+            </>
           )}
         </LoadView>
       )}
