@@ -23,7 +23,7 @@ import type { Verdict } from './alert-rules.js';
 import { alertSecretValues } from './alert-secrets.js';
 import { PING_CHANNEL_ID, channelDelivery } from './channel-delivery.js';
 import { DeadManSwitch } from './dead-man-switch.js';
-import type { DeadManSwitchOptions, SwitchRules, WatchedTask } from './dead-man-switch.js';
+import type { SwitchRules, WatchedTask } from './dead-man-switch.js';
 import type { DesktopNotifier } from './desktop-notifier.js';
 import { IncidentBook } from './incident-book.js';
 import type { Incident } from './incident-book.js';
@@ -42,8 +42,6 @@ export interface AlertMonitorOptions {
   taskSecrets(taskId: string): Promise<string[]>;
   /** Incidents or alerts changed (the service tells windows and the tray). */
   onChange?(): void;
-  /** The engine's due times of a task, for the dead man's switch (see DeadManSwitchOptions). */
-  dueAfter?: DeadManSwitchOptions['dueAfter'];
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -85,7 +83,6 @@ export class AlertMonitor {
       rules: (taskId) => this.#switchRules(taskId),
       onMissed: (task, dueAt, count, rules) =>
         this.#later(() => this.#missed(task, dueAt, count, rules)),
-      ...(options.dueAfter ? { dueAfter: options.dueAfter } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Schedule } from '../model/schedule.js';
 import { CronCache } from '../schedule/cron-cache.js';
 import { nextDueAfter } from '../schedule/schedule-times.js';
+import type { TriggerPlan } from '../schedule/trigger-plan.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import type { AlertTask } from './alert-message.js';
 import type { IncidentBook } from './incident-book.js';
@@ -12,6 +13,12 @@ export interface WatchedTask {
   timezone: string | undefined;
   createdAt: number;
   enabled: boolean;
+  /**
+   * The engine's trigger plan when the task has one (more schedules, Jenkins' H, quiet windows,
+   * a random delay): due times come from it, a due time a skipping quiet window covers is not
+   * expected to run, and the random delay widens the grace.
+   */
+  plan?: TriggerPlan | null;
 }
 
 /** The task's dead man's switch settings as they are now. */
@@ -28,13 +35,6 @@ export interface DeadManSwitchOptions {
   rules(taskId: string): SwitchRules;
   /** A due run did not start (or report) in time, `count` times since the last check. */
   onMissed(task: WatchedTask, dueAt: number, count: number, rules: SwitchRules): void;
-  /**
-   * The task's first due time strictly after `afterMs`, as the engine computes it. Default: the
-   * engine's nextDueAfter over the task's schedule. This is the seam for timing the schedule
-   * alone does not tell (several schedules per task, quiet windows, a random delay): a host
-   * whose engine plans those passes its own answer here, and the switch follows it.
-   */
-  dueAfter?(task: WatchedTask, afterMs: number): number | null;
 }
 
 /**
@@ -79,7 +79,8 @@ export class DeadManSwitch {
   /** A run of the task started; it counts for its due time when it started within the grace. */
   started(taskId: string, scheduledFor: number, startedAt: number): void {
     const rules = this.#o.rules(taskId);
-    if (rules.expect !== 'run' || startedAt > scheduledFor + rules.graceMs) return;
+    const grace = rules.graceMs + jitterOf(this.#tasks.get(taskId));
+    if (rules.expect !== 'run' || startedAt > scheduledFor + grace) return;
     this.#onTime(taskId, scheduledFor);
   }
 
@@ -101,10 +102,14 @@ export class DeadManSwitch {
   }
 
   #next(t: WatchedTask, after: number): number | null {
-    if (this.#o.dueAfter) return this.#o.dueAfter(t, after);
     return nextDueAfter(
       t.schedule,
-      { cache: this.#cache, timezone: t.timezone, createdAt: t.createdAt },
+      {
+        cache: this.#cache,
+        timezone: t.timezone,
+        createdAt: t.createdAt,
+        plan: t.plan ?? undefined,
+      },
       after,
     );
   }
@@ -126,20 +131,24 @@ export class DeadManSwitch {
   /** Judges one task's due times up to now - grace; returns when the next one is judged. */
   #judge(t: WatchedTask, rules: SwitchRules, now: number): number | null {
     const w = this.#o.book.watch(t.task.id);
+    const grace = rules.graceMs + jitterOf(t);
+    const quietSkips = t.plan?.quietPolicy === 'skip' ? t.plan : null;
     let from = w.checkedThrough ?? now;
     let firstMissed: number | null = null;
     let missed = 0;
     let judged = 0;
     for (;;) {
       const due = this.#next(t, from);
-      if (due === null || due + rules.graceMs > now) break;
+      if (due === null || due + grace > now) break;
       if (++judged > JUDGE_BUDGET) {
         // A per-second task closed for a week: the rest of the gap is missed too.
         missed++;
-        from = now - rules.graceMs;
+        from = now - grace;
         break;
       }
-      if (w.onTimeThrough === null || w.onTimeThrough < due) {
+      // A run the user's quiet window skips was never expected to start.
+      const expected = quietSkips === null || quietSkips.quietAt(due) === null;
+      if (expected && (w.onTimeThrough === null || w.onTimeThrough < due)) {
         firstMissed ??= due;
         missed++;
       }
@@ -148,7 +157,7 @@ export class DeadManSwitch {
     if (from !== w.checkedThrough) this.#o.book.setWatch(t.task.id, { ...w, checkedThrough: from });
     if (firstMissed !== null) this.#o.onMissed(t, firstMissed, missed, rules);
     const next = this.#next(t, from);
-    return next === null ? null : next + rules.graceMs;
+    return next === null ? null : next + grace;
   }
 
   #arm(ms: number): void {
@@ -167,4 +176,9 @@ export class DeadManSwitch {
     if (this.#timer) this.#o.clock.clearTimer(this.#timer);
     this.#timer = null;
   }
+}
+
+/** A run due at t may start as late as t + the plan's random delay. */
+function jitterOf(t: WatchedTask | undefined): number {
+  return t?.plan?.jitterMs ?? 0;
 }

@@ -7,6 +7,7 @@ import { applyOutputRules } from '../alerts/output-rules.js';
 import type { Logger } from '../log/logger.js';
 import type { StoredTask } from '../model/task.js';
 import type { RunSink } from '../schedule/run-sink.js';
+import { TriggerPlan } from '../schedule/trigger-plan.js';
 import type { Cipher } from '../store/cipher.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { Vault } from '../store/vault.js';
@@ -109,5 +110,8 @@ export function watchedTask(task: StoredTask): WatchedTask {
     timezone: task.timezone,
     createdAt: task.createdAt,
     enabled: task.enabled,
+    // The engine's own plan (seeded by the id, as the engine seeds it), so the switch expects
+    // exactly the runs the engine will start.
+    plan: task.schedule.kind === 'routine' ? null : TriggerPlan.of(task, task.id),
   };
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { WatchedTask } from '../../../main/core/alerts/dead-man-switch.js';
 import { DeadManSwitch } from '../../../main/core/alerts/dead-man-switch.js';
 import { IncidentBook } from '../../../main/core/alerts/incident-book.js';
+import { taskDefinition } from '../../../main/core/model/task.js';
+import { TriggerPlan } from '../../../main/core/schedule/trigger-plan.js';
 import { T0, VirtualClock, tempDir } from './monitor-fixture.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -55,25 +57,34 @@ describe('the alerts state file', () => {
 });
 
 describe("the dead man's switch's due times", () => {
-  it('follows the due times the engine gives it, such as a second schedule of the task', async () => {
+  it("expects the runs of a task's other schedules, and none that its quiet window skips", async () => {
     const tmp = await tempDir();
-    const dir = tmp.dir;
     const clock = new VirtualClock(T0); // 09:00 UTC
     try {
-      const book = new IncidentBook({ path: join(dir, 'state.json'), clock, logger: quiet });
+      const book = new IncidentBook({ path: join(tmp.dir, 'state.json'), clock, logger: quiet });
       const missed: number[] = [];
-      // The engine's answer: the task's own 03:00 plus a second schedule at 09:30.
-      const engineTimes = [T0 + 30 * 60_000, T0 + 18 * 3600_000];
       const sw = new DeadManSwitch({
         clock,
         book,
         rules: () => ({ enabled: true, graceMs: 60_000, expect: 'run' }),
         onMissed: (_t, dueAt) => missed.push(dueAt),
-        dueAfter: (_t, after) => engineTimes.find((at) => at > after) ?? null,
       });
-      sw.upsert(daily);
+      const def = taskDefinition.parse({
+        name: 'nightly',
+        schedule: daily.schedule,
+        timezone: 'UTC',
+        triggers: {
+          schedules: [
+            { schedule: { kind: 'cron', pattern: '0 30 9 * * *' } },
+            { schedule: { kind: 'cron', pattern: '0 0 10 * * *' } },
+          ],
+          quiet: { windows: [{ kind: 'daily', from: '09:50', to: '10:10' }], policy: 'skip' },
+        },
+      });
+      sw.upsert({ ...daily, plan: TriggerPlan.of(def, 'task-1') });
       sw.check();
-      await clock.advance(31 * 60_000);
+      // Nothing starts: 09:30 is missed; 10:00 falls in the quiet window and is not expected.
+      await clock.advance(2 * 3600_000);
       expect(missed).toEqual([T0 + 30 * 60_000]);
       sw.close();
     } finally {
