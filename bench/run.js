@@ -32,6 +32,7 @@ const PLAN = quick
       idleTasks: 2000,
       burst: 1000,
       jobFiles: [10_000],
+      searchFiles: 10_000,
       apiTasks: 200,
       apiCalls: 100,
       startupFiles: 10_000,
@@ -47,6 +48,7 @@ const PLAN = quick
       idleTasks: 10_000,
       burst: 1000,
       jobFiles: [10_000, 100_000],
+      searchFiles: 100_000,
       apiTasks: 1000,
       apiCalls: 300,
       startupFiles: 100_000,
@@ -173,6 +175,10 @@ for (const files of PLAN.jobFiles) {
     timeoutMs: 300_000,
   });
 }
+results.search = await child('search-child.js', [JSON.stringify({ files: PLAN.searchFiles })], {
+  flags: GC,
+  timeoutMs: 600_000,
+});
 results.cacheMemory = await child('store-child.js', [
   'cacheMemory',
   JSON.stringify({ rounds: 200_000 }),
@@ -559,6 +565,25 @@ function targets(r) {
       'lateness median with alerts on within 1 ms of alerts off (issue 13)',
       ok ? `${fmt(on.median, 2)} vs ${fmt(off.median, 2)}` : '-',
       ok ? on.median - off.median <= 1 : false,
+    );
+  }
+  const se = r.search;
+  if (se && r.plan.searchFiles) {
+    const n = r.plan.searchFiles.toLocaleString('en-US');
+    add(
+      `Search @${n}: query p95 <= 300 ms`,
+      cell(se, (x) => x.queryMs.p95),
+      !se.error && se.queryMs.p95 <= 300,
+    );
+    add(
+      `Search @${n}: index heap <= 150 MB`,
+      cell(se, (x) => x.heapMB),
+      !se.error && se.heapMB <= 150,
+    );
+    add(
+      `Search @${n}: start-up <= 2 s (built after, in the background)`,
+      cell(se, (x) => x.startMs, 0),
+      !se.error && se.startMs <= 2000,
     );
   }
   const jc = r.jobCache[100_000];

@@ -31,6 +31,17 @@ import type {
 } from './contract/alert-channels.js';
 import { clusterChannels } from './contract/cluster-channels.js';
 import type { ClusterStatus, ClusterView } from './contract/cluster-channels.js';
+import { searchChannels } from './contract/search-channels.js';
+import type { SearchHit, SearchResult, SearchSnippet } from './contract/search-channels.js';
+import { timelineChannels } from './contract/timeline-channels.js';
+import type {
+  TimelineComing,
+  TimelineDst,
+  TimelinePastRun,
+  TimelineRange,
+  TimelineTask,
+  TimelineWindow,
+} from './contract/timeline-channels.js';
 import type { EventMap } from './contract/event-map.js';
 
 /**
@@ -47,6 +58,8 @@ const contract = {
   ...settingsChannels,
   ...alertChannels,
   ...clusterChannels,
+  ...searchChannels,
+  ...timelineChannels,
 } as const satisfies Record<string, ChannelSpec<z.ZodType, unknown>>;
 
 // Types derived from the contract.
@@ -124,4 +137,13 @@ export type {
   TransferExport,
   ClusterStatus,
   ClusterView,
+  SearchHit,
+  SearchResult,
+  SearchSnippet,
+  TimelineComing,
+  TimelineDst,
+  TimelinePastRun,
+  TimelineRange,
+  TimelineTask,
+  TimelineWindow,
 };

@@ -24,6 +24,8 @@ export const channelNames = [
   'history:run',
   'history:stats',
   'history:delete',
+  'history:search',
+  'timeline:range',
   'cache:list',
   'cache:clear',
   'vault:status',

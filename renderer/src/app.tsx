@@ -14,6 +14,7 @@ import { HistoryScreen } from './screens/history/history-screen.js';
 import { SettingsScreen } from './screens/settings/settings-screen.js';
 import { TasksScreen } from './screens/tasks/tasks-screen.js';
 import { TransferScreen } from './screens/transfer/transfer-screen.js';
+import { TimelineScreen } from './screens/timeline/timeline-screen.js';
 import { applyTheme } from './theme.js';
 import type { Theme } from './theme.js';
 
@@ -39,6 +40,7 @@ export function App({ api }: { api: Api | null }) {
 const SCREENS: readonly [Route['screen'], string, Route][] = [
   ['tasks', 'Tasks', { screen: 'tasks' }],
   ['history', 'History', { screen: 'history', run: null }],
+  ['timeline', 'Timeline', { screen: 'timeline', view: 'week', at: null }],
   ['dashboard', 'Dashboard', { screen: 'dashboard' }],
   ['alerts', 'Alerts', { screen: 'alerts' }],
   ['transfer', 'Import/Export', { screen: 'transfer' }],
@@ -108,6 +110,7 @@ function Shell() {
           <TaskEditor taskId={route.taskId} onSaved={() => navigate({ screen: 'tasks' })} />
         )}
         {route.screen === 'history' && <HistoryScreen run={route.run} />}
+        {route.screen === 'timeline' && <TimelineScreen view={route.view} at={route.at} />}
         {route.screen === 'dashboard' && <DashboardScreen />}
         {route.screen === 'alerts' && <AlertsScreen />}
         {route.screen === 'transfer' && <TransferScreen />}

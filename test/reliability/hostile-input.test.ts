@@ -209,6 +209,31 @@ function casesFor(
         num(['limit']),
       ],
     },
+    'history:search': {
+      base: { query: 'error', limit: 10 },
+      fields: [
+        {
+          path: ['query'],
+          values: fc.oneof(hugeString, wrongType, fc.constantFrom('', '  ', '!?')),
+        },
+        { path: ['from'], values: badDate },
+        { path: ['to'], values: badDate },
+        name(['project']),
+        name(['group']),
+        id(['taskId']),
+        { path: ['status'], values: fc.oneof(traversal, wrongType) },
+        num(['limit']),
+        num(['offset']),
+      ],
+    },
+    'timeline:range': {
+      base: { from: '2027-01-01T00:00:00Z', to: '2027-01-02T00:00:00Z' },
+      fields: [
+        { path: ['from'], values: badDate },
+        { path: ['to'], values: badDate },
+        { path: ['zone'], values: fc.oneof(badTimezone, wrongType) },
+      ],
+    },
     'history:run': {
       base: { ...run },
       fields: [name(['project']), name(['group']), name(['name']), id(['runId'])],

@@ -30,7 +30,8 @@ const runKey = z
   .object({ project: projectName, group: groupName, name: taskName, runId: idSchema })
   .strict();
 
-const runFilter = z
+/** The history's filters; search takes them too. */
+export const runFilter = z
   .object({
     taskId: idSchema.optional(),
     project: projectName.optional(),

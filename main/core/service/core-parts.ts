@@ -3,6 +3,7 @@ import type { TaskStore } from '../store/task-store.js';
 import type { Vault } from '../store/vault.js';
 import type { SessionLedger } from '../routine/session-ledger.js';
 import type { JobCache } from '../jobs/job-cache.js';
+import type { RunSearch } from '../jobs/search-runs.js';
 import type { CacheDirectory } from '../cache/cache-directory.js';
 import type { RetentionSweeper } from '../store/retention.js';
 import type { Clock } from '../time/clock.js';
@@ -22,6 +23,8 @@ export interface CoreParts {
   engine: TaskScheduler<string>;
   ledger: SessionLedger;
   jobs: JobCache;
+  /** Full-text search over the history, built in the background after open. */
+  search: RunSearch;
   cacheDir: CacheDirectory;
   retention: RetentionSweeper;
   /** Tasks whose action cannot be decrypted, with the reason; they stay out of the engine. */

@@ -12,6 +12,7 @@ import { RetentionSweeper } from '../store/retention.js';
 import type { SessionLedger } from '../routine/session-ledger.js';
 import { JobCache } from '../jobs/job-cache.js';
 import { toSummary } from '../jobs/run-summary.js';
+import { RunSearch } from '../jobs/search-runs.js';
 import type { EventHub } from './event-hub.js';
 
 /** Says something to the user about what opening found (logged, and shown in every window). */
@@ -38,6 +39,7 @@ export class RunPipeline {
   readonly writer: RunRecordWriter;
   readonly jobs: JobCache;
   readonly retention: RetentionSweeper;
+  readonly search: RunSearch;
   /** The newest record of recent runs by id, so Run now can answer with its record at once. */
   readonly recentRuns = new Map<string, RunRecord>();
   #ledger: SessionLedger | null = null;
@@ -65,6 +67,7 @@ export class RunPipeline {
       indexFile: join(jobsDir, '.index', 'runs.jsonl'),
       onChange: (change) => this.#events.emit('history:changed', { reason: change.reason }),
     });
+    this.search = new RunSearch({ jobs: this.jobs, logger: options.logger });
     this.retention = new RetentionSweeper({
       jobsDir,
       ...options.retention,
@@ -95,6 +98,8 @@ export class RunPipeline {
     if (recovery.interrupted.length > 0 || recovery.setAside.length > 0)
       await pipeline.jobs.refresh();
     pipeline.retention.start();
+    // Built in the background: the app serves while it reads the records' output.
+    pipeline.search.start();
     return pipeline;
   }
 
@@ -133,6 +138,7 @@ export class RunPipeline {
       try {
         await this.writer.write(record);
         this.jobs.put(record);
+        this.search.take(record);
       } finally {
         this.#onWritten(record);
       }
@@ -143,6 +149,7 @@ export class RunPipeline {
   async close(): Promise<void> {
     await this.writer.close();
     this.retention.stop();
+    await this.search.stop();
     await this.jobs.stop();
   }
 

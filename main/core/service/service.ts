@@ -36,6 +36,7 @@ import { noUpdates, updateHandlers } from './update-handlers.js';
 import { appHandlers } from './app-handlers.js';
 import type { UpdateSource } from './update-handlers.js';
 import { ClusterSwitch, clusterHandlers } from './cluster-wiring.js';
+import { searchTimelineHandlers } from './search-timeline-handlers.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -187,6 +188,7 @@ export class CrontrayService {
       engine,
       ledger,
       jobs: pipeline.jobs,
+      search: pipeline.search,
       cacheDir: new CacheDirectory({ dir: join(dataDir, 'cache'), clock }),
       retention: pipeline.retention,
       locked: new Map(),
@@ -382,6 +384,7 @@ export class CrontrayService {
       'transfer:preview': delegate('transfer:preview'),
       'transfer:import': delegate('transfer:import'),
       'transfer:export': delegate('transfer:export'),
+      ...searchTimelineHandlers(parts),
       ...alertHandlers(
         () => {
           if (!this.#alerts)

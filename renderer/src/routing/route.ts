@@ -11,6 +11,7 @@ export type Route =
   | { screen: 'tasks' }
   | { screen: 'editor'; taskId: string | null }
   | { screen: 'history'; run: RunRef | null }
+  | { screen: 'timeline'; view: 'day' | 'week'; at: number | null }
   | { screen: 'dashboard' }
   | { screen: 'alerts' }
   | { screen: 'transfer' }
@@ -37,6 +38,14 @@ export function parseRoute(hash: string): Route {
       return { screen: 'history', run: { project: b, group: c, name: d, runId: e } };
     return { screen: 'history', run: null };
   }
+  if (head === 'timeline') {
+    const at = b ? Date.parse(b) : Number.NaN;
+    return {
+      screen: 'timeline',
+      view: a === 'day' ? 'day' : 'week',
+      at: Number.isNaN(at) ? null : at,
+    };
+  }
   if (head === 'dashboard') return { screen: 'dashboard' };
   if (head === 'alerts') return { screen: 'alerts' };
   if (head === 'transfer') return { screen: 'transfer' };
@@ -56,6 +65,10 @@ export function hrefOf(route: Route): string {
       return route.run
         ? `#/history/run/${enc(route.run.project)}/${enc(route.run.group)}/${enc(route.run.name)}/${enc(route.run.runId)}`
         : '#/history';
+    case 'timeline':
+      return route.at === null
+        ? `#/timeline/${route.view}`
+        : `#/timeline/${route.view}/${new Date(route.at).toISOString()}`;
     case 'dashboard':
       return '#/dashboard';
     case 'alerts':

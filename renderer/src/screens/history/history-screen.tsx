@@ -13,6 +13,7 @@ import { useNow } from '../../hooks/use-now.js';
 import type { RunRef } from '../../routing/route.js';
 import { RunDetail } from './run-detail.js';
 import { RunsList } from './runs-list.js';
+import { SearchResults } from './search-results.js';
 import { useRunPages } from './use-run-pages.js';
 import type { RunQuery } from './use-run-pages.js';
 
@@ -53,6 +54,8 @@ export function HistoryScreen({ run, pageSize }: { run: RunRef | null; pageSize?
   const api = useApi();
   const [filter, setFilter] = useState<RunFilterForm>(NO_FILTER);
   const query = useMemo(() => queryOf(filter), [filter]);
+  const [searchText, setSearchText] = useState('');
+  const searching = /[\p{L}\p{N}]/u.test(searchText);
   const runs = useRunPages(query, pageSize);
   // New runs arrive at the top; runs further down are long past the minute that counts seconds.
   const now = useNow(runs.items.slice(0, 100).map((r) => r.startedAt ?? r.scheduledFor));
@@ -77,6 +80,15 @@ export function HistoryScreen({ run, pageSize }: { run: RunRef | null; pageSize?
         <div className="card">
           <h3>Runs</h3>
           <div className="filters" role="group" aria-label="Filter runs">
+            <label>
+              Search output
+              <input
+                type="search"
+                value={searchText}
+                placeholder="words in output, errors, task names"
+                onChange={(e) => setSearchText(e.target.value)}
+              />
+            </label>
             <label>
               Task
               <select
@@ -143,12 +155,20 @@ export function HistoryScreen({ run, pageSize }: { run: RunRef | null; pageSize?
               </button>
             )}
           </div>
-          {runs.state === 'loading' && (
+          {searching && (
+            <SearchResults
+              text={searchText}
+              filter={query}
+              selectedRunId={run?.runId ?? null}
+              version={version}
+            />
+          )}
+          {!searching && runs.state === 'loading' && (
             <p className="loading" role="status">
               Loading runs…
             </p>
           )}
-          {runs.state === 'error' && (
+          {!searching && runs.state === 'error' && (
             <div role="alert" className="error-box">
               <p>Could not load runs: {runs.error}</p>
               <button type="button" className="secondary" onClick={runs.refresh}>
@@ -156,7 +176,8 @@ export function HistoryScreen({ run, pageSize }: { run: RunRef | null; pageSize?
               </button>
             </div>
           )}
-          {runs.state === 'ready' &&
+          {!searching &&
+            runs.state === 'ready' &&
             (runs.items.length === 0 ? (
               <p className="empty" data-testid="runs-empty">
                 {Object.keys(query).length > 0

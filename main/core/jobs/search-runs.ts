@@ -1,0 +1,228 @@
+import type { Logger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
+import type { RunRecord } from '../model/run.js';
+import { TimeSlicer } from '../store/run-record-files.js';
+import type { JobCache } from './job-cache.js';
+import type { JobChange } from './job-cache-options.js';
+import type { RunFilter } from './run-index.js';
+import type { RunSummary } from './run-summary.js';
+import { runTime } from './run-summary.js';
+import { SearchIndex } from './search-index.js';
+import type { SearchSnippet } from './search-text.js';
+import { queryWords, searchableFields, snippetsFor } from './search-text.js';
+
+/** A search: words that must all occur, and the history's usual filters. */
+export interface SearchRequest extends Omit<RunFilter, 'cursor' | 'limit' | 'name'> {
+  query: string;
+  /** Hits per page. Default 50. */
+  limit?: number;
+  /** Hits to pass over (the pages before). Default 0. */
+  offset?: number;
+}
+
+export interface SearchHit {
+  run: RunSummary;
+  /** Where the words were found, with them marked. */
+  snippets: SearchSnippet[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** How many runs match in all. */
+  total: number;
+  /** While the index is still being built: how far it got. Null once every run is in it. */
+  indexing: { indexed: number; total: number } | null;
+}
+
+export interface RunSearchOptions {
+  jobs: JobCache;
+  logger?: Logger;
+}
+
+function keyOf(r: { project: string; group: string; name: string; runId: string }): string {
+  return `${r.project}/${r.group}/${r.name}/${r.runId}.json`;
+}
+
+/** Records read at once while building: enough to keep the disk busy, few enough to yield often. */
+const READ_BATCH = 32;
+
+/**
+ * Full-text search over the history. The index is built in the background after start(), a
+ * few milliseconds at a time, so the app answers at once and search says how far it got;
+ * afterwards it follows JobCache's changes, and records this process writes arrive through
+ * take() without waiting for a scan.
+ */
+export class RunSearch {
+  readonly #jobs: JobCache;
+  readonly #logger: Logger;
+  readonly #index = new SearchIndex();
+  /** Runs to read (again) into the index. */
+  readonly #queue = new Set<string>();
+  #unsubscribe: (() => void) | null = null;
+  #draining: Promise<void> | null = null;
+  #stopped = true;
+  #built = false;
+  /** Where the walk through the history's runs (newest first) got to; null once it is done. */
+  #listing: { cursor: string | undefined } | null = null;
+
+  constructor(options: RunSearchOptions) {
+    this.#jobs = options.jobs;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** Begins building in the background; returns at once. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#unsubscribe = this.#jobs.onChange((change) => this.#follow(change));
+    this.#listing = { cursor: undefined };
+    this.#drain();
+  }
+
+  /** Stops following the history and waits for the batch being read. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    await this.#draining;
+  }
+
+  /** Resolves once every run known so far is in the index (tests, the bench). */
+  async whenIndexed(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  /** A record this process has just written: searchable at once. */
+  take(record: RunRecord): void {
+    if (this.#stopped) return;
+    const key = keyOf(record);
+    this.#queue.delete(key);
+    const run = this.#summaryOf(key);
+    if (run) this.#index.put(key, run, textOf(record));
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const words = queryWords(request.query);
+    const matched =
+      words.length === 0 ? [] : this.#index.search(words.join(' '), filterOf(request));
+    // Times first, so the sort compares numbers rather than calling runTime() n log n times.
+    const order = matched.map((run, i) => ({ at: runTime(run), i }));
+    order.sort((a, b) => b.at - a.at || a.i - b.i);
+    const offset = request.offset ?? 0;
+    const page = order.slice(offset, offset + (request.limit ?? 50)).map((o) => matched[o.i]!);
+    const hits = await Promise.all(
+      page.map(async (run): Promise<SearchHit> => {
+        const record = await this.#jobs
+          .readRun(run.project, run.group, run.name, run.runId)
+          .catch(() => null);
+        return { run, snippets: record ? snippetsFor(record, words) : [] };
+      }),
+    );
+    const known = this.#jobs.listAllJobs({ limit: 1 }).total;
+    return {
+      hits,
+      total: matched.length,
+      indexing:
+        this.#built && this.#queue.size === 0
+          ? null
+          : { indexed: this.#index.size, total: Math.max(known, this.#index.size) },
+    };
+  }
+
+  #summaryOf(key: string): RunSummary | undefined {
+    const [project = '', group = '', name = '', file = ''] = key.split('/');
+    return this.#jobs.getJob(project, group, name, file.slice(0, -'.json'.length));
+  }
+
+  #follow(change: JobChange): void {
+    for (const run of [...change.added, ...change.updated]) this.#queue.add(keyOf(run));
+    for (const removed of change.removed) {
+      const key = keyOf(removed);
+      this.#queue.delete(key);
+      this.#index.remove(key);
+    }
+    this.#drain();
+  }
+
+  #drain(): void {
+    if (this.#draining || this.#stopped) return;
+    this.#draining = this.#readQueued()
+      .catch((error: unknown) =>
+        this.#logger.error(
+          'Search: building the index stopped; it resumes at the next change',
+          error,
+        ),
+      )
+      .finally(() => {
+        this.#draining = null;
+        if ((this.#queue.size > 0 || this.#listing) && !this.#stopped) this.#drain();
+      });
+  }
+
+  async #readQueued(): Promise<void> {
+    const slicer = new TimeSlicer(8);
+    // The first batch waits a turn: start() is called as the app opens, and the app serves first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while ((this.#queue.size > 0 || this.#listing) && !this.#stopped) {
+      if (this.#queue.size < READ_BATCH && this.#listing) this.#listNextPage(this.#listing);
+      const batch = [...take(this.#queue, READ_BATCH)];
+      const records = await Promise.all(
+        batch.map(async (key) => {
+          const run = this.#summaryOf(key);
+          if (!run) return null;
+          return this.#jobs.readRun(run.project, run.group, run.name, run.runId).catch(() => null);
+        }),
+      );
+      batch.forEach((key, i) => {
+        const record = records[i];
+        const run = record ? this.#summaryOf(key) : undefined;
+        if (record && run) this.#index.put(key, run, textOf(record));
+        else this.#index.remove(key);
+      });
+      await slicer.maybeYield();
+    }
+    if (this.#queue.size === 0 && !this.#listing) this.#built = true;
+  }
+
+  /** Queues the next thousand runs of the history, newest first, so recent runs come first. */
+  #listNextPage(listing: { cursor: string | undefined }): void {
+    const { cursor } = listing;
+    const page = this.#jobs.listAllJobs({ limit: 1000, ...(cursor ? { cursor } : {}) });
+    for (const run of page.items) if (!this.#index.has(keyOf(run))) this.#queue.add(keyOf(run));
+    listing.cursor = page.nextCursor ?? undefined;
+    if (page.nextCursor === null) this.#listing = null;
+  }
+}
+
+/** Takes up to `n` items out of a set, oldest first. */
+function* take(set: Set<string>, n: number): Generator<string> {
+  for (const key of set) {
+    if (n-- <= 0) return;
+    set.delete(key);
+    yield key;
+  }
+}
+
+function textOf(record: RunRecord): string {
+  const f = searchableFields(record);
+  return `${f.name}\n${f.output}\n${f.error}`;
+}
+
+function filterOf(request: SearchRequest): (run: RunSummary) => boolean {
+  const statuses =
+    request.status === undefined
+      ? null
+      : new Set(Array.isArray(request.status) ? request.status : [request.status]);
+  return (run) => {
+    const at = runTime(run);
+    return (
+      (request.project === undefined || run.project === request.project) &&
+      (request.group === undefined || run.group === request.group) &&
+      (request.taskId === undefined || run.taskId === request.taskId) &&
+      (request.sessionId === undefined || run.sessionId === request.sessionId) &&
+      (statuses === null || statuses.has(run.status)) &&
+      (request.from === undefined || at >= request.from) &&
+      (request.to === undefined || at <= request.to)
+    );
+  };
+}
