@@ -16,10 +16,14 @@ const action = actionSchema.parse({
 const other = actionSchema.parse({ kind: 'http', url: 'https://example.com/hook', method: 'POST' });
 
 let dir: string;
+// Every vault a test opens is closed before its folder goes: a vault still open may be writing
+// (its change journal, a rewrite after a fold), and rm would race it.
+const opened: Vault[] = [];
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crontray-vault-'));
 });
 afterEach(async () => {
+  await Promise.allSettled(opened.splice(0).map((vault) => vault.close()));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -29,6 +33,7 @@ async function openVault(cipher?: Cipher): Promise<Vault> {
     cipher: cipher ?? (await AesGcmCipher.open({ dataDir: dir, env: {} })),
   });
   await vault.load();
+  opened.push(vault);
   return vault;
 }
 
