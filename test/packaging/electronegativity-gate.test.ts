@@ -29,7 +29,7 @@ describe('the electronegativity gate', () => {
       encoding: 'utf8',
       timeout: 120_000,
     });
-    expect(run.status).toBe(1);
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(1);
     expect(run.stdout).toMatch(/HIGH\s+\w+\s+CONTEXT_ISOLATION_JS_CHECK/);
     expect(run.stderr).toContain('docs/SECURITY.md');
   }, 120_000);

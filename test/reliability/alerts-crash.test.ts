@@ -215,7 +215,8 @@ describe('kill -9 of the headless process with alerts queued or being delivered'
       expect(receiver.requests.some((r) => r.mode === 'refuse')).toBe(true);
       expect(receiver.requests.some((r) => r.mode === 'hang')).toBe(true);
       const tries = history.flatMap((a) => a.deliveries.flatMap((d) => d.attempts));
-      expect(tries.some((t) => t.outcome === 'timed-out')).toBe(true);
+      // A hung try ends 'timed-out' only when no kill comes first (test/core/alerts covers the
+      // timeout itself); refused ones are recorded 'failed'.
       expect(tries.some((t) => t.outcome === 'failed')).toBe(true);
     },
     CYCLES * 15_000 + 40_000,
