@@ -52,13 +52,39 @@ export const intervalSchedule = z.object({
   until: instant('until').optional(),
 });
 
-export const routineSchedule = z.object({
-  kind: z.literal('routine'),
-  /** Fixed delay: the next start is delayMs after the previous run ended. */
-  delayMs: positiveMs('delayMs', 0),
-  maxCycles: z.number().int().min(1).max(1e9).optional(),
-  until: instant('until').optional(),
-});
+/**
+ * True for a routine that names its wait `delayMs`, the name before config 1.2.0. Such schedules
+ * still come from old bundles, change journals written before the rename and API callers; they
+ * are read for one more version, and the service warns the caller (see service/dispatch.ts).
+ */
+export function namesOldRoutineDelay(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  return s.kind === 'routine' && 'delayMs' in s && !('waitMs' in s);
+}
+
+export const routineSchedule = z
+  .object({
+    kind: z.literal('routine'),
+    /** Fixed delay: the next start is waitMs after the previous run ended. */
+    waitMs: positiveMs('waitMs', 0).optional(),
+    /** @deprecated The old name of `waitMs`, read for one more version. */
+    delayMs: positiveMs('delayMs', 0).optional(),
+    maxCycles: z.number().int().min(1).max(1e9).optional(),
+    until: instant('until').optional(),
+  })
+  .transform(({ waitMs, delayMs, ...rest }, ctx) => {
+    const wait = waitMs ?? delayMs;
+    if (wait === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['waitMs'],
+        message: 'waitMs is required: how long to wait after each run ends',
+      });
+      return z.NEVER;
+    }
+    return { ...rest, waitMs: wait };
+  });
 
 export const onceSchedule = z.object({
   kind: z.literal('once'),

@@ -106,11 +106,11 @@ export class DueHandler<TAction> {
     heap.push(task);
   }
 
-  /** A routine's run ended with none other left: it is due `delayMs` after. */
+  /** A routine's run ended with none other left: it is due `waitMs` after. */
   routineIdle(task: RegisteredTask<TAction>, endedAt: number): void {
     const s = task.def.schedule;
     if (s.kind !== 'routine' || this.deps.heap.has(task)) return;
-    this.place(task, endedAt + s.delayMs);
+    this.place(task, endedAt + s.waitMs);
     if (!this.deps.heap.has(task)) this.deps.emit({ type: 'task:changed', taskId: task.id });
   }
 

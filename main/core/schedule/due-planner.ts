@@ -212,7 +212,7 @@ export function upcoming(
   const s = state.def.schedule;
   const out = [state.dueAt];
   if (s.kind === 'routine') {
-    for (let i = 1; i < count; i++) out.push(state.dueAt + i * s.delayMs);
+    for (let i = 1; i < count; i++) out.push(state.dueAt + i * s.waitMs);
     return out.slice(0, Math.max(0, count));
   }
   const left =

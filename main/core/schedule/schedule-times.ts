@@ -168,7 +168,7 @@ export function nextRunTimes(
   const out: number[] = [];
   if (s.kind === 'routine') {
     for (let i = 0; i < count; i++) {
-      const at = from + i * s.delayMs;
+      const at = from + i * s.waitMs;
       if (s.until !== undefined && at > s.until) break;
       if (s.maxCycles !== undefined && i >= s.maxCycles) break;
       out.push(at);

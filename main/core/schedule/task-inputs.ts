@@ -135,11 +135,9 @@ export function routineInput<TAction>(
   if (waitMs === undefined && delayMs !== undefined) {
     deprecated("scheduleRoutine's 'delayMs' is deprecated and will be removed; call it 'waitMs'");
   }
-  const wait = waitMs ?? delayMs;
-  // The stored schedule still names the delay delayMs (the task store's format).
   const schedule = {
     kind: 'routine',
-    delayMs: wait,
+    waitMs: waitMs ?? delayMs,
     maxCycles,
     until: instantValue(until),
   } as const;

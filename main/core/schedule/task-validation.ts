@@ -95,7 +95,7 @@ export function scheduleKey(s: Schedule): string {
     case 'interval':
       return `interval|${s.everyMs}|${s.startAt ?? ''}|${s.maxCycles ?? ''}|${s.until ?? ''}`;
     case 'routine':
-      return `routine|${s.delayMs}|${s.maxCycles ?? ''}|${s.until ?? ''}`;
+      return `routine|${s.waitMs}|${s.maxCycles ?? ''}|${s.until ?? ''}`;
     case 'once':
       return `once|${s.at}`;
   }

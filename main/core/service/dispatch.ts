@@ -3,6 +3,7 @@ import { contract } from '../../api/contract.js';
 import type { Channel, Handlers } from '../../api/contract.js';
 import type { Envelope, ErrorBody } from '../../api/channel.js';
 import type { Logger } from '../log/logger.js';
+import { namesOldRoutineDelay } from '../model/schedule.js';
 import { ServiceError } from './service-error.js';
 
 export interface DispatchOptions {
@@ -62,6 +63,22 @@ export function isChannel(name: string, testMode: boolean): name is Channel {
   return testMode || !contract[name as Channel].testOnly;
 }
 
+const warnedOldDelay = new WeakSet<Logger>();
+
+/**
+ * Tells the caller, once per logger, that a routine named its wait `delayMs`: the request still
+ * works (the schema reads it as waitMs), but the name goes away in the next version.
+ */
+function warnOldRoutineDelay(channelName: string, payload: unknown, logger: Logger): void {
+  if (warnedOldDelay.has(logger) || typeof payload !== 'object' || payload === null) return;
+  const p = payload as { schedule?: unknown; patch?: { schedule?: unknown } };
+  if (!namesOldRoutineDelay(p.schedule) && !namesOldRoutineDelay(p.patch?.schedule)) return;
+  warnedOldDelay.add(logger);
+  logger.warn(
+    `${channelName}: a routine's 'delayMs' is deprecated and will not be read by the next version; call it 'waitMs'`,
+  );
+}
+
 /**
  * The one way into the service from any transport: checks the channel, validates the payload
  * against its schema, runs the handler and wraps the outcome in an envelope. No exception and
@@ -82,6 +99,7 @@ export async function dispatch(
       },
     };
   }
+  warnOldRoutineDelay(channelName, payload, options.logger);
   const parsed = contract[channelName].request.safeParse(payload);
   if (!parsed.success) return { ok: false, error: describeZodError(parsed.error) };
   try {

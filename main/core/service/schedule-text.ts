@@ -68,7 +68,7 @@ export function describeSchedule(schedule: Schedule, timezone: string | undefine
       return `Every ${describeDuration(schedule.everyMs)}${limits.length ? `, ${limits.join(', ')}` : ''}`;
     }
     case 'routine':
-      return `${describeDuration(schedule.delayMs)} after each run ends`;
+      return `${describeDuration(schedule.waitMs)} after each run ends`;
     case 'once':
       return `Once, at ${formatInZone(schedule.at, timezone)}`;
   }

@@ -1,3 +1,5 @@
+import { namesOldRoutineDelay } from '../model/schedule.js';
+
 /**
  * One step of config.json's format. `migrate` changes the parsed file in place; it runs once,
  * when a file recorded at an older version is opened (conf records the version it reached).
@@ -10,7 +12,7 @@ export interface ConfigMigration {
 }
 
 /** The format this build writes; the last migration's version. */
-export const CONFIG_VERSION = '1.1.0';
+export const CONFIG_VERSION = '1.2.0';
 
 export const configMigrations: readonly ConfigMigration[] = [
   {
@@ -34,7 +36,30 @@ export const configMigrations: readonly ConfigMigration[] = [
       }
     },
   },
+  {
+    version: '1.2.0',
+    description: "a routine's wait is called waitMs (it was delayMs)",
+    migrate(data) {
+      for (const task of Object.values(tasksOf(data))) {
+        const schedule = (task as { schedule?: unknown }).schedule;
+        if (!namesOldRoutineDelay(schedule)) continue;
+        const s = schedule as Record<string, unknown>;
+        s.waitMs = s.delayMs;
+        delete s.delayMs;
+      }
+    },
+  },
 ];
+
+function tasksOf(data: Record<string, unknown>): Record<string, object> {
+  const tasks = data.tasks;
+  if (typeof tasks !== 'object' || tasks === null) return {};
+  return Object.fromEntries(
+    Object.entries(tasks).filter(
+      (entry): entry is [string, object] => typeof entry[1] === 'object' && entry[1] !== null,
+    ),
+  );
+}
 
 function parts(version: string): [number, number, number] {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);

@@ -127,7 +127,7 @@ describe('cluster settings that cannot work are refused with a sentence saying h
     const key = await ClusterKey.forController(dir, { CRONTRAY_CLUSTER_KEY: KEY_A });
     const controller = new ClusterController({ redisUrl: redis.url, key, sink: sink() });
     await controller.start();
-    const routine = clusterTask({ id: 'loop', schedule: { kind: 'routine', delayMs: 1000 } });
+    const routine = clusterTask({ id: 'loop', schedule: { kind: 'routine', waitMs: 1000 } });
     await expect(controller.upsert(routine)).rejects.toThrow(
       /routine .* use an interval or cron schedule/,
     );

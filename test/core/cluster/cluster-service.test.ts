@@ -77,7 +77,7 @@ describe('the service with --redis: a task whose "Run on" is a cluster queue', (
   it('refuses a routine on a cluster queue, naming the field', async () => {
     const reply = await service.call('tasks:create', {
       name: 'loop',
-      schedule: { kind: 'routine', delayMs: 1000 },
+      schedule: { kind: 'routine', waitMs: 1000 },
       action: { kind: 'shell', mode: 'script', script: 'true' },
       runOn: { kind: 'cluster', queue: 'night' },
     });

@@ -7,13 +7,15 @@ import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
 import { AesGcmCipher } from '../../../main/core/store/vault.js';
 import type { Envelope } from '../../../main/api/channel.js';
 import type { EventMap, RequestOf, ResponseOf, Channel } from '../../../main/api/contract.js';
+import type { Logger } from '../../../main/core/log/logger.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const START = Date.UTC(2026, 5, 1, 8, 0, 0);
 const dirs: string[] = [];
 const services: CrontrayService[] = [];
 
 async function newService(
-  options: { dataDir?: string; clock?: VirtualClock; cipher?: 'aes' } = {},
+  options: { dataDir?: string; clock?: VirtualClock; cipher?: 'aes'; logger?: Logger } = {},
 ) {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'crontray-service-')));
   if (!options.dataDir) dirs.push(dataDir);
@@ -25,6 +27,7 @@ async function newService(
     testMode: true,
     clock,
     historyMode: 'polling',
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.cipher ? { cipher: await AesGcmCipher.open({ dataDir }) } : {}),
   });
   await service.open();
@@ -273,6 +276,30 @@ describe('the service', () => {
     await expect
       .poll(() => call('scheduler:status'))
       .toMatchObject({ running: true, pausedUntil: null });
+  });
+
+  it("reads a routine's old delayMs as its wait, stores it as waitMs and warns the caller once", async () => {
+    const logger = recordingLogger();
+    const a = await newService({ logger });
+    const old = { ...echoTask, name: 'poll', schedule: { kind: 'routine', delayMs: 90_000 } };
+    const created = await a.call('tasks:create', old as unknown as RequestOf<'tasks:create'>);
+    expect(created.scheduleText).toBe('1 minute 30 seconds after each run ends');
+    await a.call('tasks:create', {
+      ...old,
+      name: 'poll 2',
+    } as unknown as RequestOf<'tasks:create'>);
+    const warnings = logger.messages('warn').filter((m) => m.includes("'delayMs' is deprecated"));
+    expect(warnings).toEqual([
+      "tasks:create: a routine's 'delayMs' is deprecated and will not be read by the next version; call it 'waitMs'",
+    ]);
+    await a.service.close();
+    const config = await readFile(join(a.dataDir, 'config.json'), 'utf8');
+    const stored = JSON.parse(config) as { tasks: Record<string, { schedule: unknown }> };
+    expect(Object.values(stored.tasks).map((t) => t.schedule)).toEqual([
+      { kind: 'routine', waitMs: 90_000 },
+      { kind: 'routine', waitMs: 90_000 },
+    ]);
+    expect(config).not.toContain('delayMs');
   });
 
   it('moves the virtual clock through clock:advance in test mode', async () => {

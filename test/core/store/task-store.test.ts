@@ -274,6 +274,41 @@ describe('TaskStore', () => {
     expect(open().getTask('b2')).toMatchObject({ name: 'old', runOn: { kind: 'local' } });
   });
 
+  it("renames a routine's stored delayMs to waitMs once, keeping the wait, in the file and in the journal", async () => {
+    const store = open();
+    store.putTask(task('a1', { schedule: { kind: 'routine', waitMs: 45_000 } }));
+    await store.close();
+    const file = JSON.parse(await readFile(configPath(), 'utf8')) as {
+      tasks: Record<string, { schedule: Record<string, unknown> }>;
+      __internal__: { migrations: { version: string } };
+    };
+    file.__internal__.migrations.version = '1.1.0';
+    const saved = file.tasks.a1;
+    if (!saved) throw new Error('a1 was not saved');
+    saved.schedule = { kind: 'routine', delayMs: 45_000 };
+    await writeFile(configPath(), JSON.stringify(file));
+    const journalTask = {
+      ...saved,
+      id: 'b2',
+      name: 'old',
+      schedule: { kind: 'routine', delayMs: 5_000 },
+    };
+    await writeFile(
+      join(dir, 'config-changes.jsonl'),
+      `${JSON.stringify({ format: 'crontray-config-changes', version: '1.1.0' })}\n${JSON.stringify({ task: journalTask })}\n`,
+    );
+
+    const reopened = open();
+    expect(reopened.getTask('a1')?.schedule).toEqual({ kind: 'routine', waitMs: 45_000 });
+    expect(reopened.getTask('b2')?.schedule).toEqual({ kind: 'routine', waitMs: 5_000 });
+    await reopened.close();
+    const onDisk = await readFile(configPath(), 'utf8');
+    expect(onDisk).not.toContain('delayMs');
+    expect(JSON.parse(onDisk)).toMatchObject({
+      __internal__: { migrations: { version: CONFIG_VERSION } },
+    });
+  });
+
   it('ignores a half-written last journal line: that change was never answered', async () => {
     const store = open();
     store.putTask(task('a1'));
@@ -432,7 +467,7 @@ describe('TaskStore', () => {
     const migrations: ConfigMigration[] = [
       ...configMigrations,
       {
-        version: '1.1.0',
+        version: '1.9.0',
         description: 'test step: dark theme for everyone',
         migrate(data) {
           runs++;
@@ -447,7 +482,9 @@ describe('TaskStore', () => {
     expect(first.listTasks().map((t) => t.id)).toEqual(['a1']);
     expect(logger.messages('info')).toEqual([
       'TaskStore: migrated config.json to 1.0.0: files from before settings existed get the settings and tasks sections',
-      'TaskStore: migrated config.json to 1.1.0: test step: dark theme for everyone',
+      'TaskStore: migrated config.json to 1.1.0: tasks get "Run on": this computer, where every task ran before clusters existed',
+      "TaskStore: migrated config.json to 1.2.0: a routine's wait is called waitMs (it was delayMs)",
+      'TaskStore: migrated config.json to 1.9.0: test step: dark theme for everyone',
     ]);
 
     first.setSettings({ theme: 'light' });
@@ -456,7 +493,7 @@ describe('TaskStore', () => {
     expect(second.getSettings().theme).toBe('light');
     expect(runs).toBe(2); // once for the check on a copy, once for real; none on the second open
     expect(JSON.parse(await readFile(configPath(), 'utf8'))).toMatchObject({
-      __internal__: { migrations: { version: '1.1.0' } },
+      __internal__: { migrations: { version: '1.9.0' } },
     });
   });
 });

@@ -44,8 +44,8 @@ export interface EditorForm {
   dayMatch: 'or' | 'and';
   everyValue: string;
   everyUnit: TimeUnit;
-  delayValue: string;
-  delayUnit: TimeUnit;
+  waitValue: string;
+  waitUnit: TimeUnit;
   maxCycles: string;
   /** datetime-local value, in the browser's zone. */
   onceAt: string;
@@ -105,8 +105,8 @@ export function emptyForm(): EditorForm {
     dayMatch: 'or',
     everyValue: '5',
     everyUnit: 'minutes',
-    delayValue: '1',
-    delayUnit: 'minutes',
+    waitValue: '1',
+    waitUnit: 'minutes',
     maxCycles: '',
     onceAt: '',
     timezone: '',
@@ -182,7 +182,7 @@ export function scheduleOf(form: EditorForm): ScheduleInput {
     case 'routine':
       return {
         kind: 'routine',
-        delayMs: Math.round(num(form.delayValue) * UNIT_MS[form.delayUnit]),
+        waitMs: Math.round(num(form.waitValue) * UNIT_MS[form.waitUnit]),
         ...cycles,
       };
     case 'once': {
@@ -319,10 +319,10 @@ export function formOf(task: TaskView): EditorForm {
     });
   }
   if (s.kind === 'routine') {
-    const { value, unit } = splitUnit(s.delayMs);
+    const { value, unit } = splitUnit(s.waitMs);
     Object.assign(form, {
-      delayValue: value,
-      delayUnit: unit,
+      waitValue: value,
+      waitUnit: unit,
       maxCycles: s.maxCycles ? String(s.maxCycles) : '',
     });
   }

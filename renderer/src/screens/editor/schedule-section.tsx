@@ -163,22 +163,22 @@ export function ScheduleSection({
       {form.scheduleKind === 'routine' && (
         <div className="row">
           <TextInput
-            path="schedule.delayMs"
+            path="schedule.waitMs"
             label="Wait after each run"
             type="number"
             min={0}
             step="any"
-            value={form.delayValue}
-            error={errorOf('schedule.delayMs')}
-            onChange={(delayValue) => update({ delayValue }, 'schedule.delayMs')}
+            value={form.waitValue}
+            error={errorOf('schedule.waitMs')}
+            onChange={(waitValue) => update({ waitValue }, 'schedule.waitMs')}
           />
           <SelectInput
-            path="schedule.delayUnit"
+            path="schedule.waitUnit"
             label="Unit"
-            value={form.delayUnit}
+            value={form.waitUnit}
             options={UNITS}
             error={undefined}
-            onChange={(delayUnit) => update({ delayUnit }, 'schedule.delayMs')}
+            onChange={(waitUnit) => update({ waitUnit }, 'schedule.waitMs')}
           />
         </div>
       )}
