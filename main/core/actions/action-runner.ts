@@ -53,7 +53,7 @@ export class ActionDispatcher implements ActionRunner<Action> {
     if (this.#closed) {
       return {
         status: 'canceled',
-        error: 'ActionDispatcher: not started because the app is shutting down',
+        error: 'Not started: Crontray was shutting down.',
       };
     }
     const redactor = new Redactor(secretValuesOf(action));
@@ -62,7 +62,7 @@ export class ActionDispatcher implements ActionRunner<Action> {
     const outcome = this.#dispatch(action, { ...context, signal }).catch(
       (error: unknown): RunOutcome => ({
         status: signal.aborted ? 'canceled' : 'failed',
-        error: `ActionDispatcher: the ${action.kind} runner threw: ${error instanceof Error ? error.message : String(error)}`,
+        error: `The ${action.kind} action stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
       }),
     );
     this.#running.set(controller, outcome);

@@ -58,7 +58,7 @@ export class HttpRunner implements ActionRunner<HttpAction> {
         stderr: emptyOutput(),
         error: ok
           ? null
-          : `HttpRunner: ${action.method} ${action.url} answered ${httpStatus}; expected ${min}-${max}`,
+          : `${action.method} ${action.url} answered ${httpStatus}; the task counts ${min}–${max} as success.`,
       };
     } catch (error) {
       if (run.signal.aborted) {
@@ -78,7 +78,7 @@ export class HttpRunner implements ActionRunner<HttpAction> {
         exitCode: null,
         stdout: body.result(),
         stderr: emptyOutput(),
-        error: `HttpRunner: ${action.method} ${action.url} failed: ${describeFetchError(error)}`,
+        error: `${action.method} ${action.url} failed: ${describeFetchError(error)}`,
       };
     } finally {
       run.dispose();

@@ -70,7 +70,7 @@ export class ScriptRunner implements ActionRunner<ScriptAction> {
     if (!isAbsolute(action.file)) {
       return finishWith({
         status: 'failed',
-        error: `ScriptRunner: file '${action.file}' is not an absolute path; give the module's full path`,
+        error: `The script '${action.file}' is not a full path: give its whole path, from the root of the disk.`,
       });
     }
     const run = runSignal(context, this.#clock);
@@ -147,19 +147,19 @@ export class ScriptRunner implements ActionRunner<ScriptAction> {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           finish({
             status: 'failed',
-            error: `ScriptRunner: ${action.file} ran out of its memory limit of ${action.memoryMb} MB; raise memoryMb or make the script use less memory`,
+            error: `The script ${action.file} ran out of its memory limit of ${action.memoryMb} MB: raise the limit or make the script use less memory.`,
           });
         } else {
           finish({
             status: 'failed',
-            error: `ScriptRunner: ${action.file} failed: ${error.stack ?? error.message}`,
+            error: `The script ${action.file} could not run: ${error.stack ?? error.message}`,
           });
         }
       });
       worker.on('exit', (code) => {
         finish({
           status: 'failed',
-          error: `ScriptRunner: ${action.file} stopped (exit code ${code}) before its export returned`,
+          error: `The script ${action.file} stopped (exit code ${code}) before its function returned.`,
         });
       });
       signal.addEventListener('abort', onAbort, { once: true });

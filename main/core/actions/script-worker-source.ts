@@ -18,15 +18,16 @@ console.warn = console.error = send('stderr');
     const mod = await import(workerData.url);
     const fn = mod[workerData.exportName];
     if (typeof fn !== 'function') {
-      throw new Error('ScriptRunner: ' + workerData.file + " has no function export '" + workerData.exportName +
-        "'; export one, e.g. export default async function (context) { ... }");
+      parentPort.postMessage({ type: 'error', message: 'The script ' + workerData.file + " has no function export '" +
+        workerData.exportName + "': export one, e.g. export default async function (context) { ... }" });
+      return;
     }
     const value = await fn(workerData.context);
     try {
       parentPort.postMessage({ type: 'result', value });
     } catch (error) {
-      parentPort.postMessage({ type: 'error', message: 'ScriptRunner: the return value of ' + workerData.file +
-        ' cannot be copied out of the worker (' + error.message + '); return plain data (objects, arrays, strings, numbers)' });
+      parentPort.postMessage({ type: 'error', message: 'What the script ' + workerData.file +
+        ' returned cannot be kept (' + error.message + '): return plain data (objects, arrays, strings, numbers).' });
     }
   } catch (error) {
     parentPort.postMessage({ type: 'error', message: error instanceof Error ? (error.stack || error.message) : String(error) });

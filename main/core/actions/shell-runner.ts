@@ -136,7 +136,7 @@ export class ShellRunner implements ActionRunner<ShellAction> {
         finish({
           status: 'failed',
           exitCode: null,
-          error: `ShellRunner: cannot start '${program}': ${error.message}${hint}`,
+          error: `Could not start '${program}': ${error.message}${hint}`,
         });
       });
       child.on('exit', (code, signal) => {

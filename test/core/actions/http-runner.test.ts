@@ -71,7 +71,9 @@ describe('HttpRunner', () => {
     const outcome = await new HttpRunner().run(http({ url: `${base}/teapot` }), context());
     expect(outcome.status).toBe('failed');
     expect(outcome.httpStatus).toBe(418);
-    expect(outcome.error).toContain('expected 200-299');
+    expect(outcome.error).toBe(
+      `GET ${base}/teapot answered 418; the task counts 200–299 as success.`,
+    );
     expect(outcome.stdout?.head).toBe('short and stout');
   });
 

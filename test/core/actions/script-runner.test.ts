@@ -49,7 +49,9 @@ describe('ScriptRunner', () => {
     const action = await script('noexport', `export const x = 1;`);
     const outcome = await new ScriptRunner().run(action, context());
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toContain("has no function export 'default'");
+    expect(outcome.error).toBe(
+      `The script ${action.file} has no function export 'default': export one, e.g. export default async function (context) { ... }`,
+    );
   });
 
   it('a thrown error fails the run with its message', async () => {
@@ -83,7 +85,9 @@ describe('ScriptRunner', () => {
     );
     const outcome = await new ScriptRunner().run(action, context({ timeoutMs: 15_000 }));
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toContain('memory limit of 32 MB');
+    expect(outcome.error).toMatch(
+      /^The script .* ran out of its memory limit of 32 MB: raise the limit/,
+    );
   });
 
   it('runs beyond the pool size wait for a free worker', async () => {
@@ -129,6 +133,8 @@ describe('ScriptRunner', () => {
       context(),
     );
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toContain('not an absolute path');
+    expect(outcome.error).toBe(
+      "The script 'job.mjs' is not a full path: give its whole path, from the root of the disk.",
+    );
   });
 });

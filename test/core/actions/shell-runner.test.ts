@@ -61,7 +61,7 @@ describe('ShellRunner', () => {
       context(),
     );
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toContain("cannot start 'crontray-no-such-program'");
+    expect(outcome.error).toMatch(/^Could not start 'crontray-no-such-program': /);
   });
 
   it('arguments with shell metacharacters reach the program literally', async () => {
