@@ -83,6 +83,7 @@ export function taskView(overrides: Partial<TaskView> = {}): TaskView {
     nextRunAt: Date.now() + 3 * 60_000,
     lastRun: null,
     activeRuns: 0,
+    waitingFor: null,
     enabled: true,
     priority: 0,
     timeoutMs: 0,

@@ -6,6 +6,7 @@ import { runOn, taskCreateInput, taskPolicies, timezoneSchema } from '../../core
 import type { StoredTask } from '../../core/model/task.js';
 import { actionSchema } from '../../core/model/action.js';
 import { taskTriggers } from '../../core/model/triggers.js';
+import { taskConditions } from '../../core/model/conditions.js';
 import type { Action } from '../../core/model/action.js';
 import type { RunStatus } from '../../core/model/run.js';
 import type { RunSummary } from '../../core/jobs/run-summary.js';
@@ -27,6 +28,8 @@ export interface TaskView extends Omit<StoredTask, 'schedule'> {
     durationMs: number | null;
   } | null;
   activeRuns: number;
+  /** A run waits for the task's conditions: what it waits for in words ("waiting for AC power"). */
+  waitingFor: string | null;
 }
 
 export interface PreviewRun {
@@ -45,6 +48,8 @@ export interface SchedulePreview {
   dstNotes: string[];
   /** The task's triggers in words: other schedules, random delay, quiet windows. */
   triggerNotes?: string[];
+  /** The task's conditions in words ("only on AC power; waits up to 2 h, then missed"). */
+  conditionNotes?: string[];
 }
 
 const taskPatch = taskPolicies
@@ -57,6 +62,8 @@ const taskPatch = taskPolicies
     timezone: timezoneSchema.nullable().optional(),
     /** More schedules, random delay, quiet windows; null takes them all away. */
     triggers: taskTriggers.nullable().optional(),
+    /** Power, network and idle conditions; null takes them all away. */
+    conditions: taskConditions.nullable().optional(),
     /** Without a default: a patch that leaves it out must not move a cluster task back here. */
     runOn: runOn.optional(),
     /** A full action; masked secret values mean "keep the stored value". */
@@ -93,6 +100,7 @@ export const taskChannels = {
         schedule: scheduleSchema,
         timezone: timezoneSchema.optional(),
         triggers: taskTriggers.optional(),
+        conditions: taskConditions.optional(),
         count: z.number().int().min(1).max(50).default(5),
       })
       .strict(),

@@ -3,6 +3,7 @@ import { groupName, idSchema, projectName, taskName } from './names.js';
 import { scheduleSchema } from './schedule.js';
 import { actionSchema } from './action.js';
 import { taskTriggers } from './triggers.js';
+import { taskConditions } from './conditions.js';
 
 export const overlapPolicy = z.enum(['skip', 'queue', 'parallel', 'replace']);
 export const catchUpPolicy = z.enum(['none', 'latest', 'all']);
@@ -123,6 +124,8 @@ export const taskDefinition = taskPolicies.extend({
   timezone: timezoneSchema.optional(),
   /** More schedules, a random delay, quiet windows; absent for a task timed by `schedule` alone. */
   triggers: taskTriggers.optional(),
+  /** Only on AC power, with the network, while idle; wait or skip. Absent: no conditions. */
+  conditions: taskConditions.optional(),
 });
 
 /** What a caller sends to create a task. */

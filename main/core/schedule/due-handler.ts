@@ -16,6 +16,7 @@ import { TRIGGER, triggerOf } from './run-trigger.js';
 import type { TimingContext } from './schedule-times.js';
 import { errorText } from './scheduler-error.js';
 import type { RegisteredTask, TaskRegistry } from './task-registry.js';
+import type { ConditionGate } from '../conditions/condition-gate.js';
 
 /** Everything the scheduler's heap holds: tasks, retries, and runs' deadlines. */
 export type SchedulerNode<TAction> =
@@ -34,6 +35,8 @@ export interface DueHandlerDeps<TAction> {
   emit: (event: EngineEvent) => void;
   /** [0, 1): draws each random delay of a task with jitter. */
   random: () => number;
+  /** Holds runs of tasks with conditions; null without a conditions provider. */
+  gate: ConditionGate<RegisteredTask<TAction>> | null;
 }
 
 function iso(ms: number): string {
@@ -236,10 +239,13 @@ export class DueHandler<TAction> {
     }
     const { catchUps, onTime } =
       task.triggers === null ? plan : this.#quietSkips(task, plan, created);
-    for (const at of catchUps) triggers.push(triggerOf(task, TRIGGER.catchUp, at, true));
+    // A task with conditions hands its runs to the gate; one without costs this check.
+    const gate = task.def.conditions === undefined ? null : this.deps.gate;
+    for (const at of catchUps)
+      this.#add(gate, triggers, triggerOf(task, TRIGGER.catchUp, at, true));
     if (onTime !== null) {
       // Behind its own catch-ups it waits for them rather than being skipped by the overlap policy.
-      triggers.push(triggerOf(task, TRIGGER.schedule, onTime, catchUps.length > 0));
+      this.#add(gate, triggers, triggerOf(task, TRIGGER.schedule, onTime, catchUps.length > 0));
     }
     task.cycles = plan.cycles;
     task.lastDueAt = plan.latest;
@@ -253,6 +259,16 @@ export class DueHandler<TAction> {
     }
     this.#setDue(task, plan.next);
     heap.push(task);
+  }
+
+  /** A run goes to this wake's runs, or to the gate when its task has conditions. */
+  #add(
+    gate: ConditionGate<RegisteredTask<TAction>> | null,
+    triggers: Trigger<RegisteredTask<TAction>>[],
+    t: Trigger<RegisteredTask<TAction>>,
+  ): void {
+    if (gate === null) triggers.push(t);
+    else gate.offer(t);
   }
 
   /**

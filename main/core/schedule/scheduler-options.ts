@@ -11,6 +11,8 @@ import type { RunSink } from './run-sink.js';
 import { nullRunSink } from './run-sink.js';
 import { SchedulerError } from './scheduler-error.js';
 import type { TaskStateStore } from './task-state.js';
+import type { SystemConditions } from '../conditions/system-conditions.js';
+import type { WaitingRunState } from '../conditions/waiting-run-state.js';
 
 /** Options of the TaskScheduler; each one's default is in {@link SCHEDULER_DEFAULTS}. */
 export interface TaskSchedulerOptions<TAction> {
@@ -65,13 +67,25 @@ export interface TaskSchedulerOptions<TAction> {
    * `Math.random`; tests pass a fixed sequence.
    */
   random?: () => number;
+  /**
+   * Answers tasks' conditions (AC power, network, idle). Default none: a task's conditions are
+   * then treated as met, with one warning.
+   */
+  conditions?: SystemConditions;
+  /**
+   * Told the runs waiting for their task's conditions after each change, so a host can keep
+   * them across a restart and give them back with `resumeWaiting`. Default none.
+   */
+  onWaitingChange?: (runs: WaitingRunState[]) => void;
 }
 
 /** The options with every default filled in. */
+type OptionalSettings = 'onEvent' | 'state' | 'conditions' | 'onWaitingChange';
+
 export type SchedulerSettings<TAction> = Required<
-  Omit<TaskSchedulerOptions<TAction>, 'onEvent' | 'state'>
+  Omit<TaskSchedulerOptions<TAction>, OptionalSettings>
 > &
-  Pick<TaskSchedulerOptions<TAction>, 'onEvent' | 'state'>;
+  Pick<TaskSchedulerOptions<TAction>, OptionalSettings>;
 
 /** The one place each option's default is written. */
 export const SCHEDULER_DEFAULTS = {

@@ -79,6 +79,8 @@ export interface TaskInfo<TAction> {
   nextDueAt: number | null;
   running: number;
   queued: number;
+  /** A run waits for the task's conditions: "waiting for AC power"; else null. */
+  waitingFor: string | null;
 }
 
 /** A started manual run: its id at once, its final record when it ends. */

@@ -7,6 +7,7 @@ import { SchedulerError, errorText } from './scheduler-error.js';
 import type { TaskState, TaskStateStore } from './task-state.js';
 import { parseTaskDefinition, scheduleKey, triggersKey } from './task-validation.js';
 import { TriggerPlan } from './trigger-plan.js';
+import { conditionsProblem } from '../conditions/condition-words.js';
 
 /** A task with triggers: its plan, and the random delay drawn for its next due time. */
 export interface TaskTriggerState {
@@ -89,6 +90,8 @@ export class TaskRegistry<TAction> {
       newId: () => string;
       state?: TaskStateStore;
       logger: Logger;
+      /** The late grace: a condition's wait deadline may not be shorter. */
+      lateGraceMs: number;
     },
   ) {}
 
@@ -118,7 +121,16 @@ export class TaskRegistry<TAction> {
 
   /** Validates a definition (pattern fires, zone exists, …); errors name the field. */
   parse(input: TaskDefinitionInput, now: number): TaskDefinition {
-    return parseTaskDefinition(input, this.deps.cache, now);
+    const def = parseTaskDefinition(input, this.deps.cache, now);
+    if (def.conditions !== undefined) {
+      const problem = conditionsProblem(def.conditions, this.deps.lateGraceMs);
+      if (problem !== null)
+        throw new SchedulerError('invalid', problem.message, {
+          field: problem.field,
+          message: `TaskScheduler: ${problem.field}: ${problem.message}`,
+        });
+    }
+    return def;
   }
 
   /** Identity for idempotent registration: same name, place, schedule, zone and action. */

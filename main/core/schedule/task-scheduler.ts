@@ -33,6 +33,9 @@ import { type TriggerWindows, definitionRuns, triggerWindows } from './trigger-p
 import { WakeTimer } from './wake-timer.js';
 import { WAKE_LATE_MS, eventTriggers } from './task-events.js';
 import type { TriggerEvent } from '../model/triggers.js';
+import type { ConditionGate } from '../conditions/condition-gate.js';
+import { engineGate, sameConditions, waitingRunsOf } from '../conditions/engine-gate.js';
+import type { WaitingRunState } from '../conditions/waiting-run-state.js';
 
 export type { TaskSchedulerOptions } from './scheduler-options.js';
 export type * from './task-inputs.js';
@@ -54,6 +57,8 @@ export class TaskScheduler<TAction = InProcessAction> {
   readonly #lifecycle: RunLifecycle<TAction>;
   readonly #due: DueHandler<TAction>;
   readonly #timer: WakeTimer;
+  /** Holds runs of tasks with conditions (see core/conditions); null without a provider. */
+  readonly #gate: ConditionGate<RegisteredTask<TAction>> | null;
   #started = false;
   /** The "when Crontray starts" event fires on the first start only, not after a pause. */
   #startedOnce = false;
@@ -82,6 +87,8 @@ export class TaskScheduler<TAction = InProcessAction> {
       routineIdle: (task, endedAt) => this.#due.routineIdle(task, endedAt),
       rearm: () => this.#arm(),
     });
+    const gateParts = { lifecycle: this.#lifecycle, recorder, rearm: () => this.#arm(), emit };
+    this.#gate = engineGate(o, gateParts);
     this.#due = new DueHandler<TAction>({
       ...o,
       cache,
@@ -92,6 +99,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       retries: this.#retries,
       planner: o,
       emit,
+      gate: this.#gate,
     });
     this.#timer = new WakeTimer(o.clock, o.maxSleepMs, () => this.#tick(false), o.logger);
   }
@@ -152,6 +160,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     if (!task) return false;
     this.#registry.remove(task);
     this.#heap.remove(task);
+    this.#gate?.forget(id);
     this.#lastResult.forget(id);
     this.#lifecycle.cancelWaiting(ABORT_REASON.removed, task);
     this.#changed(id);
@@ -171,6 +180,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     if (!task.def.enabled) return;
     task.def = { ...task.def, enabled: false };
     this.#heap.remove(task);
+    this.#gate?.forget(id);
     this.#changed(id);
   }
 
@@ -191,6 +201,8 @@ export class TaskScheduler<TAction = InProcessAction> {
       scheduleKey(def.schedule) !== scheduleKey(task.def.schedule) ||
       def.timezone !== task.def.timezone ||
       triggersKey(def) !== triggersKey(task.def);
+    // A run waiting for conditions that changed (or a new schedule) stops waiting.
+    if (timingChanged || !def.enabled || !sameConditions(def, task.def)) this.#gate?.forget(id);
     task.def = def;
     if (timingChanged) setTriggers(task);
     task.action = nextAction;
@@ -260,6 +272,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     if (!this.#startedOnce) this.#fire('start', now);
     this.#startedOnce = true;
     this.#tick(false);
+    this.#gate?.start();
   }
 
   /**
@@ -271,6 +284,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       this.#started = false;
       this.#stoppedAt = this.#clock.now();
       this.#timer.clear();
+      this.#gate?.stop();
       this.#lifecycle.cancelWaiting(ABORT_REASON.stopped);
       this.#emit({ type: 'scheduler:state', running: false });
     }
@@ -337,6 +351,11 @@ export class TaskScheduler<TAction = InProcessAction> {
     return true;
   }
 
+  /** Gives back runs that waited for conditions (`onWaitingChange`'s last list) before start(). */
+  resumeWaiting(runs: readonly WaitingRunState[]): void {
+    this.#gate?.resume(waitingRunsOf(runs, this.#registry));
+  }
+
   // ---------------------------------------------------------------- wiring
 
   /** One wake: notices clock jumps, handles what is due, starts what may start, re-arms. */
@@ -344,7 +363,10 @@ export class TaskScheduler<TAction = InProcessAction> {
     const now = this.#clock.now();
     const notice = this.#timer.notice(now, !manual);
     if (notice?.kind === 'back') this.#due.clockWentBack(now);
-    else if (notice?.kind === 'late' && notice.byMs >= WAKE_LATE_MS) this.#fire('wake', now);
+    else if (notice?.kind === 'late' && notice.byMs >= WAKE_LATE_MS) {
+      this.#fire('wake', now);
+      this.#gate?.recheck();
+    }
     const created = this.#due.handle(now, this.#started || manual);
     this.#lifecycle.pump();
     this.#arm();
@@ -353,7 +375,8 @@ export class TaskScheduler<TAction = InProcessAction> {
 
   /** Submits a run of each task that starts on this event; the next pump starts them. */
   #fire(event: TriggerEvent, now: number): void {
-    for (const t of eventTriggers(this.#registry.values(), event, now)) this.#lifecycle.submit(t);
+    for (const t of eventTriggers(this.#registry.values(), event, now))
+      if (!this.#gate?.takes(t)) this.#lifecycle.submit(t);
   }
 
   /** Arms the one timer for the earliest due node, or only runs' deadlines while stopped. */
@@ -378,6 +401,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       nextDueAt: this.#heap.has(task) ? task.dueAt : null,
       running: task.running,
       queued: task.waiting,
+      waitingFor: this.#gate?.waitingFor(task.id) ?? null,
     };
   }
 

@@ -5,6 +5,7 @@ import { describeQuietWindow } from '../schedule/quiet-windows.js';
 import type { TaskTriggers } from '../model/triggers.js';
 import { describeSchedule, formatInZone } from './schedule-text.js';
 import { engineError } from './engine-errors.js';
+import { describeConditions } from '../conditions/condition-words.js';
 
 const DAY_MS = 86_400_000;
 
@@ -54,12 +55,12 @@ function durationText(seconds: number): string {
 /** The editor's preview: the next runs in task time and local time, in words, with DST notes. */
 export function previewSchedule(
   engine: TaskScheduler<string>,
-  { schedule, timezone, triggers, count }: ParsedRequestOf<'tasks:preview'>,
+  { schedule, timezone, triggers, conditions, count }: ParsedRequestOf<'tasks:preview'>,
   now: number,
 ): SchedulePreview {
   let runs: number[];
   try {
-    runs = engine.nextRuns({ name: 'preview', schedule, timezone, triggers }, count);
+    runs = engine.nextRuns({ name: 'preview', schedule, timezone, triggers, conditions }, count);
   } catch (error) {
     throw engineError(error);
   }
@@ -89,5 +90,6 @@ export function previewSchedule(
     })),
     dstNotes,
     ...(triggers ? { triggerNotes: triggerNotes(triggers, timezone) } : {}),
+    ...(conditions ? { conditionNotes: [`Conditions: ${describeConditions(conditions)}.`] } : {}),
   };
 }

@@ -37,6 +37,8 @@ import { appHandlers } from './app-handlers.js';
 import type { UpdateSource } from './update-handlers.js';
 import { ClusterSwitch, clusterHandlers } from './cluster-wiring.js';
 import { searchTimelineHandlers } from './search-timeline-handlers.js';
+import type { SystemConditions } from '../conditions/system-conditions.js';
+import { WaitingRunsStore } from '../conditions/waiting-runs-store.js';
 
 export interface ServiceOptions {
   /** Where config, vault, jobs, sessions, cache and logs live. */
@@ -80,6 +82,8 @@ export interface ServiceOptions {
    * warning says why).
    */
   redisUrl?: string;
+  /** Answers tasks' power, network and idle conditions. Default none: conditions count as met. */
+  conditions?: SystemConditions;
 }
 
 type DelegatedChannel =
@@ -103,6 +107,7 @@ export class CrontrayService {
   #alerts: ServiceAlerts | null = null;
   #cluster: ClusterSwitch | null = null;
   #notifier: DesktopNotifier | null = null;
+  #waiting: WaitingRunsStore | null = null;
   readonly #control: SchedulerControl;
   #opening: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
@@ -177,6 +182,8 @@ export class CrontrayService {
     });
     pipeline.attachLedger(ledger);
     const dispatcher = new ActionDispatcher({ logger, ...this.#options.actions });
+    const waiting = await WaitingRunsStore.open(dataDir, { logger, nowMs: clock.now(), notice });
+    this.#waiting = waiting;
     const engine = this.#createEngine(store, vault, ledger, dispatcher, pipeline);
     this.#parts = {
       dataDir,
@@ -206,6 +213,7 @@ export class CrontrayService {
       onChange: () => this.events.emit('scheduler:state', this.#control.status()),
     });
     await registerSavedTasks(this.#parts, notice);
+    engine.resumeWaiting(waiting.runs);
     // Before the scheduler resumes: a catch-up run that starts late does not excuse its due time.
     alerts.watchAll();
     if (this.#options.resumeScheduler ?? true) await this.#resumeAfterRestart(notice);
@@ -240,6 +248,8 @@ export class CrontrayService {
       },
       sessionId: () => ledger.current()?.sessionId ?? null,
       onEvent: (event) => this.#onEngineEvent(event),
+      conditions: this.#options.conditions,
+      onWaitingChange: (runs) => this.#waiting?.save(runs),
     });
   }
 
@@ -326,6 +336,7 @@ export class CrontrayService {
       this.#control.clearPause();
       await this.#dispatcher?.shutdown();
       await this.stop(reason, { cancelRunning: true });
+      await this.#waiting?.flush();
       await parts.cluster?.close();
       await this.#pipeline?.close();
       await this.#alerts?.monitor.close();

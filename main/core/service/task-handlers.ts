@@ -78,7 +78,9 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
         ? null
         : def.triggers !== undefined
           ? 'a cluster queue runs the main schedule only; more schedules, a random delay and quiet windows need "Run on: this computer"'
-          : clusterScheduleProblem(def.schedule);
+          : def.conditions !== undefined
+            ? 'a cluster queue does not check power, network or idle conditions; conditions need "Run on: this computer"'
+            : clusterScheduleProblem(def.schedule);
     if (onCluster !== null) throw invalid(`runOn: ${onCluster}`, 'runOn');
   };
 
@@ -146,12 +148,13 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
 
   const update = async ({ id, patch }: ParsedRequestOf<'tasks:update'>): Promise<TaskView> => {
     const current = requireTask(id);
-    const { action, timezone, triggers, ...fields } = patch;
+    const { action, timezone, triggers, conditions, ...fields } = patch;
     const nextDef = taskDefinition.parse({
       ...definitionOf(current),
       ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
       timezone: timezone === null ? undefined : (timezone ?? current.timezone),
       triggers: triggers === null ? undefined : (triggers ?? current.triggers),
+      conditions: conditions === null ? undefined : (conditions ?? current.conditions),
     });
     checkNameFree(nextDef, id);
     checkDefinition(nextDef);
@@ -173,6 +176,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
         ...nextDef,
         timezone: nextDef.timezone,
         triggers: nextDef.triggers,
+        conditions: nextDef.conditions,
         updatedAt: parts.clock.now(),
         lastDueAt: info?.lastDueAt ?? current.lastDueAt,
         cycles: info?.cycles ?? current.cycles,
@@ -193,6 +197,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
           ...nextDef,
           timezone: nextDef.timezone,
           triggers: nextDef.triggers,
+          conditions: nextDef.conditions,
         });
       else if (!parts.locked.has(id)) await scheduleStored(parts, stored);
     } catch (error) {

@@ -12,6 +12,7 @@ interface CachedView {
   cycles: number | undefined;
   nextDueAt: number | null | undefined;
   active: number | undefined;
+  waitingFor: string | null | undefined;
   locked: string | null;
   /** JobCache's version of the task's run folder when lastRun was looked up. */
   runs: number;
@@ -72,6 +73,7 @@ export class TaskListView {
       known.cycles === info?.cycles &&
       known.nextDueAt === info?.nextDueAt &&
       known.active === (info ? info.running + info.queued : undefined) &&
+      known.waitingFor === info?.waitingFor &&
       known.locked === locked &&
       known.runs === runs
     )
@@ -85,6 +87,7 @@ export class TaskListView {
       cycles: info?.cycles,
       nextDueAt: info?.nextDueAt,
       active: info ? info.running + info.queued : undefined,
+      waitingFor: info?.waitingFor,
       locked,
       runs,
       view,

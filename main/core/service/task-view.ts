@@ -56,6 +56,7 @@ export function composeTaskView(
         }
       : null,
     activeRuns: info ? info.running + info.queued : 0,
+    waitingFor: info?.waitingFor ?? null,
   };
 }
 
