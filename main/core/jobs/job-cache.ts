@@ -214,6 +214,11 @@ export class JobCache {
     return this.#index.get(keyOf({ project, group, name, runId }))?.summary;
   }
 
+  /** Every task folder ('project/group/name') with runs in the history. */
+  taskFolders(): IterableIterator<string> {
+    return this.#index.tasks();
+  }
+
   /** Every run of one task, newest first. */
   getJobRuns(project: string, group: string, name: string): RunSummary[] {
     const keys = this.#index.keysOfTask(`${project}/${group}/${name}`);

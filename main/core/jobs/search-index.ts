@@ -1,11 +1,14 @@
 import { Index } from 'flexsearch';
+import { keyOf } from './job-cache-options.js';
 import type { RunSummary } from './run-summary.js';
 
 /**
- * The full-text index of runs, on FlexSearch: each run's words map to a small number per run,
- * so 100,000 runs with output cost tens of megabytes of heap, not the hundreds a document
- * store would (bench/search-child.js measures it). The text itself is never kept: hits are
- * shown from the record on disk.
+ * The full-text index of runs' output and errors, on FlexSearch: each run's words map to a
+ * small number per run, so 100,000 runs with output cost tens of megabytes of heap, not the
+ * hundreds a document store would (bench/search-child.js measures it). The text itself is
+ * never kept: hits are shown from the record on disk. A run with neither output nor error
+ * costs nothing here (most scheduled runs are silent); task names are matched per task, not
+ * per run (RunSearch).
  */
 export class SearchIndex {
   // 'strict' indexes whole words (no prefixes, which multiply memory); resolution 3 keeps
@@ -24,8 +27,9 @@ export class SearchIndex {
     return this.#idOf.has(key);
   }
 
-  /** Adds or replaces run `key`: its summary and the text to find it by. */
+  /** Adds or replaces run `key`: its summary and the text to find it by; no text, no entry. */
   put(key: string, run: RunSummary, text: string): void {
+    if (!/[\p{L}\p{N}]/u.test(text)) return this.remove(key);
     const known = this.#idOf.get(key);
     if (known !== undefined) {
       this.#runOf.set(known, run);
@@ -46,15 +50,14 @@ export class SearchIndex {
     this.#runOf.delete(id);
   }
 
-  /** Every run containing all of the query's words that `accept` takes. */
-  search(query: string, accept: (run: RunSummary) => boolean): RunSummary[] {
-    if (this.size === 0) return [];
-    const ids = this.#index.search(query, { limit: this.size }) as number[];
-    const runs: RunSummary[] = [];
-    for (const id of ids) {
+  /** The runs whose text holds `word` (one word, already normalised), by key. */
+  runsWith(word: string): Map<string, RunSummary> {
+    const found = new Map<string, RunSummary>();
+    if (this.size === 0) return found;
+    for (const id of this.#index.search(word, { limit: this.size }) as number[]) {
       const run = this.#runOf.get(id);
-      if (run !== undefined && accept(run)) runs.push(run);
+      if (run !== undefined) found.set(keyOf(run), run);
     }
-    return runs;
+    return found;
   }
 }

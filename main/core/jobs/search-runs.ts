@@ -4,6 +4,7 @@ import type { RunRecord } from '../model/run.js';
 import { TimeSlicer } from '../store/run-record-files.js';
 import type { JobCache } from './job-cache.js';
 import type { JobChange } from './job-cache-options.js';
+import { keyOf } from './job-cache-options.js';
 import type { RunFilter } from './run-index.js';
 import type { RunSummary } from './run-summary.js';
 import { runTime } from './run-summary.js';
@@ -39,10 +40,6 @@ export interface RunSearchOptions {
   logger?: Logger;
 }
 
-function keyOf(r: { project: string; group: string; name: string; runId: string }): string {
-  return `${r.project}/${r.group}/${r.name}/${r.runId}.json`;
-}
-
 /** Records read at once while building: enough to keep the disk busy, few enough to yield often. */
 const READ_BATCH = 32;
 
@@ -56,6 +53,15 @@ export class RunSearch {
   readonly #jobs: JobCache;
   readonly #logger: Logger;
   readonly #index = new SearchIndex();
+  /** Each task folder's name words ('project/group/name'), worked out once: folders never rename. */
+  readonly #nameWords = new Map<string, ReadonlySet<string>>();
+  /** Runs read or taken so far: the progress shown while the index is built. */
+  #processed = 0;
+  /**
+   * Runs take() indexed, with the state it saw: the scan that finds the same file reports the
+   * same state, and reading it again would only repeat the work (a run a second, per task).
+   */
+  readonly #taken = new Map<string, string>();
   /** Runs to read (again) into the index. */
   readonly #queue = new Set<string>();
   #unsubscribe: (() => void) | null = null;
@@ -99,12 +105,15 @@ export class RunSearch {
     this.#queue.delete(key);
     const run = this.#summaryOf(key);
     if (run) this.#index.put(key, run, textOf(record));
+    this.#processed++;
+    // A scan reports every file written; this bound only matters if one never comes.
+    if (this.#taken.size >= 10_000) this.#taken.clear();
+    this.#taken.set(key, stateOf(record));
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
     const words = queryWords(request.query);
-    const matched =
-      words.length === 0 ? [] : this.#index.search(words.join(' '), filterOf(request));
+    const matched = words.length === 0 ? [] : this.#matching(words, filterOf(request));
     // Times first, so the sort compares numbers rather than calling runTime() n log n times.
     const order = matched.map((run, i) => ({ at: runTime(run), i }));
     order.sort((a, b) => b.at - a.at || a.i - b.i);
@@ -125,8 +134,38 @@ export class RunSearch {
       indexing:
         this.#built && this.#queue.size === 0
           ? null
-          : { indexed: this.#index.size, total: Math.max(known, this.#index.size) },
+          : { indexed: Math.min(this.#processed, known), total: known },
     };
+  }
+
+  /**
+   * The runs in which every word occurs in the output, the error or the task's name. Candidates
+   * are the runs holding the first word (in their text, or all runs of a task named with it);
+   * each must then hold every other word one way or the other.
+   */
+  #matching(words: string[], accept: (run: RunSummary) => boolean): RunSummary[] {
+    const inText = words.map((word) => this.#index.runsWith(word));
+    const named = (folder: string, word: string) => this.#wordsOfFolder(folder).has(word);
+    const found = new Map<string, RunSummary>();
+    const consider = (key: string, run: RunSummary) => {
+      if (found.has(key) || !accept(run)) return;
+      const folder = key.slice(0, key.lastIndexOf('/'));
+      if (words.every((word, i) => inText[i]!.has(key) || named(folder, word))) found.set(key, run);
+    };
+    for (const [key, run] of inText[0]!) consider(key, run);
+    for (const folder of this.#jobs.taskFolders()) {
+      if (!named(folder, words[0]!)) continue;
+      const [project = '', group = '', name = ''] = folder.split('/');
+      for (const run of this.#jobs.getJobRuns(project, group, name)) consider(keyOf(run), run);
+    }
+    return [...found.values()];
+  }
+
+  #wordsOfFolder(folder: string): ReadonlySet<string> {
+    let words = this.#nameWords.get(folder);
+    if (!words)
+      this.#nameWords.set(folder, (words = new Set(queryWords(folder.replaceAll('/', ' ')))));
+    return words;
   }
 
   #summaryOf(key: string): RunSummary | undefined {
@@ -135,7 +174,12 @@ export class RunSearch {
   }
 
   #follow(change: JobChange): void {
-    for (const run of [...change.added, ...change.updated]) this.#queue.add(keyOf(run));
+    for (const run of [...change.added, ...change.updated]) {
+      const key = keyOf(run);
+      const taken = this.#taken.get(key);
+      this.#taken.delete(key);
+      if (taken !== stateOf(run)) this.#queue.add(key);
+    }
     for (const removed of change.removed) {
       const key = keyOf(removed);
       this.#queue.delete(key);
@@ -179,6 +223,7 @@ export class RunSearch {
         if (record && run) this.#index.put(key, run, textOf(record));
         else this.#index.remove(key);
       });
+      this.#processed += batch.length;
       await slicer.maybeYield();
     }
     if (this.#queue.size === 0 && !this.#listing) this.#built = true;
@@ -194,6 +239,11 @@ export class RunSearch {
   }
 }
 
+/** What tells two versions of a run's record apart. */
+function stateOf(r: Pick<RunSummary, 'status' | 'startedAt' | 'endedAt' | 'heartbeatAt'>): string {
+  return `${r.status} ${r.startedAt} ${r.endedAt} ${r.heartbeatAt}`;
+}
+
 /** Takes up to `n` items out of a set, oldest first. */
 function* take(set: Set<string>, n: number): Generator<string> {
   for (const key of set) {
@@ -203,9 +253,10 @@ function* take(set: Set<string>, n: number): Generator<string> {
   }
 }
 
+/** What a run is found by besides its task's name: its output and its error. */
 function textOf(record: RunRecord): string {
   const f = searchableFields(record);
-  return `${f.name}\n${f.output}\n${f.error}`;
+  return `${f.output}\n${f.error}`;
 }
 
 function filterOf(request: SearchRequest): (run: RunSummary) => boolean {

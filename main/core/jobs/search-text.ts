@@ -19,7 +19,7 @@ export function normalizeWord(word: string): string {
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** The distinct words of a query, in the compared form. */
+/** The distinct words of a query (or any text), in the compared form. */
 export function queryWords(query: string): string[] {
   return [...new Set(Array.from(query.matchAll(WORD), (m) => normalizeWord(m[0])))];
 }

@@ -73,6 +73,19 @@ describe('searching run output', () => {
     expect(await ids('nothing-like-this')).toEqual([]);
   });
 
+  it('finds silent runs by their task’s name, alone or with words from other runs’ output', async () => {
+    await openWith([
+      run({ runId: 'quiet', name: 'nightly-sync' }),
+      run({ runId: 'loud', name: 'nightly-sync', startedAt: T0 + 1000, stdout: out('sync ok') }),
+      run({ runId: 'other', name: 'backup', stdout: out('nightly sync skipped') }),
+    ]);
+    const ids = async (query: string) =>
+      (await search.search({ query })).hits.map((h) => h.run.runId).sort();
+    expect(await ids('nightly sync')).toEqual(['loud', 'other', 'quiet']);
+    expect(await ids('sync ok')).toEqual(['loud']);
+    expect(await ids('backup nightly')).toEqual(['other']);
+  });
+
   it('combines the words with the history filters and lists the newest first', async () => {
     await openWith([
       run({ runId: 'old', status: 'failed', error: 'disk full', startedAt: T0 }),
