@@ -20,6 +20,7 @@ import type { ClusterKey } from './cluster-key.js';
 import { tickData } from './cluster-payloads.js';
 import type { WorkerHeartbeat } from './cluster-payloads.js';
 import { crontrayRepeatStrategy } from './cluster-schedule.js';
+import { TickBoundary } from './tick-boundary.js';
 import { processTick, retryDelay } from './tick-processor.js';
 import { TaskLocks } from './task-lock.js';
 
@@ -62,6 +63,7 @@ export class ClusterWorker {
   readonly #runner: ActionRunner<Action>;
   readonly #startedAt = Date.now();
   readonly #runs = new Map<string, { taskId: string; controller: AbortController }>();
+  readonly #boundary = new TickBoundary();
   #redis: Redis | null = null;
   #subscriber: Redis | null = null;
   #worker: Worker | null = null;
@@ -141,7 +143,7 @@ export class ClusterWorker {
         removeOnComplete: { count: 0 },
         removeOnFail: { count: 1000 },
         settings: {
-          repeatStrategy: crontrayRepeatStrategy,
+          repeatStrategy: this.#boundary.strategy,
           backoffStrategy: (attemptsMade, _type, _err, job) => {
             const data = tickData.safeParse(job?.data);
             return data.success ? retryDelay(data.data, attemptsMade) : 1000;
@@ -172,6 +174,7 @@ export class ClusterWorker {
       key: this.#options.key,
       runner: this.#runner,
       locks: new TaskLocks(this.#redis as Redis, this.#options.leaseMs),
+      boundary: this.#boundary,
       results: this.#results as Queue,
       tasks: this.#tasks as Queue,
       logger: this.#logger,

@@ -12,6 +12,7 @@ import type { ClusterKey } from './cluster-key.js';
 import type { TickData } from './cluster-payloads.js';
 import { firstIssue, tickData } from './cluster-payloads.js';
 import type { HeldLock, TaskLocks } from './task-lock.js';
+import type { TickBoundary } from './tick-boundary.js';
 
 /** What the processor needs from the worker around it. */
 export interface TickProcessorParts {
@@ -26,6 +27,8 @@ export interface TickProcessorParts {
   logger: Logger;
   /** Called when a job carries an action for another cluster key: the worker refuses to go on. */
   onWrongKey(message: string): void;
+  /** When BullMQ planned each taken job's successor: the end of the job's own due instants. */
+  boundary: TickBoundary;
   /** Aborts this worker's runs of a task (overlap 'replace' elsewhere asked for it). */
   registerRun(taskId: string, jobId: string, controller: AbortController): () => void;
   /** Asks every worker to stop the task's runs in flight (overlap 'replace'). */
@@ -79,8 +82,11 @@ export async function processTick(
     parts.onWrongKey(message);
     throw new Error(message);
   }
+  // Read for every job, so a retry's or catch-up's entry never lingers.
+  const plannedAt = parts.boundary.take(job);
   if (attempt === 1 && data.trigger === undefined) {
-    const plan = planTick(data, scheduledFor, job.processedOn ?? Date.now());
+    const takenAt = plannedAt ?? job.processedOn ?? Date.now();
+    const plan = planTick(data, scheduledFor, takenAt);
     await recordPlan(parts, data, plan, scheduledFor);
     const mine = plan.run.find((r) => r.at === scheduledFor);
     if (mine === undefined) return 'missed';
