@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { atomicWrite } from '../fs/atomic-write.js';
 import { moveAside } from '../fs/move-aside.js';
 import type { Cipher } from '../store/cipher.js';
+import { readSealedJson, writeSealedJson } from '../store/sealed-file.js';
 import type { TimeSource } from '../time/clock.js';
 import {
   DEFAULT_ALERT_SETTINGS,
@@ -12,7 +11,6 @@ import {
 } from './alert-config.js';
 import type { AlertSettings, TaskAlerts } from './alert-config.js';
 
-const sealed = z.object({ version: z.literal(1), backend: z.string(), cipherText: z.string() });
 const plain = z.object({
   settings: alertSettings,
   tasks: z.record(z.string(), taskAlerts),
@@ -39,18 +37,9 @@ export class AlertConfigStore {
 
   /** Null, or a sentence for the user about a file that could not be used. */
   async load(): Promise<string | null> {
-    let text: string;
     try {
-      text = await readFile(this.#path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    try {
-      const outer = sealed.parse(JSON.parse(text));
-      if (outer.backend !== this.#cipher.backend)
-        throw new Error(`it was written by the '${outer.backend}' backend`);
-      const inner = plain.parse(JSON.parse(await this.#cipher.decrypt(outer.cipherText)));
+      const inner = await readSealedJson(this.#path, this.#cipher, plain);
+      if (inner === null) return null;
       this.#settings = inner.settings;
       this.#tasks = new Map(Object.entries(inner.tasks));
       return null;
@@ -95,11 +84,10 @@ export class AlertConfigStore {
     const run = this.#queue
       .catch(() => undefined)
       .then(async () => {
-        const cipherText = await this.#cipher.encrypt(
-          JSON.stringify({ settings, tasks: Object.fromEntries(tasks) }),
-        );
-        const file = { version: 1, backend: this.#cipher.backend, cipherText };
-        await atomicWrite(this.#path, JSON.stringify(file), { mode: 0o600 });
+        await writeSealedJson(this.#path, this.#cipher, {
+          settings,
+          tasks: Object.fromEntries(tasks),
+        });
         this.#settings = settings;
         this.#tasks = tasks;
       });
