@@ -7,6 +7,7 @@ import { useEvents } from '../../hooks/use-events.js';
 import { useLoad } from '../../hooks/use-load.js';
 import type { Theme } from '../../theme.js';
 import { TextInput } from '../editor/form-controls.js';
+import { RedisSection } from './redis-section.js';
 import { UpdatesSection } from './updates-section.js';
 
 const THEMES: readonly [Theme, string][] = [
@@ -63,6 +64,7 @@ export function SettingsScreen({ onTheme }: { onTheme: (theme: Theme) => void })
           )}
         </LoadView>
       </section>
+      <RedisSection />
       <UpdatesSection />
       <section className="card" aria-labelledby="about-heading">
         <h3 id="about-heading">About</h3>
