@@ -1,6 +1,7 @@
 import type { HttpAction } from '../model/action.js';
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
+import { parentRunBody } from './parent-run.js';
 import type { ActionRunner, RunContext, RunOutcome } from './runner.js';
 import type { OutputLimits } from './output-buffer.js';
 import { OutputBuffer, emptyOutput } from './output-buffer.js';
@@ -35,11 +36,15 @@ export class HttpRunner implements ActionRunner<HttpAction> {
       if (run.signal.aborted) throw run.signal.reason;
       const headers = new Headers();
       for (const header of action.headers) headers.append(header.name, header.value);
+      // GET and HEAD may not carry a body; fetch throws if one is given.
+      const bodyless = action.method === 'GET' || action.method === 'HEAD';
+      const sent = bodyless ? null : parentRunBody(action.body, context.parent);
+      if (sent?.json && !headers.has('content-type'))
+        headers.set('content-type', 'application/json');
       const response = await this.#fetch(action.url, {
         method: action.method,
         headers,
-        // GET and HEAD may not carry a body; fetch throws if one is given.
-        body: action.method === 'GET' || action.method === 'HEAD' ? undefined : action.body,
+        body: sent?.body,
         signal: run.signal,
         redirect: 'follow',
       });

@@ -1,4 +1,4 @@
-import type { BoundedOutput, RunTrigger } from '../model/run.js';
+import type { BoundedOutput, RunStatus, RunTrigger } from '../model/run.js';
 
 /** What a runner is told about the run it performs. */
 export interface RunContext {
@@ -10,6 +10,17 @@ export interface RunContext {
   signal: AbortSignal;
   /** 0 means none; the engine also aborts `signal` when it passes. */
   timeoutMs: number;
+  /** Set for a run started by a chain ("after task A"): the parent run it follows. */
+  parent?: ParentRun;
+}
+
+/** The run a chained run follows, as actions see it (CRONTRAY_PARENT_* variables, a JSON field). */
+export interface ParentRun {
+  runId: string;
+  taskName: string;
+  status: RunStatus;
+  /** The last characters of the parent's stdout. */
+  outputTail: string;
 }
 
 /** How a run ended, as the runner saw it. The engine turns this into the final run record. */

@@ -12,6 +12,7 @@ import { abortMessage, abortedStatus, runSignal } from './run-signal.js';
 import { SCRIPT_WORKER_SOURCE } from './script-worker-source.js';
 import { WorkerSlots } from './worker-slots.js';
 import { childEnv } from './shell-env.js';
+import { parentRunEnv } from './parent-run.js';
 
 export interface ScriptRunnerOptions {
   /** Scripts running at once; more wait in a queue. Default os.availableParallelism(). */
@@ -117,7 +118,7 @@ export class ScriptRunner implements ActionRunner<ScriptAction> {
       stdout: true,
       stderr: true,
       // Like shell actions: the minimal base only, never the app's whole environment.
-      env: childEnv({ env: [] }),
+      env: { ...childEnv({ env: [] }), ...parentRunEnv(context.parent) },
     });
     worker.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     worker.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));

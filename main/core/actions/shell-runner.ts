@@ -10,6 +10,7 @@ import { OutputBuffer } from './output-buffer.js';
 import { killTree } from './process-tree.js';
 import { abortMessage, abortedStatus, runSignal } from './run-signal.js';
 import { childEnv, commandLine } from './shell-env.js';
+import { parentRunEnv } from './parent-run.js';
 
 export interface ShellRunnerOptions {
   /** Time between SIGTERM and SIGKILL when a run's tree is stopped. Default 2000 ms. */
@@ -73,7 +74,10 @@ export class ShellRunner implements ActionRunner<ShellAction> {
 
       const child = spawn(program, args, {
         cwd: action.cwd,
-        env: childEnv(action, this.#parentEnv, this.#platform),
+        env: {
+          ...childEnv(action, this.#parentEnv, this.#platform),
+          ...parentRunEnv(context.parent),
+        },
         shell: false,
         // A group leader on POSIX, so the whole tree can be signalled at once.
         detached: posix,

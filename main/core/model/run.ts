@@ -11,8 +11,28 @@ export const runStatus = z.enum([
   'canceled',
   'interrupted',
 ]);
-/** 'startup': a task's "when Crontray starts" event; 'wake': its "after the machine wakes". */
-export const runTrigger = z.enum(['schedule', 'manual', 'catch-up', 'retry', 'startup', 'wake']);
+/**
+ * 'startup': a task's "when Crontray starts" event; 'wake': its "after the machine wakes";
+ * 'chain': it runs after another task's run ("after task A").
+ */
+export const runTrigger = z.enum([
+  'schedule',
+  'manual',
+  'catch-up',
+  'retry',
+  'startup',
+  'wake',
+  'chain',
+]);
+
+/** A run of a task, by the keys the history finds it with. */
+export const runRef = z.object({
+  runId: z.string().min(1).max(64),
+  taskId: z.string().min(1).max(64),
+  project: z.string().min(1).max(64),
+  group: z.string().min(1).max(64),
+  name: z.string().min(1).max(64),
+});
 
 /** One stream's output, bounded: the first and last bytes, and whether anything was dropped. */
 export const boundedOutput = z.object({
@@ -54,12 +74,17 @@ export const runRecord = z.object({
   rule: z.string().max(512).optional(),
   /** The cluster worker that ran it (host:pid unless named); absent for runs on this computer. */
   worker: z.string().max(128).optional(),
+  /** A run started by a chain (trigger 'chain'): the parent run it ran after. Absent otherwise. */
+  parent: runRef.optional(),
+  /** The runs this run's end started through chains ("after task A"). Absent when none. */
+  chained: z.array(runRef).max(20).optional(),
 });
 
 export type RunStatus = z.output<typeof runStatus>;
 export type RunTrigger = z.output<typeof runTrigger>;
 export type BoundedOutput = z.output<typeof boundedOutput>;
 export type RunRecord = z.output<typeof runRecord>;
+export type RunRef = z.output<typeof runRef>;
 
 /** Statuses after which a run will not change again: all but queued and running. */
 export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(

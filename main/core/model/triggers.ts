@@ -69,6 +69,20 @@ export const triggerEvent = z.enum(['start', 'wake'], {
   error: "an event is 'start' (when Crontray starts) or 'wake' (after the machine wakes)",
 });
 
+/** When a chained task runs after its parent's run: it succeeded, it failed (or timed out), either. */
+export const chainWhen = z.enum(['success', 'failure', 'finish'], {
+  error: "when is 'success', 'failure' or 'finish' (after the other task's run ends either way)",
+});
+
+/** "After task A": run this task when a run of task `taskId` ends as `when` says (its last attempt). */
+export const chainLink = z.object({
+  taskId: z
+    .string({ error: 'choose the task this one runs after' })
+    .min(1, 'choose the task this one runs after')
+    .max(64, 'a task id is at most 64 characters'),
+  when: chainWhen.default('success'),
+});
+
 export const taskTriggers = z.object({
   /** Schedules besides `schedule`; a due time two schedules share runs once. */
   schedules: z.array(extraSchedule).max(9, 'at most 10 schedules per task').default([]),
@@ -96,11 +110,15 @@ export const taskTriggers = z.object({
    * `@reboot cmd` is a task with events ['start'] and eventsOnly).
    */
   eventsOnly: z.boolean().default(false),
+  /** Chains: the tasks after whose runs this one runs (each task at most once in the list). */
+  after: z.array(chainLink).max(10, 'a task runs after at most 10 other tasks').default([]),
 });
 
 export type ExtraSchedule = z.output<typeof extraSchedule>;
 export type QuietWindow = z.output<typeof quietWindow>;
 export type QuietPolicy = z.output<typeof quietPolicy>;
 export type TriggerEvent = z.output<typeof triggerEvent>;
+export type ChainWhen = z.output<typeof chainWhen>;
+export type ChainLink = z.output<typeof chainLink>;
 export type TaskTriggers = z.output<typeof taskTriggers>;
 export type TaskTriggersInput = z.input<typeof taskTriggers>;

@@ -2,6 +2,7 @@ import type { RunRecord } from '../model/run.js';
 import type { HeapNode } from './next-run-heap.js';
 import type { RegisteredTask } from './task-registry.js';
 import type { Trigger } from './run-trigger.js';
+import type { ChainStart } from './task-chains.js';
 
 /** Heap priority of a run's deadlines (timeout, abort wait): before any task due at the same ms. */
 export const DEADLINE_PRIORITY = 1000;
@@ -30,6 +31,8 @@ export class ActiveRun<TAction> {
   queuedWritten = false;
   byPolicy = false;
   writes: Promise<void> = Promise.resolve();
+  /** The parent run of a chained run (its action is told about it); null for others. */
+  chain: ChainStart | null = null;
   readonly done: Promise<RunRecord>;
   resolve!: (record: RunRecord) => void;
 

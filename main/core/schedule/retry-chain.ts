@@ -30,11 +30,14 @@ export class RetryChain<TAction> {
 
   constructor(private readonly heap: NextRunHeap<HeapNode>) {}
 
-  /** After a run ended: schedules its retry when it failed or timed out and attempts are left. */
-  follow(run: ActiveRun<TAction>, status: string, now: number): void {
+  /**
+   * After a run ended: schedules its retry when it failed or timed out and attempts are left.
+   * True when a retry follows (so the run was not its chain's last attempt).
+   */
+  follow(run: ActiveRun<TAction>, status: string, now: number): boolean {
     const { task, record } = run;
-    if (status !== 'failed' && status !== 'timed-out') return;
-    if (record.attempt > task.def.maxRetries || run.noRetry) return;
+    if (status !== 'failed' && status !== 'timed-out') return false;
+    if (record.attempt > task.def.maxRetries || run.noRetry) return false;
     const retry: RetryNode<TAction> = {
       kind: 'retry',
       task,
@@ -48,6 +51,7 @@ export class RetryChain<TAction> {
     };
     this.#pending.set(retry.firstRunId, retry);
     this.heap.push(retry);
+    return true;
   }
 
   /** A retry fell due: its trigger, or null when its task was removed meanwhile. */

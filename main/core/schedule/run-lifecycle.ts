@@ -1,4 +1,4 @@
-import type { ActionRunner, RunContext, RunOutcome } from '../actions/runner.js';
+import type { ActionRunner, ParentRun, RunContext, RunOutcome } from '../actions/runner.js';
 import { timeoutReason } from '../actions/run-signal.js';
 import type { Logger } from '../log/logger.js';
 import type { RunRecord } from '../model/run.js';
@@ -12,7 +12,8 @@ import type { RunRecorder } from './run-recorder.js';
 import type { RunQueue } from './run-queue.js';
 import { admission } from './run-queue.js';
 import type { Trigger } from './run-trigger.js';
-import { TRIGGER } from './run-trigger.js';
+import { TRIGGER, chainTrigger } from './run-trigger.js';
+import type { ChainJournal, ChainStart, ChainedRun } from './task-chains.js';
 import { errorText } from './scheduler-error.js';
 import type { RegisteredTask } from './task-registry.js';
 
@@ -48,6 +49,9 @@ export interface RunLifecycleDeps<TAction> {
   routineIdle: (task: RegisteredTask<TAction>, endedAt: number) => void;
   /** Something changed that may move the next wake. */
   rearm: () => void;
+  /** The chained runs a final record starts (none for a task nobody follows). */
+  chainsAfter: (record: RunRecord, now: number) => ChainedRun<TAction>[];
+  chains: ChainJournal;
 }
 
 /** Runs from trigger to final record: admission, start, signal, timeout, abort and finish. */
@@ -144,6 +148,7 @@ export class RunLifecycle<TAction> {
         return run.controller.signal;
       },
       timeoutMs: run.timeoutMs,
+      ...(run.chain !== null && { parent: parentContext(run.chain) }),
     };
   }
 
@@ -232,15 +237,68 @@ export class RunLifecycle<TAction> {
     }
     if (outcome.status === 'succeeded' && task.def.resultCache)
       this.deps.lastResult.remember(task.id, now, record);
+    const retrying =
+      wasRunning && !task.removed && this.deps.retries.follow(run, outcome.status, now);
+    // Chains follow a run that ran, once its last attempt is known (not each try).
+    const chained = wasRunning && !retrying ? this.#chained(run, outcome.status, now) : null;
     this.deps.recorder.settle(run, outcome.status);
     if (wasRunning && !task.removed) {
-      this.deps.retries.follow(run, outcome.status, now);
       const s = task.def.schedule;
       if (s.kind === 'routine' && task.running === 0 && task.waiting === 0)
         this.deps.routineIdle(task, now);
     }
+    if (chained) for (const c of chained) this.submit(chainTrigger(c.task, c.start));
     this.pump();
     this.deps.rearm();
+  }
+
+  /**
+   * The chained runs a run's end starts, kept in the chain journal before the run's final record
+   * is written (the record waits for it), so a crash cannot leave a finished parent without them.
+   */
+  #chained(
+    run: ActiveRun<TAction>,
+    status: RunOutcome['status'],
+    now: number,
+  ): ChainedRun<TAction>[] | null {
+    const record = run.record;
+    record.status = status;
+    const chained = this.deps.chainsAfter(record, now);
+    if (chained.length === 0) return null;
+    const starts = chained.map((c) => c.start);
+    record.chained = starts.map((s) => s.child);
+    const { chains, logger } = this.deps;
+    run.writes = run.writes.then(() =>
+      chains.add(starts).catch((error: unknown) => {
+        logger.error(
+          `TaskScheduler: keeping the chained runs after run ${record.runId} failed: ${errorText(error)}`,
+        );
+      }),
+    );
+    return chained;
+  }
+
+  /**
+   * A chained run kept from before a restart (the caller found no sign it started): submitted
+   * with the run id it was given, or written 'missed' when it waited longer than its task's
+   * catch-up deadline (0: none). Dropped from the journal when its task is gone or disabled.
+   */
+  resumeChain(task: RegisteredTask<TAction> | undefined, start: ChainStart, now: number): boolean {
+    if (task === undefined || !task.def.enabled) {
+      void this.deps.chains.done(start.child.runId).catch(() => undefined);
+      return false;
+    }
+    const t = chainTrigger(task, start);
+    const deadline = task.def.catchUp.deadlineMs;
+    if (deadline > 0 && now - start.at > deadline) {
+      const run = this.deps.recorder.newRun(t);
+      run.record.error = `The run after '${start.parent.name}' (run ${start.parent.runId}) did not start before Crontray stopped and is past its deadline of ${Math.round(deadline / 60_000)} min.`;
+      this.deps.recorder.settle(run, 'missed');
+      return true;
+    }
+    this.submit(t);
+    this.pump();
+    return true;
   }
 
   /**
@@ -295,4 +353,10 @@ export class RunLifecycle<TAction> {
     this.deps.recorder.settle(run, 'succeeded');
     return run;
   }
+}
+
+/** What a chained run's action is told about its parent. */
+function parentContext(start: ChainStart): ParentRun {
+  const { runId, name, status, outputTail } = start.parent;
+  return { runId, taskName: name, status, outputTail };
 }

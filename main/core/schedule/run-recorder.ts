@@ -4,6 +4,7 @@ import type { Clock } from '../time/clock.js';
 import { ActiveRun, newRunRecord } from './active-run.js';
 import type { EngineEvent } from './engine-event.js';
 import type { RunSink } from './run-sink.js';
+import type { ChainJournal } from './task-chains.js';
 import { nullRunSink } from './run-sink.js';
 import type { Trigger } from './run-trigger.js';
 import { TRIGGER, triggerOf } from './run-trigger.js';
@@ -25,13 +26,21 @@ export class RunRecorder<TAction> {
       newId: () => string;
       sessionId: () => string | null;
       emit: (event: EngineEvent) => void;
+      chains: ChainJournal;
     },
   ) {}
 
   /** A new run for a trigger, 'queued' and not yet written. */
   newRun(t: Trigger<RegisteredTask<TAction>>): ActiveRun<TAction> {
-    const record = newRunRecord(t, this.deps.newId(), this.deps.sessionId());
-    return new ActiveRun(t.task, record, t.forced, ++this.#seq);
+    const chain = t.chain;
+    const record = newRunRecord(t, chain?.child.runId ?? this.deps.newId(), this.deps.sessionId());
+    const run = new ActiveRun(t.task, record, t.forced, ++this.#seq);
+    if (chain !== undefined) {
+      const { runId, taskId, project, group, name } = chain.parent;
+      record.parent = { runId, taskId, project, group, name };
+      run.chain = chain;
+    }
+    return run;
   }
 
   /** A due time that will not run: written once, 'missed', with the reason for a person. */
@@ -61,9 +70,22 @@ export class RunRecorder<TAction> {
     run.record.endedAt ??= this.deps.clock.now();
     if (status === 'running' || status === 'queued') return;
     this.write(run);
+    const chain = run.chain;
+    // Only now is the chained start no longer pending: a crash before this write repeats it.
+    if (chain !== null) run.writes = run.writes.then(() => this.#chainDone(chain.child.runId));
     const snapshot = { ...run.record };
     this.deps.emit({ type: 'run:finished', run: snapshot });
     run.resolve(snapshot);
+  }
+
+  async #chainDone(childRunId: string): Promise<void> {
+    try {
+      await this.deps.chains.done(childRunId);
+    } catch (error) {
+      this.deps.logger.error(
+        `TaskScheduler: forgetting the chained start of run ${childRunId} failed: ${errorText(error)}`,
+      );
+    }
   }
 
   /** Writes the run's record as it is now, after its earlier writes, never throwing. */

@@ -1,4 +1,5 @@
 import type { RunTrigger } from '../model/run.js';
+import type { ChainStart } from './task-chains.js';
 
 /** Why a run starts, as its record's `trigger` says. */
 export const TRIGGER = {
@@ -14,6 +15,8 @@ export const TRIGGER = {
   startup: 'startup',
   /** The task's "after the machine wakes" event: a wake noticed more than a minute late. */
   wake: 'wake',
+  /** It runs after another task's run ("after task A"). */
+  chain: 'chain',
 } as const satisfies Record<string, RunTrigger>;
 
 /** A request to run a task once: what the run queue admits, makes wait or skips. */
@@ -27,6 +30,8 @@ export interface Trigger<TTask> {
   firstRunId: string | null;
   /** Catch-ups and retries wait for a slot instead of being skipped by the overlap policy. */
   forced: boolean;
+  /** A chained run: its parent and the run id fixed when the parent ended. */
+  chain?: ChainStart;
 }
 
 /** A first attempt (attempt 1, its own chain); retries pass `chain`. */
@@ -45,4 +50,9 @@ export function triggerOf<TTask>(
     firstRunId: chain?.firstRunId ?? null,
     forced,
   };
+}
+
+/** A run after another task's run: not forced (the overlap policy applies), its id fixed. */
+export function chainTrigger<TTask>(task: TTask, start: ChainStart): Trigger<TTask> {
+  return { ...triggerOf(task, TRIGGER.chain, start.at), chain: start };
 }

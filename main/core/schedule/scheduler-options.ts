@@ -13,6 +13,7 @@ import { SchedulerError } from './scheduler-error.js';
 import type { TaskStateStore } from './task-state.js';
 import type { SystemConditions } from '../conditions/system-conditions.js';
 import type { WaitingRunState } from '../conditions/waiting-run-state.js';
+import { type ChainJournal, nullChainJournal } from './task-chains.js';
 
 /** Options of the TaskScheduler; each one's default is in {@link SCHEDULER_DEFAULTS}. */
 export interface TaskSchedulerOptions<TAction> {
@@ -77,6 +78,11 @@ export interface TaskSchedulerOptions<TAction> {
    * them across a restart and give them back with `resumeWaiting`. Default none.
    */
   onWaitingChange?: (runs: WaitingRunState[]) => void;
+  /**
+   * Keeps chained runs ("after task A") between the parent's end and the child's final record,
+   * so a crash between them neither loses nor repeats the child. Default `nullChainJournal`.
+   */
+  chains?: ChainJournal;
 }
 
 /** The options with every default filled in. */
@@ -103,6 +109,7 @@ export const SCHEDULER_DEFAULTS = {
   cronCacheSize: 256,
   sessionId: (): string | null => null,
   random: Math.random,
+  chains: nullChainJournal,
 } as const;
 
 function wholeAtLeastOne(name: string, value: number): void {

@@ -36,6 +36,7 @@ import type { TriggerEvent } from '../model/triggers.js';
 import type { ConditionGate } from '../conditions/condition-gate.js';
 import { engineGate, sameConditions, waitingRunsOf } from '../conditions/engine-gate.js';
 import type { WaitingRunState } from '../conditions/waiting-run-state.js';
+import { type ChainStart, TaskChains } from './task-chains.js';
 
 export type { TaskSchedulerOptions } from './scheduler-options.js';
 export type * from './task-inputs.js';
@@ -59,6 +60,7 @@ export class TaskScheduler<TAction = InProcessAction> {
   readonly #timer: WakeTimer;
   /** Holds runs of tasks with conditions (see core/conditions); null without a provider. */
   readonly #gate: ConditionGate<RegisteredTask<TAction>> | null;
+  readonly #chains = new TaskChains<TAction>();
   #started = false;
   /** The "when Crontray starts" event fires on the first start only, not after a pause. */
   #startedOnce = false;
@@ -86,6 +88,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       hasListener: o.onEvent !== undefined,
       routineIdle: (task, endedAt) => this.#due.routineIdle(task, endedAt),
       rearm: () => this.#arm(),
+      chainsAfter: (record, now) => this.#chains.startsAfter(record, now, o.newId),
     });
     const gateParts = { lifecycle: this.#lifecycle, recorder, rearm: () => this.#arm(), emit };
     this.#gate = engineGate(o, gateParts);
@@ -147,7 +150,9 @@ export class TaskScheduler<TAction = InProcessAction> {
     const reg = { def, action, givenId, lastDueAt, cycles, createdAt };
     const { task, existing } = this.#registry.create(reg, now);
     if (existing) return task.id;
+    this.#chains.check(task.id, def, (t) => this.#registry.get(t));
     this.#registry.add(task);
+    this.#chains.index(task);
     // Instants after the anchor are due: after the last one handled, else after creation.
     this.#due.place(task, task.lastDueAt ?? createdAt ?? freshAnchor(def, now));
     this.#changed(task.id);
@@ -159,6 +164,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     const task = this.#registry.get(id);
     if (!task) return false;
     this.#registry.remove(task);
+    this.#chains.unindex(task);
     this.#heap.remove(task);
     this.#gate?.forget(id);
     this.#lastResult.forget(id);
@@ -195,6 +201,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     const merged: TaskDefinitionInput = { ...task.def, ...defPatch };
     if (merged.schedule) merged.schedule = withInstants(merged.schedule);
     const def = this.#registry.parse(merged, now);
+    this.#chains.check(id, def, (t) => this.#registry.get(t));
     const nextAction = action === undefined ? task.action : action;
     this.#registry.rekey(task, this.#registry.keyOf(def, nextAction));
     const timingChanged =
@@ -203,7 +210,9 @@ export class TaskScheduler<TAction = InProcessAction> {
       triggersKey(def) !== triggersKey(task.def);
     // A run waiting for conditions that changed (or a new schedule) stops waiting.
     if (timingChanged || !def.enabled || !sameConditions(def, task.def)) this.#gate?.forget(id);
+    this.#chains.unindex(task);
     task.def = def;
+    this.#chains.index(task);
     if (timingChanged) setTriggers(task);
     task.action = nextAction;
     task.priority = def.priority;
@@ -245,6 +254,14 @@ export class TaskScheduler<TAction = InProcessAction> {
   /** A task's quiet spans in [fromMs, toMs) and random delay, as data (e.g. for a timeline). */
   triggerWindows(id: string, fromMs: number, toMs: number): TriggerWindows {
     return triggerWindows(this.#registry.require(id).triggers?.plan, fromMs, toMs);
+  }
+
+  /** A chained run kept from before a restart, not started yet: see RunLifecycle.resumeChain. */
+  resumeChain(start: ChainStart): boolean {
+    const task = this.#registry.get(start.child.taskId);
+    const resumed = this.#lifecycle.resumeChain(task, start, this.#clock.now());
+    this.#arm();
+    return resumed;
   }
 
   // ---------------------------------------------------------------- running

@@ -21,10 +21,10 @@ export function checkTriggers(def: TaskDefinition, cache: CronCache, nowMs: numb
   }
   if (new Set(t.events).size !== t.events.length)
     refuse('triggers.events', 'each event is listed once: remove the repeated one');
-  if (t.eventsOnly && t.events.length === 0) {
+  if (t.eventsOnly && t.events.length === 0 && t.after.length === 0) {
     refuse(
       'triggers.eventsOnly',
-      'a task that runs on events only needs an event: choose "when Crontray starts" or "after the machine wakes"',
+      'a task that runs on events only needs an event: choose "when Crontray starts", "after the machine wakes" or another task to run after',
     );
   }
   t.schedules.forEach((extra, i) => {

@@ -13,6 +13,8 @@ export interface SchedulerControlOptions {
   parts: () => CoreParts;
   /** Whether the newest finished run failed (the run pipeline knows). */
   lastRunFailed: () => boolean;
+  /** After the engine started (chained runs a crash left pending start then). */
+  afterStart?: (parts: CoreParts) => void;
 }
 
 const CHECKPOINT_MS = 60_000;
@@ -38,6 +40,7 @@ export class SchedulerControl {
     if (!parts.engine.running) {
       await parts.ledger.open();
       parts.engine.start();
+      this.#o.afterStart?.(parts);
       this.#checkpointTimer = setInterval(
         () => void parts.ledger.checkpoint().catch(() => undefined),
         CHECKPOINT_MS,

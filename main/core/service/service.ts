@@ -26,6 +26,7 @@ import { transferHandlers } from './transfer-handlers.js';
 import { previewSchedule } from './preview.js';
 import { RunPipeline } from './run-pipeline.js';
 import type { Notice } from './run-pipeline.js';
+import { PendingChains } from './pending-chains.js';
 import { SchedulerControl } from './scheduler-control.js';
 import { registerSavedTasks } from './saved-tasks.js';
 import { openStores } from './open-stores.js';
@@ -108,6 +109,7 @@ export class CrontrayService {
   #cluster: ClusterSwitch | null = null;
   #notifier: DesktopNotifier | null = null;
   #waiting: WaitingRunsStore | null = null;
+  #chains: PendingChains | null = null;
   readonly #control: SchedulerControl;
   #opening: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
@@ -126,6 +128,7 @@ export class CrontrayService {
       testMode,
       parts: () => this.#require(),
       lastRunFailed: () => this.#pipeline?.lastRunFailed ?? false,
+      afterStart: (parts) => this.#chains?.resumeOnce(parts),
     });
     this.handlers = this.#createHandlers();
   }
@@ -184,6 +187,7 @@ export class CrontrayService {
     const dispatcher = new ActionDispatcher({ logger, ...this.#options.actions });
     const waiting = await WaitingRunsStore.open(dataDir, { logger, nowMs: clock.now(), notice });
     this.#waiting = waiting;
+    this.#chains = await PendingChains.open(dataDir, clock, notice);
     const engine = this.#createEngine(store, vault, ledger, dispatcher, pipeline);
     this.#parts = {
       dataDir,
@@ -250,6 +254,7 @@ export class CrontrayService {
       onEvent: (event) => this.#onEngineEvent(event),
       conditions: this.#options.conditions,
       onWaitingChange: (runs) => this.#waiting?.save(runs),
+      ...(this.#chains && { chains: this.#chains }),
     });
   }
 
@@ -337,6 +342,7 @@ export class CrontrayService {
       await this.#dispatcher?.shutdown();
       await this.stop(reason, { cancelRunning: true });
       await this.#waiting?.flush();
+      await this.#chains?.flush();
       await parts.cluster?.close();
       await this.#pipeline?.close();
       await this.#alerts?.monitor.close();

@@ -7,6 +7,7 @@ import { mergeActionUpdate } from '../store/vault.js';
 import { toSummary } from '../jobs/run-summary.js';
 import type { CoreParts } from './core-parts.js';
 import { engineError } from './engine-errors.js';
+import { checkChainLinks, refuseDeletingFollowed } from './chain-links.js';
 import { ServiceError, invalid, notFound } from './service-error.js';
 import { taskView } from './task-view.js';
 import { TaskListView } from './task-list-view.js';
@@ -116,6 +117,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     }
     checkNameFree(def);
     checkDefinition(def);
+    checkChainLinks(parts, null, def);
     const merged = mergeActionUpdate(action, null);
     if (!merged.ok) throw actionIssues(merged.issues);
     const id = randomUUID();
@@ -158,6 +160,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     });
     checkNameFree(nextDef, id);
     checkDefinition(nextDef);
+    checkChainLinks(parts, id, nextDef);
     let newAction: Action | null = null;
     let previousAction: Action | null = null;
     if (action) {
@@ -231,6 +234,7 @@ export function taskHandlers(parts: CoreParts): TaskHandlers {
     'tasks:update': update,
     'tasks:delete': async ({ id }) => {
       requireTask(id);
+      refuseDeletingFollowed(parts, id);
       // config.json first, as in setEnabled: a failed write leaves the task scheduled and whole.
       parts.store.deleteTask(id);
       await parts.store.saved();

@@ -132,6 +132,7 @@ function lostTriggers(def: TaskDefinition): string[] {
     t.quiet.windows.length > 0 ? `${t.quiet.windows.length} quiet window(s)` : null,
     t.events.includes('start') ? "the 'when Crontray starts' event" : null,
     t.events.includes('wake') ? "the 'after the machine wakes' event" : null,
+    t.after.length > 0 ? `running after ${t.after.length} other task(s)` : null,
   ].filter((x) => x !== null);
 }
 

@@ -132,6 +132,37 @@ describe('history', () => {
     ]);
   });
 
+  it("shows the run a chained run started after, and the runs a parent's end started, as links", async () => {
+    const ref = (name: string, runId: string) => ({
+      runId,
+      taskId: `task-${name}`,
+      project: 'home',
+      group: 'nightly',
+      name,
+    });
+    const record: RunRecord = {
+      ...run(1),
+      stdout: null,
+      stderr: null,
+      trigger: 'chain',
+      parent: ref('backup', 'parent-run-0001'),
+      chained: [ref('report', 'child-run-0002')],
+    };
+    renderHistory(
+      { 'history:runs': pagedRuns(3), 'history:run': () => record },
+      { project: 'home', group: 'nightly', name: 'sync', runId: 'run-1' },
+    );
+    const parent = await screen.findByTestId('run-parent');
+    expect(parent.textContent).toBe("Started after 'backup' (run parent-r).");
+    expect(parent.querySelector('a')?.getAttribute('href')).toBe(
+      '#/history/run/home/nightly/backup/parent-run-0001',
+    );
+    const chained = screen.getByTestId('run-chained');
+    expect(chained.querySelector('a')?.getAttribute('href')).toBe(
+      '#/history/run/home/nightly/report/child-run-0002',
+    );
+  });
+
   it('lists sessions with their counts and shows a session’s runs on request', async () => {
     const fake = renderHistory({
       'history:runs': pagedRuns(3),

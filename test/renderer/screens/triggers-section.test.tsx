@@ -91,6 +91,7 @@ describe('the editor\'s "More triggers" section', () => {
         },
         events: [],
         eventsOnly: false,
+        after: [],
       },
     });
     let refuse = true;

@@ -1,4 +1,4 @@
-import type { BoundedOutput } from '../../../../main/core/model/run.js';
+import type { BoundedOutput, RunRecord } from '../../../../main/core/model/run.js';
 import { useApi } from '../../api/api-context.js';
 import { LoadView } from '../../components/load-view.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -65,6 +65,7 @@ export function RunDetail({ run, version }: { run: RunRef; version: number }) {
                 )}
               </dd>
             </dl>
+            <RunChain parent={r.parent} chained={r.chained} />
             {r.error && (
               <p className="error" data-testid="run-error">
                 {r.error}
@@ -76,6 +77,35 @@ export function RunDetail({ run, version }: { run: RunRef; version: number }) {
         )}
       </LoadView>
     </section>
+  );
+}
+
+type ChainRef = NonNullable<RunRecord['parent']>;
+
+/** A run's place in a chain: the run it started after, and the runs its end started. */
+function RunChain({ parent, chained }: { parent?: ChainRef; chained?: ChainRef[] }) {
+  const link = (ref: ChainRef) => {
+    const { project, group, name, runId } = ref;
+    return (
+      <a href={hrefOf({ screen: 'history', run: { project, group, name, runId } })}>
+        &apos;{name}&apos; (run {runId.slice(0, 8)})
+      </a>
+    );
+  };
+  return (
+    <>
+      {parent && <p data-testid="run-parent">Started after {link(parent)}.</p>}
+      {chained && chained.length > 0 && (
+        <div data-testid="run-chained">
+          <h4>Runs started after this one</h4>
+          <ul>
+            {chained.map((c) => (
+              <li key={c.runId}>{link(c)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
   );
 }
 
