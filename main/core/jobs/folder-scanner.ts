@@ -153,6 +153,24 @@ export class FolderScanner {
     if (unfinished) this.#hot.add(key);
   }
 
+  /**
+   * A file this process has just written and put in memory itself: its stat is taken now, so
+   * the next scan finds it unchanged instead of reading and parsing it again (at a run per
+   * second per task, the re-reads were most of a scan's work). Unknown if it is already gone.
+   */
+  noteWritten(key: string, path: string, unfinished: boolean): void {
+    try {
+      const { mtimeMs, size } = statSync(path);
+      this.#sigs.set(key, { mtimeMs, size });
+    } catch {
+      return; // Deleted already: the next scan finds it absent.
+    }
+    this.#forced.delete(key);
+    this.#unreadable.delete(key);
+    if (unfinished) this.#hot.add(key);
+    else this.#hot.delete(key);
+  }
+
   /** Forget a file we deleted ourselves. */
   forget(key: string): void {
     this.#sigs.delete(key);

@@ -193,14 +193,15 @@ export class JobCache {
   }
 
   /**
-   * Takes a record this process has just written into memory at once, so a window told that a
-   * run finished finds it without waiting for the next scan. Listeners are not told: the writer's
-   * owner reports its own runs. The next scan re-reads the file as usual.
+   * Takes a record this process has just written (and not its listeners: the writer's owner
+   * reports its own runs). The scanner notes the file's stat, so it is read again only if changed.
    */
   put(record: RunRecord): void {
     const key = keyOf(record);
     const summary = toSummary(record);
     this.#index.apply([entryFor(key, summary, this.#clock.now())], []);
+    const path = runRecordPath(this.statusDir, record);
+    this.#scanner.noteWritten(key, path, UNFINISHED.has(record.status));
     this.#version++;
   }
   // ---- queries -----------------------------------------------------------------------------

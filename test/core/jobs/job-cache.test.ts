@@ -378,4 +378,24 @@ describe('JobCache.put', () => {
     expect(cache.listAllJobs({}).total).toBe(1);
     await cache.stop();
   });
+
+  it('does not read back a record it was given when the file is unchanged, and still sees a later edit', async () => {
+    const { cache, poll } = await pollingCache();
+    const changes: JobChange[] = [];
+    cache.onChange((c) => changes.push(c));
+    const writer = new RunRecordWriter({ jobsDir, heartbeatMs: 0 });
+    const record = run({ runId: 'mine-1' });
+    await writer.write(record);
+    cache.put((await cache.readRun('home', 'backups', 'nightly', 'mine-1'))!);
+    await poll();
+    expect(changes.flatMap((c) => [...c.added, ...c.updated])).toEqual([]);
+
+    await writeDirectly(record, JSON.stringify({ ...record, status: 'failed', error: 'edited' }));
+    await cache.refresh({ full: true });
+    expect(cache.getJob('home', 'backups', 'nightly', 'mine-1')).toMatchObject({
+      status: 'failed',
+      error: 'edited',
+    });
+    await cache.stop();
+  });
 });
