@@ -10,17 +10,22 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
-/** One API call; resolves with the envelope's value, rejects with its error. */
-export function post(port, token, channel, payload) {
+/**
+ * One API call as raw bytes: resolves with the response's text and `ms`, the time from sending
+ * until its last byte arrived (the server's work and the transfer, not the caller's parsing).
+ * `agent` false opens a connection per call; an Agent with keepAlive reuses one, as a UI does.
+ */
+export function postRaw(port, token, channel, payload, agent = false) {
   const body = JSON.stringify(payload ?? null);
   return new Promise((resolveReply, reject) => {
+    const t0 = performance.now();
     const req = request(
       {
         host: '127.0.0.1',
         port,
         method: 'POST',
         path: `/api/${channel}`,
-        agent: false,
+        agent,
         headers: {
           Host: `127.0.0.1:${port}`,
           Authorization: `Bearer ${token}`,
@@ -32,16 +37,27 @@ export function post(port, token, channel, payload) {
         const chunks = [];
         res.on('data', (d) => chunks.push(d));
         res.on('end', () => {
-          const envelope = JSON.parse(Buffer.concat(chunks).toString());
-          if (!envelope.ok)
-            reject(new Error(`bench: ${channel}: ${JSON.stringify(envelope.error)}`));
-          else resolveReply(envelope.value);
+          const ms = performance.now() - t0;
+          resolveReply({ ms, text: Buffer.concat(chunks).toString() });
         });
       },
     );
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** The envelope's value, or its error thrown. */
+export function envelopeValue(channel, text) {
+  const envelope = JSON.parse(text);
+  if (!envelope.ok) throw new Error(`bench: ${channel}: ${JSON.stringify(envelope.error)}`);
+  return envelope.value;
+}
+
+/** One API call; resolves with the envelope's value, rejects with its error. */
+export async function post(port, token, channel, payload, agent = false) {
+  const { text } = await postRaw(port, token, channel, payload, agent);
+  return envelopeValue(channel, text);
 }
 
 /**
@@ -92,6 +108,8 @@ export async function startHeadless(dataDir, { flags = [], args = [] } = {}) {
     openMs,
     output: () => output,
     call: (channel, payload) => post(port, token, channel, payload),
+    /** A call timed to its response's last byte, on `agent` (see postRaw). */
+    timedCall: (channel, payload, agent) => postRaw(port, token, channel, payload, agent),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGINT');

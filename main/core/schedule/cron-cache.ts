@@ -32,6 +32,15 @@ interface ReadPattern {
   pieces: readonly CronPiece[] | DialectRefusal;
 }
 
+/** A pattern read in its dialect, and as bitmasks when it is simple. */
+function readPattern(pattern: string, dayMatch: DayMatch): ReadPattern {
+  const dialect = readCronDialect(pattern, dayMatch);
+  const pieces = dialect.ok ? dialect.pieces : dialect.refusal;
+  const only = dialect.ok && dialect.pieces.length === 1 ? dialect.pieces[0] : undefined;
+  const simple = only && only.lastDays === null ? parseSimpleCron(only.pattern, dayMatch) : null;
+  return { simple, pieces };
+}
+
 /**
  * A small LRU of parsed croner objects, one per distinct (pattern, dayMatch). A croner instance
  * holds about 80 KB (its year table), so tasks never keep one: they keep numbers and borrow from
@@ -44,12 +53,16 @@ export class CronCache {
   readonly #entries = new Map<string, Cron>();
 
   readonly #simpleMax: number;
-  readonly #read = new Map<string, ReadPattern>();
+  /** Read patterns by their text, one map per dayMatch (no key to build per lookup). */
+  readonly #read = { or: new Map<string, ReadPattern>(), and: new Map<string, ReadPattern>() };
+  /** Patterns read once and not kept yet (see `#readPattern`). */
+  readonly #seen = { or: new Set<string>(), and: new Set<string>() };
+  #last: { pattern: string; dayMatch: DayMatch; read: ReadPattern } | null = null;
 
   /**
    * @param maxEntries how many croner objects to keep (default 64, about 5 MB).
-   * @param simpleEntries how many simple patterns (or "not simple" answers) to keep; default
-   *   4096, about 0.5 MB. Parsing one again costs a few microseconds.
+   * @param simpleEntries how many simple patterns (or "not simple" answers) to keep per
+   *   dayMatch; default 4096, about 0.5 MB. Parsing one again costs a few microseconds.
    */
   constructor(maxEntries = 64, simpleEntries = 4096) {
     this.#max = Math.max(1, maxEntries);
@@ -64,24 +77,35 @@ export class CronCache {
     return this.#readPattern(pattern, dayMatch).simple;
   }
 
-  /** The pattern read in its dialect (`cron-dialect.ts`): croner's pieces, or why it is refused. */
+  /**
+   * The pattern read in its dialect (`cron-dialect.ts`): croner's pieces, or why it is refused.
+   * A pattern is kept from the second time it is read again on: registering a task reads its
+   * pattern twice in a row (the last reading answers that), and 100,000 tasks with distinct
+   * patterns registered at once would otherwise pass 100,000 readings through the cache, each
+   * kept just long enough to become old garbage for the collector (15 % of the time).
+   */
   #readPattern(pattern: string, dayMatch: DayMatch): ReadPattern {
-    const key = `${dayMatch}\u0000${pattern}`;
-    let read = this.#read.get(key);
-    if (read === undefined) {
-      const dialect = readCronDialect(pattern, dayMatch);
-      const pieces = dialect.ok ? dialect.pieces : dialect.refusal;
-      const only = dialect.ok && dialect.pieces.length === 1 ? dialect.pieces[0] : undefined;
-      const simple =
-        only && only.lastDays === null ? parseSimpleCron(only.pattern, dayMatch) : null;
-      read = { simple, pieces };
-      if (this.#read.size >= this.#simpleMax) {
-        // Dropping the oldest entry is enough: a miss costs a few microseconds, not 80 KB.
-        const oldest = this.#read.keys().next().value;
-        if (oldest !== undefined) this.#read.delete(oldest);
-      }
-      this.#read.set(key, read);
+    const reads = this.#read[dayMatch];
+    const kept = reads.get(pattern);
+    if (kept !== undefined) return kept;
+    const last = this.#last;
+    if (last !== null && last.pattern === pattern && last.dayMatch === dayMatch) return last.read;
+    const read = readPattern(pattern, dayMatch);
+    this.#last = { pattern, dayMatch, read };
+    const seen = this.#seen[dayMatch];
+    if (!seen.has(pattern)) {
+      // Only a bound: forgetting what was seen delays keeping a pattern by one reading.
+      if (seen.size >= 4 * this.#simpleMax) seen.clear();
+      seen.add(pattern);
+      return read;
     }
+    seen.delete(pattern);
+    if (reads.size >= this.#simpleMax) {
+      // Dropping the oldest entry is enough: a miss costs a few microseconds, not 80 KB.
+      const oldest = reads.keys().next().value;
+      if (oldest !== undefined) reads.delete(oldest);
+    }
+    reads.set(pattern, read);
     return read;
   }
 

@@ -99,6 +99,15 @@ export class RunLifecycle<TAction> {
     if (queue.length > 0) for (const run of queue.unannounced()) recorder.write(run);
   }
 
+  /**
+   * Starts the one waiting run when a slot is free. Cheap whatever waits: with more than one
+   * run waiting, the next pump decides in start order.
+   */
+  startAlone(): void {
+    if (this.deps.queue.length === 1 && this.runningCount < this.deps.globalConcurrency)
+      this.pump();
+  }
+
   #start(run: ActiveRun<TAction>): void {
     const task = run.task;
     const now = this.deps.clock.now();

@@ -175,6 +175,11 @@ export class SimpleCron {
     readonly emptyField: FieldName | null = null,
   ) {}
 
+  /** The last question and its answer. */
+  #lastAfterMs = NaN;
+  #lastOffset = NaN;
+  #lastAt = -1;
+
   #dayMatches(year: number, month: number, day: number): boolean {
     let match = ((this.days >>> (day - 1)) & 1) === 1;
     if (this.starDow) return match;
@@ -192,6 +197,16 @@ export class SimpleCron {
    */
   nextAfter(afterMs: number, offsetMinutes: number): number {
     if (this.emptyField !== null) return -1;
+    // Registering asks twice in a row (does it fire at all, then when first): the same answer.
+    if (afterMs === this.#lastAfterMs && offsetMinutes === this.#lastOffset) return this.#lastAt;
+    const at = this.#search(afterMs, offsetMinutes);
+    this.#lastAfterMs = afterMs;
+    this.#lastOffset = offsetMinutes;
+    this.#lastAt = at;
+    return at;
+  }
+
+  #search(afterMs: number, offsetMinutes: number): number {
     const shift = offsetMinutes * 60_000;
     const start = new Date(Math.floor(afterMs / 1000) * 1000 + 1000 + shift);
     let y = start.getUTCFullYear();
@@ -262,6 +277,53 @@ export class SimpleCron {
   }
 }
 
+const FIELD_NAMES: readonly FieldName[] = ['second', 'minute', 'hour', 'day', 'month', 'dayOfWeek'];
+/** Two 30-bit words per field, in FIELD_NAMES order; reused by every parse. */
+const words = new Int32Array(12);
+
+/** A field written as a plain number ('5'), else -1. */
+function plainNumber(text: string): number {
+  if (text.length === 0 || text.length > 4) return -1;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/**
+ * Reads field `k` into `words`: 'ok', 'empty' (valid, but no value), or null where croner would
+ * throw. '*' and a plain number, most fields, are read without the slot array.
+ */
+function fieldWords(name: FieldName, text: string, k: number): 'ok' | 'empty' | null {
+  const { size, offset } = FIELD_SHAPE[name];
+  let lo: number;
+  let hi = 0;
+  const number = text === '*' ? -1 : plainNumber(text);
+  if (text === '*') {
+    // As the slot path reads '*' (every slot of the scratch array set); searches stop at `size`.
+    lo = 0x3fffffff;
+    hi = 0x3fffffff;
+  } else if (number >= 0) {
+    let v = number + offset;
+    if (name === 'dayOfWeek' && v === 7) v = 0;
+    if (!(v >= 0 && v < size)) return null;
+    lo = v < 30 ? 1 << v : 0;
+    if (v >= 30) hi = 1 << (v - 30);
+  } else {
+    // One scratch array for every field and pattern: parsing allocates nothing per field.
+    scratch.fill(0);
+    if (!PLAIN.test(text) || !fillField(name, text, scratch)) return null;
+    lo = bits(scratch, 0, 30);
+    hi = bits(scratch, 30, 60);
+  }
+  words[2 * k] = lo;
+  words[2 * k + 1] = hi;
+  return lo === 0 && hi === 0 ? 'empty' : 'ok';
+}
+
 /**
  * Parses a simple pattern (see the module comment); null when the pattern is not simple or not
  * valid, so the caller falls back to croner for its answer and its refusal.
@@ -284,60 +346,40 @@ export function parseSimpleCron(pattern: string, dayMatch: 'or' | 'and'): Simple
     if (replaced === null) return null;
     dow = replaced;
   }
-  const texts: [FieldName, string][] = [
-    ['second', fields[0] as string],
-    ['minute', fields[1] as string],
-    ['hour', fields[2] as string],
-    ['day', fields[3] as string],
-    ['month', month],
-    ['dayOfWeek', dow],
-  ];
-  const words: number[] = [];
-  const empty = new Set<FieldName>();
-  for (const [name, text] of texts) {
-    // One scratch array for every field and pattern: parsing allocates nothing per field.
-    scratch.fill(0);
-    if (!PLAIN.test(text) || !fillField(name, text, scratch)) return null;
+  const texts = [fields[0], fields[1], fields[2], fields[3], month, dow] as string[];
+  let empty = 0;
+  for (let k = 0; k < 6; k++) {
+    const state = fieldWords(FIELD_NAMES[k] as FieldName, texts[k] as string, k);
+    if (state === null) return null;
     // croner accepts a step starting past the end ('70/5') as a field with no value, and then
     // searches for a match forever; such a pattern is kept here and named as never firing.
-    if (!scratch.includes(1)) empty.add(name);
-    words.push(bits(scratch, 0, 30), bits(scratch, 30, 60));
+    if (state === 'empty') empty |= 1 << k;
   }
   const starDom = fields[3] === '*';
   const starDow = dow === '*';
   const dayAnd = dayMatch === 'and';
   // An empty day field only stops the pattern when the other day field cannot stand in for it.
+  const isEmpty = (name: FieldName): boolean => (empty & (1 << FIELD_NAMES.indexOf(name))) !== 0;
   const daysEmpty = starDow
-    ? empty.has('day')
+    ? isEmpty('day')
     : !dayAnd && !starDom
-      ? empty.has('day') && empty.has('dayOfWeek')
-      : empty.has('day') || empty.has('dayOfWeek');
+      ? isEmpty('day') && isEmpty('dayOfWeek')
+      : isEmpty('day') || isEmpty('dayOfWeek');
   const emptyField =
-    (['second', 'minute', 'hour', 'month'] as const).find((f) => empty.has(f)) ??
-    (daysEmpty ? (empty.has('day') ? 'day' : 'dayOfWeek') : null);
-  const [secondLo, secondHi, minuteLo, minuteHi, hours, , days, daysHi, months, , weekdays] =
-    words as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    empty === 0
+      ? null
+      : ((['second', 'minute', 'hour', 'month'] as const).find((f) => isEmpty(f)) ??
+        (daysEmpty ? (isEmpty('day') ? 'day' : 'dayOfWeek') : null));
+  const w = words;
   return new SimpleCron(
-    secondLo,
-    secondHi,
-    minuteLo,
-    minuteHi,
-    hours,
-    days | (daysHi << 30),
-    months,
-    weekdays,
+    w[0] as number,
+    w[1] as number,
+    w[2] as number,
+    w[3] as number,
+    w[4] as number,
+    (w[6] as number) | ((w[7] as number) << 30),
+    w[8] as number,
+    w[10] as number,
     starDom,
     starDow,
     dayAnd,

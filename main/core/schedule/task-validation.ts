@@ -4,6 +4,7 @@ import type { TaskDefinition, TaskDefinitionInput } from '../model/task.js';
 import { isValidTimezone, taskDefinition } from '../model/task.js';
 import type { CronCache } from './cron-cache.js';
 import { checkCronPattern } from './cron-check.js';
+import { plainCronDefinition } from './plain-definition.js';
 import { SchedulerError } from './scheduler-error.js';
 import { checkTriggers } from './trigger-validation.js';
 import { describeIssues } from './validation-message.js';
@@ -41,6 +42,18 @@ function checkTimezone(tz: string): void {
   }
 }
 
+function schemaDefinition(input: TaskDefinitionInput): TaskDefinition {
+  const parsed = engineDefinition.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    throw new SchedulerError('invalid', issues.map((i) => i.message).join('; '), {
+      field: issues[0]?.path.map(String).join('.') || null,
+      message: `TaskScheduler: ${describeIssues(issues)}`,
+    });
+  }
+  return parsed.data;
+}
+
 /**
  * Validates a task definition (zod schema, then what only the engine can check: the cron
  * pattern parses and fires at least once, an interval can still run). Errors name the field and
@@ -51,15 +64,7 @@ export function parseTaskDefinition(
   cache: CronCache,
   nowMs: number,
 ): TaskDefinition {
-  const parsed = engineDefinition.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues;
-    throw new SchedulerError('invalid', issues.map((i) => i.message).join('; '), {
-      field: issues[0]?.path.map(String).join('.') || null,
-      message: `TaskScheduler: ${describeIssues(issues)}`,
-    });
-  }
-  const def: TaskDefinition = parsed.data;
+  const def = plainCronDefinition(input) ?? schemaDefinition(input);
   if (def.timezone !== undefined) checkTimezone(def.timezone);
   const s = def.schedule;
   if (s.kind === 'cron') {
