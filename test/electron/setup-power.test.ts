@@ -36,4 +36,27 @@ describe('sleep and wake', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toEqual(['suspend', 'resume']);
   });
+
+  it("runs an 'after the machine wakes' task as soon as powerMonitor says the machine resumed", async () => {
+    const service = desktop.service;
+    const created = await service.call('tasks:create', {
+      name: 'sync after wake',
+      schedule: { kind: 'cron', pattern: '0 0 1 1 *' },
+      triggers: { events: ['wake'], eventsOnly: true },
+      action: { kind: 'shell', program: 'true' },
+    });
+    expect(created.ok).toBe(true);
+    await service.start();
+    const powerMonitor = new EventEmitter();
+    setupPower(powerMonitor, service, recordingLogger());
+    powerMonitor.emit('resume');
+    let triggers: string[] = [];
+    for (let i = 0; i < 200 && triggers.length === 0; i++) {
+      const page = await service.call('history:runs', {});
+      if (page.ok)
+        triggers = (page.value as { items: { trigger: string }[] }).items.map((r) => r.trigger);
+      if (triggers.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(triggers).toEqual(['wake']);
+  });
 });

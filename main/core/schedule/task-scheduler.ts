@@ -324,6 +324,19 @@ export class TaskScheduler<TAction = InProcessAction> {
   }
 
   /**
+   * The host says the machine woke (Electron's powerMonitor 'resume'): "after the machine wakes"
+   * tasks run at once, instead of when the late timer notices (within 30 s), and only once: the
+   * late timer is dropped. Then what fell due meanwhile is handled, as runPending does.
+   */
+  async wake(): Promise<RunRecord[]> {
+    if (this.#started) {
+      this.#timer.clear();
+      this.#fire('wake', this.#clock.now());
+    }
+    return this.runPending();
+  }
+
+  /**
    * Runs a task now through the same path as a scheduled run (overlap policy, concurrency,
    * retries, timeout, records), with trigger 'manual'. With a result cache policy, a result
    * younger than `toleranceSeconds` (default the policy's) is returned instead, marked fromCache.

@@ -75,7 +75,7 @@ export class SchedulerControl {
   /** After a suspend or a clock change: handle what fell due while the timer could not fire. */
   async resume(): Promise<void> {
     const engine = this.#o.parts().engine;
-    if (engine.running) await engine.runPending();
+    if (engine.running) await engine.wake();
   }
 
   /** Stops for `minutes`, then starts again by itself; 0 starts now. */

@@ -48,6 +48,25 @@ describe('event triggers', () => {
     await scheduler.stop();
   });
 
+  it('runs an "after the machine wakes" task at once when the host says the machine woke, and once only', async () => {
+    const { scheduler, clock, finals } = makeScheduler();
+    await scheduler.schedule({
+      name: 'sync',
+      schedule: { kind: 'cron', pattern: '0 12 * * *' },
+      triggers: { events: ['wake'] },
+      action: noop,
+    });
+    scheduler.start();
+    // Asleep for two hours: no timer fired; powerMonitor's 'resume' comes first.
+    clock.jump(T0 + 2 * HOUR);
+    await scheduler.wake();
+    expect(finals().map((r) => [r.trigger, r.scheduledFor])).toEqual([['wake', T0 + 2 * HOUR]]);
+    // The timer that slept through it does not start a second run.
+    await clock.advance(MIN);
+    expect(finals()).toHaveLength(1);
+    await scheduler.stop();
+  });
+
   it('refuses "events only" without an event, naming the field', async () => {
     const { scheduler } = makeScheduler();
     const attempt = scheduler.schedule({
