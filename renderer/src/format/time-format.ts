@@ -18,13 +18,26 @@ export function formatRelative(at: number, now: number): string {
   return relative.format(Math.trunc(delta / 1000), 'second');
 }
 
-/** A full local date and time, for title attributes and detail views. */
+const absolute = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A full date and time, for title attributes and detail views: in the viewer's zone, or in
+ * `timeZone` with the zone's name. The name comes from timeStyle 'long': Intl refuses
+ * `timeZoneName` beside `dateStyle`/`timeStyle` (a TypeError in Chromium and Node alike).
+ * Formatters are kept, since building one costs more than formatting with it.
+ */
 export function formatAbsolute(at: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-    ...(timeZone ? { timeZone, timeZoneName: 'short' } : {}),
-  }).format(at);
+  const key = timeZone ?? '';
+  let format = absolute.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      dateStyle: 'medium',
+      timeStyle: timeZone ? 'long' : 'medium',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    absolute.set(key, format);
+  }
+  return format.format(at);
 }
 
 /** "850 ms", "12.3 s", "4 min 05 s", "2 h 10 min". */

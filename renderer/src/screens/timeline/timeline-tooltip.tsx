@@ -31,7 +31,22 @@ export function TimelineTooltip({
         <>
           <div>
             Runs {formatRelative(hit.at, now)} · {formatAbsolute(hit.at)}
-            {task.timezone ? ` (task zone ${task.timezone})` : ''}
+          </div>
+          {task.timezone && (
+            <div data-testid="timeline-task-time">
+              {task.timezone}: {formatAbsolute(hit.at, task.timezone)}
+            </div>
+          )}
+          <div>Click to open the task</div>
+        </>
+      )}
+      {hit.kind === 'window' && (
+        <>
+          <div>
+            {hit.window.kind === 'jitter'
+              ? `Due ${formatAbsolute(hit.window.from)}; `
+              : `${formatAbsolute(hit.window.from)} to ${formatAbsolute(hit.window.to)}: `}
+            {hit.window.label}
           </div>
           <div>Click to open the task</div>
         </>
