@@ -21,7 +21,7 @@ export interface HeadlessProcess {
 
 /** Starts the built headless entry as a real child process and waits for its printed URL. */
 export async function startHeadless(
-  options: { testMode?: boolean; dataDir?: string; args?: string[] } = {},
+  options: { testMode?: boolean; dataDir?: string; args?: string[]; startTimeoutMs?: number } = {},
 ): Promise<HeadlessProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'crontray-e2e-')));
   const args = [join(ROOT, 'dist/main/headless/entry.js'), '--data-dir', dataDir, '--port', '0'];
@@ -35,10 +35,11 @@ export async function startHeadless(
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`headless did not print a URL:\n${output}`)),
-      20_000,
-    );
+    // A process that never printed its URL is stopped, not left running behind the test.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`headless did not print a URL:\n${output}`));
+    }, options.startTimeoutMs ?? 20_000);
     const check = () => {
       const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
       if (match?.[1]) {

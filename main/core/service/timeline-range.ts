@@ -1,8 +1,11 @@
 import type { TimelinePastRun } from '../jobs/timeline-past.js';
 import { pastRuns } from '../jobs/timeline-past.js';
-import { nextRunTimes } from '../schedule/schedule-times.js';
+import { dueInstants, nextRunTimes } from '../schedule/schedule-times.js';
 import { dstTransitions } from '../schedule/dst-transitions.js';
 import type { DstTransition } from '../schedule/dst-transitions.js';
+import { CronCache } from '../schedule/cron-cache.js';
+import { TriggerPlan } from '../schedule/trigger-plan.js';
+import { timelineWindows } from './timeline-windows.js';
 import type { CoreParts } from './core-parts.js';
 
 /** One row of the timeline: a task. */
@@ -29,8 +32,8 @@ export interface TimelineDst extends DstTransition {
 }
 
 /**
- * A span drawn behind a task's row (or every row when taskId is null). Quiet windows and
- * jitter windows will arrive here from the triggers work; the renderer already draws them.
+ * A span drawn on a task's row (or behind every row when taskId is null): a quiet window, or
+ * the window a coming run with a random delay starts in ([due, due + jitter]).
  */
 export interface TimelineWindow {
   taskId: string | null;
@@ -80,11 +83,16 @@ export function timelineRange(parts: CoreParts, request: TimelineRequest): Timel
   }));
   const past = pastRuns(parts.jobs, from, Math.min(to, now), PAST_CAP);
   const coming: TimelineComing[] = [];
+  const cache = new CronCache();
   if (to > now) {
     for (const task of stored) {
       const info = parts.engine.get(task.id);
-      if (!info || info.nextDueAt === null || info.nextDueAt > to) continue;
-      coming.push(comingRuns(task.id, info, Math.max(from, now), to));
+      if (!info || info.nextDueAt === null) continue;
+      const plan = TriggerPlan.of(info.definition, task.id);
+      if (plan !== null && info.definition.schedule.kind !== 'routine')
+        coming.push(plannedRuns(task.id, plan, info.createdAt, Math.max(from, now), to, cache));
+      else if (info.nextDueAt <= to)
+        coming.push(comingRuns(task.id, info, Math.max(from, now), to, cache));
     }
   }
   const zones = new Set<string>();
@@ -102,7 +110,31 @@ export function timelineRange(parts: CoreParts, request: TimelineRequest): Timel
     pastTruncated: past.truncated,
     coming,
     dst,
-    windows: [],
+    windows: timelineWindows(parts.engine, stored, coming, from, to),
+  };
+}
+
+/**
+ * The coming runs of a task with triggers, as its plan works them out: every schedule merged,
+ * runs in a skipping quiet window left out, a deferring one's moved to its end. The times are
+ * the due times: a random delay is drawn as a window after each.
+ */
+function plannedRuns(
+  taskId: string,
+  plan: TriggerPlan,
+  createdAt: number,
+  from: number,
+  to: number,
+  cache: CronCache,
+): TimelineComing {
+  const ctx = { cache, timezone: plan.zone, createdAt, plan };
+  const due = plan.dueInstants(ctx, from, to, COMING_PER_TASK + 1, 0).listed;
+  // A skipping quiet window takes its due times; a deferring one has moved them already.
+  const all = plan.quietPolicy === 'skip' ? due.filter((at) => plan.quietAt(at) === null) : due;
+  return {
+    taskId,
+    at: all.slice(0, COMING_PER_TASK),
+    truncated: all.length > COMING_PER_TASK,
   };
 }
 
@@ -111,17 +143,30 @@ function comingRuns(
   info: NonNullable<ReturnType<CoreParts['engine']['get']>>,
   from: number,
   to: number,
+  cache: CronCache,
 ): TimelineComing {
   const def = info.definition;
   // The engine's own next due time comes first: it knows about catch-up and retries.
   const first = info.nextDueAt!;
   const start = first >= from ? first : from - 1;
-  const later = nextRunTimes(def.schedule, {
-    timezone: def.timezone,
-    fromMs: start,
-    count: COMING_PER_TASK + 1,
-    createdAt: info.createdAt,
-  });
+  // Only the instants up to `to` are worked out: a thousand tasks asking for 2,000 each took
+  // seconds for a week's range.
+  const later =
+    def.schedule.kind === 'routine'
+      ? nextRunTimes(def.schedule, {
+          timezone: def.timezone,
+          fromMs: start,
+          count: COMING_PER_TASK + 1,
+          createdAt: info.createdAt,
+        })
+      : dueInstants(
+          def.schedule,
+          { cache, timezone: def.timezone, createdAt: info.createdAt },
+          start + 1,
+          to,
+          COMING_PER_TASK + 1,
+          0,
+        ).listed;
   const all = (first >= from ? [first, ...later] : later).filter((t) => t >= from && t <= to);
   return {
     taskId,

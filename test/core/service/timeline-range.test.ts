@@ -47,6 +47,20 @@ async function runHours(ctx: Awaited<ReturnType<typeof open>>, hours: number) {
   throw new Error('the runs did not finish');
 }
 
+/** A task running `true` (hourly unless told), with the scheduler started. */
+async function createStarted(
+  ctx: Awaited<ReturnType<typeof open>>,
+  fields: Partial<RequestOf<'tasks:create'>> & { name: string },
+) {
+  const task = await ctx.call('tasks:create', {
+    schedule: { kind: 'cron', pattern: '0 * * * *' },
+    action: { kind: 'shell', program: 'true' },
+    ...fields,
+  });
+  await ctx.call('scheduler:start', undefined);
+  return task;
+}
+
 describe('the timeline of past and coming runs', () => {
   it('returns the runs that happened and the ones the engine will start, in one range', async () => {
     const ctx = await open();
@@ -102,6 +116,63 @@ describe('the timeline of past and coming runs', () => {
     expect(range.tasks).toMatchObject([{ name: 'paused', enabled: false }]);
     expect(range.past).toHaveLength(1);
     expect(range.coming).toEqual([]);
+  });
+
+  it('returns each quiet window of a task and leaves its runs inside one out', async () => {
+    const ctx = await open();
+    const task = await createStarted(ctx, {
+      name: 'night-quiet',
+      timezone: 'Europe/Berlin',
+      triggers: { quiet: { windows: [{ kind: 'daily', from: '22:00', to: '06:00' }] } },
+    });
+    const range = await ctx.call('timeline:range', { from: START, to: START + 48 * HOUR });
+    // 22:00 to 06:00 in Berlin: the first night crosses the change to summer time (7 hours long).
+    expect(range.windows.map((w) => [w.taskId, w.kind, w.from, w.to])).toEqual([
+      [task.id, 'quiet', Date.UTC(2027, 2, 27, 21), Date.UTC(2027, 2, 28, 4)],
+      [task.id, 'quiet', Date.UTC(2027, 2, 28, 20), Date.UTC(2027, 2, 29, 4)],
+    ]);
+    expect(range.windows[0]!.label).toBe('daily quiet window 22:00–06:00: runs are skipped');
+    const coming = range.coming.find((c) => c.taskId === task.id)!.at;
+    for (const w of range.windows)
+      expect(coming.filter((at) => at >= w.from && at < w.to)).toEqual([]);
+    expect(coming).toContain(Date.UTC(2027, 2, 27, 20));
+    expect(coming).toContain(Date.UTC(2027, 2, 28, 4));
+  });
+
+  it('gives each coming run with a random delay the window it will start in', async () => {
+    const ctx = await open();
+    const task = await createStarted(ctx, {
+      name: 'spread-out',
+      timezone: 'UTC',
+      schedule: { kind: 'cron', pattern: '30 */6 * * *' },
+      triggers: { jitterSec: 900 },
+    });
+    const range = await ctx.call('timeline:range', { from: START, to: START + 24 * HOUR });
+    const coming = range.coming.find((c) => c.taskId === task.id)!.at;
+    // The due times themselves, not the delayed start the engine drew for the first of them.
+    expect(coming).toEqual([
+      START + 0.5 * HOUR,
+      START + 6.5 * HOUR,
+      START + 12.5 * HOUR,
+      START + 18.5 * HOUR,
+    ]);
+    expect(range.windows).toEqual(
+      coming.map((at) => ({
+        taskId: task.id,
+        kind: 'jitter',
+        from: at,
+        to: at + 900_000,
+        label: 'starts at a random time up to 15 min after it is due',
+      })),
+    );
+  });
+
+  it('draws no windows for a task without quiet windows or a random delay', async () => {
+    const ctx = await open();
+    await createStarted(ctx, { name: 'plain' });
+    const range = await ctx.call('timeline:range', { from: START, to: START + 24 * HOUR });
+    expect(range.coming[0]!.at).toHaveLength(24);
+    expect(range.windows).toEqual([]);
   });
 
   it('refuses a range that ends before it starts or spans more than a month', async () => {

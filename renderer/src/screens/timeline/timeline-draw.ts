@@ -73,89 +73,176 @@ export function drawTimeline(
   const first = Math.floor(view.scrollY / ROW_HEIGHT);
   const last = Math.min(rows.length, first + Math.ceil((height - AXIS_HEIGHT) / ROW_HEIGHT) + 1);
   const top = (i: number) => AXIS_HEIGHT + i * ROW_HEIGHT - view.scrollY;
-  const span = view.to - view.from;
-  const slackMs = (span / (width - LABEL_WIDTH)) * MIN_BAR_PX;
+  const slackMs = ((view.to - view.from) / (width - LABEL_WIDTH)) * MIN_BAR_PX;
 
   ctx.save();
   ctx.beginPath();
   ctx.rect(LABEL_WIDTH, AXIS_HEIGHT, width - LABEL_WIDTH, height - AXIS_HEIGHT);
   ctx.clip();
+  // Windows that are no task's own (none today) shade the whole height.
+  begin(ctx, 0.15);
   for (const w of range.windows) {
-    // Quiet and jitter windows: a shaded span behind their task's row, or behind every row.
-    ctx.fillStyle = w.kind === 'quiet' ? `${p.muted}` : p.info;
-    ctx.globalAlpha = 0.12;
+    if (w.taskId !== null) continue;
     const x0 = xOf(w.from, view, width);
-    const x1 = xOf(w.to, view, width);
-    if (w.taskId === null) ctx.fillRect(x0, AXIS_HEIGHT, x1 - x0, height);
-    else {
-      const i = rows.findIndex((r) => r.task.taskId === w.taskId);
-      if (i >= first && i < last) ctx.fillRect(x0, top(i) + 2, x1 - x0, ROW_HEIGHT - 4);
-    }
-    ctx.globalAlpha = 1;
+    rect(
+      w.kind === 'quiet' ? p.muted : p.info,
+      x0,
+      AXIS_HEIGHT,
+      xOf(w.to, view, width) - x0,
+      height,
+    );
   }
+  flush(ctx);
+  begin(ctx, 0.25);
   for (let i = first; i < last; i++) {
-    const row = rows[i]!;
     const y = top(i);
-    if (i % 2 === 1) {
-      ctx.fillStyle = p.border;
-      ctx.globalAlpha = 0.25;
-      ctx.fillRect(LABEL_WIDTH, y, width - LABEL_WIDTH, ROW_HEIGHT);
-      ctx.globalAlpha = 1;
-    }
-    // Past runs: a bar from start to end; skipped and missed as a diamond at their due time.
-    for (
-      let j = Math.max(
-        0,
-        lowerBound(row.past, view.from - span, (r) => r.at),
-      );
-      j < row.past.length;
-      j++
-    ) {
-      const run = row.past[j]!;
-      if (run.at > view.to + slackMs) break;
-      const end = run.endedAt ?? (run.status === 'running' ? range.now : run.at);
-      if (end < view.from - slackMs) continue;
-      const x0 = xOf(run.at, view, width);
-      ctx.fillStyle = statusColor(run.status, p);
-      if (MARKED.has(run.status)) {
-        diamond(ctx, x0, y + ROW_HEIGHT / 2, 5);
-        continue;
-      }
-      const w = Math.max(MIN_BAR_PX, xOf(end, view, width) - x0);
-      ctx.fillRect(x0, y + 5, w, ROW_HEIGHT - 10);
-    }
-    // Coming runs: thin ticks; a task with more than we were sent is a band to the range's end.
-    ctx.fillStyle = p.accent;
-    for (
-      let j = lowerBound(row.coming, view.from - slackMs, (t) => t);
-      j < row.coming.length;
-      j++
-    ) {
-      const at = row.coming[j]!;
-      if (at > view.to + slackMs) break;
-      ctx.fillRect(xOf(at, view, width) - 1, y + 4, 2, ROW_HEIGHT - 8);
-    }
-    if (row.comingTruncated && row.coming.length > 0) {
-      ctx.globalAlpha = 0.3;
-      const x0 = xOf(row.coming[row.coming.length - 1]!, view, width);
-      ctx.fillRect(x0, y + 8, xOf(range.to, view, width) - x0, ROW_HEIGHT - 16);
-      ctx.globalAlpha = 1;
-    }
+    if (i % 2 === 1) rect(p.border, LABEL_WIDTH, y, width - LABEL_WIDTH, ROW_HEIGHT);
   }
+  flush(ctx);
+  begin(ctx, 0.18);
+  for (let i = first; i < last; i++) drawWindows(rows[i]!, top(i), view, width, p);
+  flush(ctx);
+  begin(ctx, 1);
+  for (let i = first; i < last; i++) drawRuns(rows[i]!, top(i), range, view, width, slackMs, p);
+  flush(ctx);
+  drawDiamonds(ctx);
+  begin(ctx, 0.3);
+  for (let i = first; i < last; i++) drawTruncated(rows[i]!, top(i), range, view, width, p);
+  flush(ctx);
   drawLines(ctx, size, range, view, p);
   ctx.restore();
   drawLabels(ctx, rows, first, last, top, p);
   drawAxis(ctx, width, view, p);
 }
 
-function diamond(ctx: CanvasRenderingContext2D, x: number, y: number, r: number): void {
-  ctx.beginPath();
-  ctx.moveTo(x, y - r);
-  ctx.lineTo(x + r, y);
-  ctx.lineTo(x, y + r);
-  ctx.lineTo(x - r, y);
-  ctx.closePath();
-  ctx.fill();
+/**
+ * Rectangles go through here, so neighbours of one colour on one line are merged: at a week's
+ * zoom a task running every half hour has its ticks a pixel or two apart, and a thousand such
+ * rows would be tens of thousands of fillRect calls a frame (software canvas: some 6 µs each).
+ * A single path of many rects measured slower still. State lives in module variables, so
+ * scrolling allocates nothing.
+ */
+let ctxOf: CanvasRenderingContext2D | null = null;
+let pendingColor = '';
+let px0 = 0;
+let px1 = 0;
+let py = 0;
+let ph = 0;
+
+function rect(color: string, x: number, y: number, w: number, h: number): void {
+  if (color === pendingColor && y === py && h === ph && x <= px1 + 1 && x + w >= px0) {
+    px1 = Math.max(px1, x + w);
+    return;
+  }
+  flushRect();
+  pendingColor = color;
+  px0 = x;
+  px1 = x + w;
+  py = y;
+  ph = h;
+}
+
+function flushRect(): void {
+  if (ctxOf === null || pendingColor === '') return;
+  ctxOf.fillStyle = pendingColor;
+  ctxOf.fillRect(px0, py, px1 - px0, ph);
+  pendingColor = '';
+}
+
+/** Starts a layer of rectangles drawn at `alpha`. */
+function begin(ctx: CanvasRenderingContext2D, alpha: number): void {
+  ctxOf = ctx;
+  ctx.globalAlpha = alpha;
+}
+
+/** Draws what is pending and ends the layer. */
+function flush(ctx: CanvasRenderingContext2D): void {
+  flushRect();
+  ctx.globalAlpha = 1;
+}
+
+const diamonds = new Map<string, number[]>();
+
+function drawDiamonds(ctx: CanvasRenderingContext2D): void {
+  const r = 5;
+  for (const [color, list] of diamonds) {
+    if (list.length === 0) continue;
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    for (let k = 0; k < list.length; k += 2) {
+      const x = list[k]!;
+      const y = list[k + 1]!;
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+    }
+    ctx.fill();
+    list.length = 0;
+  }
+}
+
+/** Quiet windows shade the row; a coming run's random-delay window is a bar after its mark. */
+function drawWindows(row: TimelineRow, y: number, view: Viewport, width: number, p: Palette): void {
+  const w = row.windows;
+  for (let j = lowerBound(w, view.from - row.windowReach, (x) => x.from); j < w.length; j++) {
+    const win = w[j]!;
+    if (win.from > view.to) break;
+    if (win.to < view.from) continue;
+    const x0 = xOf(win.from, view, width);
+    const x1 = Math.max(x0 + 1, xOf(win.to, view, width));
+    if (win.kind === 'quiet') rect(p.muted, x0, y + 1, x1 - x0, ROW_HEIGHT - 2);
+    else rect(p.accent, x0, y + ROW_HEIGHT / 2 - 3, x1 - x0, 6);
+  }
+}
+
+/** Past runs: a bar from start to end; skipped and missed as a diamond at their due time. */
+function drawRuns(
+  row: TimelineRow,
+  y: number,
+  range: TimelineRange,
+  view: Viewport,
+  width: number,
+  slackMs: number,
+  p: Palette,
+): void {
+  const span = view.to - view.from;
+  for (let j = lowerBound(row.past, view.from - span, (r) => r.at); j < row.past.length; j++) {
+    const run = row.past[j]!;
+    if (run.at > view.to + slackMs) break;
+    const end = run.endedAt ?? (run.status === 'running' ? range.now : run.at);
+    if (end < view.from - slackMs) continue;
+    const x0 = xOf(run.at, view, width);
+    const color = statusColor(run.status, p);
+    if (MARKED.has(run.status)) {
+      let list = diamonds.get(color);
+      if (!list) diamonds.set(color, (list = []));
+      list.push(x0, y + ROW_HEIGHT / 2);
+      continue;
+    }
+    rect(color, x0, y + 5, Math.max(MIN_BAR_PX, xOf(end, view, width) - x0), ROW_HEIGHT - 10);
+  }
+  // Coming runs: thin ticks.
+  for (let j = lowerBound(row.coming, view.from - slackMs, (t) => t); j < row.coming.length; j++) {
+    const at = row.coming[j]!;
+    if (at > view.to + slackMs) break;
+    rect(p.accent, xOf(at, view, width) - 1, y + 4, 2, ROW_HEIGHT - 8);
+  }
+}
+
+/** A task with more coming runs than we were sent: a band from the last to the range's end. */
+function drawTruncated(
+  row: TimelineRow,
+  y: number,
+  range: TimelineRange,
+  view: Viewport,
+  width: number,
+  p: Palette,
+): void {
+  if (!row.comingTruncated || row.coming.length === 0) return;
+  const x0 = xOf(row.coming[row.coming.length - 1]!, view, width);
+  rect(p.accent, x0, y + 8, xOf(range.to, view, width) - x0, ROW_HEIGHT - 16);
 }
 
 /** The 'now' line, and a dashed line at each clock change. */
@@ -199,7 +286,7 @@ function drawLabels(
   for (let i = first; i < last; i++) {
     const row = rows[i]!;
     ctx.fillStyle = row.task.enabled ? p.fg : p.muted;
-    ctx.fillText(`${row.task.name}  ·  ${row.task.project}`, 6, top(i) + ROW_HEIGHT / 2);
+    ctx.fillText(row.label, 6, top(i) + ROW_HEIGHT / 2);
   }
   ctx.restore();
 }
@@ -220,12 +307,29 @@ function drawAxis(ctx: CanvasRenderingContext2D, width: number, view: Viewport, 
   for (; t <= view.to; t += step) {
     const x = xOf(t, view, width);
     if (x < LABEL_WIDTH) continue;
-    const d = new Date(t);
-    const midnight = d.getHours() === 0 && d.getMinutes() === 0;
-    const text = midnight
-      ? d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })
-      : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const text = tickLabel(t);
     ctx.fillRect(Math.round(x), AXIS_HEIGHT - 6, 1, 6);
     ctx.fillText(text, x + 3, AXIS_HEIGHT / 2);
   }
+}
+
+const tickLabels = new Map<number, string>();
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+});
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** An axis label: the date at midnight, else the time. Kept, since scrolling asks for the same ones. */
+function tickLabel(t: number): string {
+  let text = tickLabels.get(t);
+  if (text === undefined) {
+    const d = new Date(t);
+    const midnight = d.getHours() === 0 && d.getMinutes() === 0;
+    text = (midnight ? dayFormat : timeFormat).format(d);
+    if (tickLabels.size > 2000) tickLabels.clear();
+    tickLabels.set(t, text);
+  }
+  return text;
 }

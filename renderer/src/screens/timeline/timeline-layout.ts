@@ -2,6 +2,7 @@ import type {
   TimelinePastRun,
   TimelineRange,
   TimelineTask,
+  TimelineWindow,
 } from '../../../../main/api/contract.js';
 
 export const ROW_HEIGHT = 22;
@@ -21,27 +22,32 @@ export interface Viewport {
 /** One task's row with its runs sorted by time, ready to draw. */
 export interface TimelineRow {
   task: TimelineTask;
+  /** The row's label, made once rather than each frame. */
+  label: string;
   past: TimelinePastRun[];
   coming: number[];
   comingTruncated: boolean;
+  /** Quiet windows and coming runs' random-delay windows, sorted by start. */
+  windows: TimelineWindow[];
+  /** The longest of `windows`, so a search by start time finds one begun before the view. */
+  windowReach: number;
+}
+
+function emptyRow(task: TimelineTask): TimelineRow {
+  const label = `${task.name}  ·  ${task.project}`;
+  return { task, label, past: [], coming: [], comingTruncated: false, windows: [], windowReach: 0 };
 }
 
 /** Groups the answer by task, rows sorted by project, group and name. */
 export function rowsOf(range: TimelineRange): TimelineRow[] {
   const byTask = new Map<string, TimelineRow>();
-  for (const task of range.tasks)
-    byTask.set(task.taskId, { task, past: [], coming: [], comingTruncated: false });
+  for (const task of range.tasks) byTask.set(task.taskId, emptyRow(task));
   for (const run of range.past) {
     let row = byTask.get(run.taskId);
     if (!row) {
       // A run of a task since deleted keeps a row of its own, named as the run names it.
       const task = { taskId: run.taskId, name: run.name, project: run.project, group: run.group };
-      row = {
-        task: { ...task, timezone: null, enabled: false },
-        past: [],
-        coming: [],
-        comingTruncated: false,
-      };
+      row = emptyRow({ ...task, timezone: null, enabled: false });
       byTask.set(run.taskId, row);
     }
     row.past.push(run);
@@ -53,6 +59,13 @@ export function rowsOf(range: TimelineRange): TimelineRow[] {
       row.comingTruncated = c.truncated;
     }
   }
+  for (const w of range.windows) {
+    const row = w.taskId === null ? undefined : byTask.get(w.taskId);
+    if (!row) continue;
+    row.windows.push(w);
+    row.windowReach = Math.max(row.windowReach, w.to - w.from);
+  }
+  for (const row of byTask.values()) row.windows.sort((a, b) => a.from - b.from);
   const key = (r: TimelineRow) => `${r.task.project}\u0000${r.task.group}\u0000${r.task.name}`;
   return [...byTask.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
@@ -70,6 +83,7 @@ export function timeAt(x: number, view: Viewport, width: number): number {
 export type Hit =
   | { kind: 'past'; row: TimelineRow; run: TimelinePastRun }
   | { kind: 'coming'; row: TimelineRow; at: number }
+  | { kind: 'window'; row: TimelineRow; window: TimelineWindow }
   | { kind: 'task'; row: TimelineRow };
 
 /** The first index in sorted `times` whose value is >= `at`. */
@@ -107,7 +121,19 @@ export function hitTest(
   const k = lowerBound(row.coming, at - slack, (t) => t);
   const next = row.coming[k];
   if (next !== undefined && next <= at + slack) return { kind: 'coming', row, at: next };
-  return { kind: 'task', row };
+  const window = windowAt(row, at);
+  return window ? { kind: 'window', row, window } : { kind: 'task', row };
+}
+
+/** The window of a row holding `at` (a random-delay window before a quiet one). */
+function windowAt(row: TimelineRow, at: number): TimelineWindow | undefined {
+  let found: TimelineWindow | undefined;
+  const end = lowerBound(row.windows, at + 1, (w) => w.from);
+  for (let j = lowerBound(row.windows, at - row.windowReach, (w) => w.from); j < end; j++) {
+    const w = row.windows[j]!;
+    if (w.to > at && (!found || w.kind === 'jitter')) found = w;
+  }
+  return found;
 }
 
 const HOUR = 3_600_000;

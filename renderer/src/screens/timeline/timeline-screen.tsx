@@ -87,6 +87,8 @@ export function TimelineScreen({ view, at }: { view: 'day' | 'week'; at: number 
               <span className="legend legend-warn">skipped, missed, canceled</span>
               <span className="legend legend-accent">coming</span>
               <span className="legend legend-dst">clock change</span>
+              <span className="legend legend-quiet">quiet window</span>
+              <span className="legend legend-jitter">random delay</span>
               {value.pastTruncated && ' · only the newest 200,000 runs are drawn'}
             </p>
             {rows.length === 0 ? (
