@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { call, openBrowser, startHeadless } from './harness.js';
 import type { BrowserSession, HeadlessProcess } from './harness.js';
+import { pointOf } from './timeline-point.js';
 
-// The canvas layout (renderer/src/screens/timeline/timeline-layout.ts).
-const LABEL_WIDTH = 220;
-const AXIS_HEIGHT = 28;
-const ROW_HEIGHT = 22;
 const HOUR = 3_600_000;
 
 interface RunSummary {
@@ -17,18 +13,6 @@ interface RunSummary {
   status: string;
   startedAt: number | null;
   endedAt: number | null;
-}
-
-/** Where on the page an instant of a row is drawn. */
-async function pointOf(page: Page, row: number, at: number) {
-  const canvas = page.getByTestId('timeline-canvas');
-  const box = (await canvas.boundingBox())!;
-  const data = await canvas.evaluate((c) => ({ ...(c as HTMLCanvasElement).dataset }));
-  const from = Number(data.from);
-  const to = Number(data.to);
-  const x = box.x + LABEL_WIDTH + ((at - from) / (to - from)) * (box.width - LABEL_WIDTH);
-  const y = box.y + AXIS_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2 - Number(data.scrollY);
-  return { x, y };
 }
 
 describe('the timeline and search in a real browser', () => {
@@ -57,27 +41,6 @@ describe('the timeline and search in a real browser', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     runs = ((await call(app, 'history:runs', {})) as { items: RunSummary[] }).items;
-    // Two tasks with triggers, made after the runs above so they have none of their own: one
-    // quiet today and tomorrow (UTC), one with a random delay of up to 30 minutes.
-    const now = ((await call(app, 'scheduler:status', {})) as { now: number }).now;
-    const day = (at: number) => new Date(at).toISOString().slice(0, 10);
-    for (const [name, triggers] of [
-      [
-        'night-sync',
-        {
-          quiet: {
-            windows: [{ kind: 'dates', from: day(now - 86_400_000), to: day(now + 86_400_000) }],
-          },
-        },
-      ],
-      ['spread-report', { jitterSec: 1800 }],
-    ] as const) {
-      await call(app, 'tasks:create', {
-        ...{ name, project: 'home', timezone: 'UTC', triggers },
-        schedule: { kind: 'cron', pattern: '0 * * * *' },
-        action: { kind: 'shell', program: 'true' },
-      });
-    }
     // A run the engine skipped, as the history holds it: a mark of its own on the timeline.
     const skippedAt = runs[0]!.startedAt! - HOUR / 2;
     const dir = join(app.dataDir, 'jobs', 'default', 'default', 'backup-photos');
@@ -134,31 +97,6 @@ describe('the timeline and search in a real browser', () => {
     await page.mouse.down();
     await page.mouse.up();
     await expect.poll(() => page.getByTestId('run-stdout').textContent()).toContain('12 albums');
-  });
-
-  it('shades a task’s quiet window and draws each coming run’s random delay as a range', async () => {
-    const { page } = browser;
-    const now = ((await call(app, 'scheduler:status', {})) as { now: number }).now;
-    await page.evaluate(
-      (hash) => (window.location.hash = hash),
-      `#/timeline/day/${new Date(now).toISOString()}`,
-    );
-    const canvas = page.getByTestId('timeline-canvas');
-    await expect
-      .poll(() => canvas.getAttribute('aria-label'), { timeout: 15_000 })
-      .toContain('3 tasks');
-    const tooltip = page.getByRole('tooltip');
-    // Rows by name: backup-photos, night-sync, spread-report.
-    const quiet = await pointOf(page, 1, now + 10 * 60_000);
-    await page.mouse.move(quiet.x, quiet.y);
-    await expect.poll(() => tooltip.textContent()).toContain('quiet days');
-    expect(await tooltip.textContent()).toContain('runs are skipped');
-    const next = Math.ceil((now + 1) / HOUR) * HOUR;
-    const delayed = await pointOf(page, 2, next + 15 * 60_000);
-    await page.mouse.move(delayed.x, delayed.y);
-    await expect
-      .poll(() => tooltip.textContent())
-      .toContain('starts at a random time up to 30 min after it is due');
   });
 
   it('marks the night the task’s zone moves its clocks', async () => {
