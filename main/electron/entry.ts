@@ -1,4 +1,4 @@
-import { Notification, app, ipcMain, powerMonitor, safeStorage } from 'electron';
+import { Notification, app, ipcMain, net, powerMonitor, safeStorage } from 'electron';
 import { join } from 'node:path';
 import type { Settings } from '../api/contract.js';
 import { consoleLogger } from '../core/log/logger.js';
@@ -13,6 +13,7 @@ import { registerAppScheme, setupProtocol } from './setup-protocol.js';
 import { setupSecurity } from './setup-security.js';
 import { desktopAlertNotifier } from './alert-notifier.js';
 import { setupPower } from './setup-power.js';
+import { setupConditions } from './setup-conditions.js';
 import { setupTray } from './setup-tray.js';
 import { setupVault } from './setup-vault.js';
 import { MainWindow } from './setup-window.js';
@@ -59,6 +60,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
     logger: teeLogger(logger, logFile),
+    conditions: setupConditions({ powerMonitor, net }),
   });
   let closeLoopbackApi = (): Promise<void> => Promise.resolve();
   const quit = new QuitSequence({

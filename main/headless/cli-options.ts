@@ -14,6 +14,8 @@ export interface HeadlessOptions {
   autostart: boolean;
   /** Redis for tasks that run on a cluster queue (--redis or CRONTRAY_REDIS_URL); none by default. */
   redisUrl?: string;
+  /** TEST HOOK (only with testMode): answer power, network and idle conditions from this JSON file. */
+  testConditions?: string;
 }
 
 export const USAGE = `Usage: crontray-headless [--data-dir DIR] [--port N] [--start] [--test-mode] [--redis URL]
@@ -24,6 +26,8 @@ export const USAGE = `Usage: crontray-headless [--data-dir DIR] [--port N] [--st
   --test-mode     virtual clock, plaintext vault, clock:advance channel (never for real use)
   --redis URL     run tasks set to a cluster queue on BullMQ workers through this Redis
                   (redis:// or rediss://; or set CRONTRAY_REDIS_URL to keep the password out of ps)
+  --test-conditions FILE
+                  test hook, only with --test-mode: power, network and idle from a JSON file
   --help          show this help`;
 
 /** Electron's userData folder for "Crontray" on each OS, so both modes share one data folder. */
@@ -51,6 +55,7 @@ export function parseHeadlessArgs(
         start: { type: 'boolean', default: false },
         'test-mode': { type: 'boolean', default: false },
         redis: { type: 'string' },
+        'test-conditions': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -84,8 +89,12 @@ export function parseHeadlessArgs(
     }
     redisUrl = parsed.data;
   }
+  const testConditions = values['test-conditions'];
+  if (testConditions !== undefined && !values['test-mode'])
+    throw new CliError('Headless: --test-conditions is a test hook and needs --test-mode');
   return {
     ...(redisUrl !== undefined ? { redisUrl } : {}),
+    ...(testConditions !== undefined ? { testConditions: resolve(testConditions) } : {}),
     dataDir: resolve(dataDir ?? defaultDataDir()),
     port,
     testMode: values['test-mode'],

@@ -9,6 +9,8 @@ import { fileLogger, teeLogger } from '../core/log/file-logger.js';
 import type { HeadlessOptions } from './cli-options.js';
 import type { HttpTransport } from './http-transport.js';
 import { serveLoopbackApi } from './loopback-api.js';
+import { osConditions } from '../core/conditions/os-conditions.js';
+import { FileConditions } from '../core/conditions/file-conditions.js';
 
 export interface HeadlessApp {
   service: CrontrayService;
@@ -39,6 +41,11 @@ export async function runHeadless(
     logger,
     version: appVersion(root),
     ...(options.redisUrl !== undefined ? { redisUrl: options.redisUrl } : {}),
+    // Power from /sys, pmset or Win32_Battery; the test hook's file only in test mode.
+    conditions:
+      options.testConditions !== undefined && options.testMode
+        ? new FileConditions(options.testConditions)
+        : osConditions(),
   });
   await service.open();
   const api = await serveLoopbackApi({
