@@ -76,6 +76,35 @@ describe('the editor\'s "More triggers" section', () => {
       quiet: { windows: [{ kind: 'daily', from: '22:00', to: '06:00' }], policy: 'defer' },
       events: ['wake'],
       eventsOnly: false,
+      after: [],
+    });
+  });
+
+  it('keeps the tasks a task runs after when its other triggers are edited and saved', async () => {
+    const stored = taskView({
+      id: 'abc',
+      triggers: {
+        schedules: [],
+        jitterSec: 0,
+        quiet: { windows: [], policy: 'skip' },
+        events: [],
+        eventsOnly: true,
+        after: [{ taskId: 'backup-id', when: 'failure' }],
+      },
+    });
+    const { fake, onSaved } = renderEditor(
+      { 'tasks:get': () => stored, 'tasks:update': () => stored },
+      'abc',
+    );
+    await screen.findByLabelText('Random delay, up to this many seconds (0: none)');
+    type('Random delay, up to this many seconds (0: none)', '30');
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.callsTo('tasks:update').at(-1)?.patch.triggers).toMatchObject({
+      jitterSec: 30,
+      eventsOnly: true,
+      after: [{ taskId: 'backup-id', when: 'failure' }],
     });
   });
 

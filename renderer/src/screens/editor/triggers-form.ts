@@ -35,6 +35,8 @@ export interface TriggersForm {
   onStart: boolean;
   onWake: boolean;
   eventsOnly: boolean;
+  /** Chains ("after task A"), set through the API: not edited here yet, sent back as they are. */
+  after: TaskTriggers['after'];
 }
 
 let nextKey = 1;
@@ -60,6 +62,7 @@ export function emptyTriggers(): TriggersForm {
     onStart: false,
     onWake: false,
     eventsOnly: false,
+    after: [],
   };
 }
 
@@ -79,7 +82,8 @@ export function triggersOf(t: TriggersForm): TaskTriggersInput | undefined {
     t.schedules.length + t.kept.length === 0 &&
     jitter === 0 &&
     t.windows.length === 0 &&
-    events.length === 0;
+    events.length === 0 &&
+    t.after.length === 0;
   if (none && !t.eventsOnly) return undefined;
   return {
     schedules: [
@@ -93,6 +97,7 @@ export function triggersOf(t: TriggersForm): TaskTriggersInput | undefined {
     quiet: { windows: t.windows.map(windowOf), policy: t.quietPolicy },
     events,
     eventsOnly: t.eventsOnly,
+    after: t.after,
   };
 }
 
@@ -118,5 +123,6 @@ export function triggersFormOf(t: TaskTriggers | undefined): TriggersForm {
   form.onStart = t.events.includes('start');
   form.onWake = t.events.includes('wake');
   form.eventsOnly = t.eventsOnly;
+  form.after = t.after;
   return form;
 }
