@@ -95,6 +95,12 @@ export function clusterLine(status: SchedulerStatus | null): string | null {
 /** Tooltip: the state, the next run, and the vault warning when there is one. */
 export function trayTooltip(state: TrayState): string {
   const lines = [stateLine(state)];
+  const waiting = state.status?.waiting ?? [];
+  const [first] = waiting;
+  if (first) {
+    const more = waiting.length > 1 ? ` (and ${waiting.length - 1} more)` : '';
+    lines.push(`${first.name}: ${first.waitingFor}${more}`);
+  }
   const next = state.status?.running ? state.status.nextRun : null;
   if (next)
     lines.push(`Next: ${next.name} ${formatRelative(next.at - state.now)} (${clockTime(next.at)})`);

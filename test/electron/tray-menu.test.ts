@@ -171,6 +171,21 @@ describe('the tray icon and tooltip', () => {
     expect(tip.split('\n')[1]).toMatch(/^Next: backup in 3 min \(.+\)$/);
   });
 
+  it('names a run waiting for its conditions, and how many more wait', () => {
+    const tip = trayTooltip(
+      state({
+        status: status({
+          running: true,
+          waiting: [
+            { taskId: 't1', name: 'laptop-backup', waitingFor: 'waiting for AC power' },
+            { taskId: 't2', name: 'sync', waitingFor: 'waiting for the network' },
+          ],
+        }),
+      }),
+    );
+    expect(tip.split('\n')[1]).toBe('laptop-backup: waiting for AC power (and 1 more)');
+  });
+
   it('says when nothing is scheduled and carries the vault warning', () => {
     const tip = trayTooltip(
       state({ status: status({ running: true }), vaultWarning: 'keychain missing' }),

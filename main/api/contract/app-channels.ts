@@ -32,6 +32,8 @@ export interface SchedulerStatus {
   tasks: number;
   enabledTasks: number;
   activeRuns: number;
+  /** Runs waiting for their task's conditions ("waiting for AC power"), for the tray. */
+  waiting?: { taskId: string; name: string; waitingFor: string }[];
   nextRun: { taskId: string; name: string; at: number } | null;
   lastRunFailed: boolean;
   vault: VaultStatus;

@@ -112,8 +112,11 @@ export class SchedulerControl {
     let nextRun: SchedulerStatus['nextRun'] = null;
     let activeRuns = 0;
     let enabled = 0;
+    const waiting: NonNullable<SchedulerStatus['waiting']> = [];
     for (const t of tasks) {
       activeRuns += t.running + t.queued;
+      if (t.waitingFor !== null)
+        waiting.push({ taskId: t.id, name: t.definition.name, waitingFor: t.waitingFor });
       if (t.definition.enabled) enabled++;
       if (t.nextDueAt !== null && (nextRun === null || t.nextDueAt < nextRun.at)) {
         nextRun = { taskId: t.id, name: t.definition.name, at: t.nextDueAt };
@@ -128,6 +131,7 @@ export class SchedulerControl {
       tasks: parts.store.taskCount(),
       enabledTasks: enabled,
       activeRuns,
+      waiting,
       nextRun: parts.engine.running ? nextRun : null,
       lastRunFailed: this.#o.lastRunFailed(),
       vault: this.vaultStatus(),

@@ -239,6 +239,11 @@ export function TasksTable({
                 ) : (
                   <span className="muted">{t.enabled ? 'not scheduled' : 'disabled'}</span>
                 )}
+                {t.waitingFor !== null && (
+                  <div className="waiting-for" role="status">
+                    {t.waitingFor}
+                  </div>
+                )}
               </td>
               <td>
                 {t.lastRun ? (
