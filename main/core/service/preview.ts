@@ -16,7 +16,11 @@ function offsetText(minutes: number): string {
 }
 
 /** A task's triggers in words, one sentence each, for the preview. */
-function triggerNotes(t: TaskTriggers, timezone: string | undefined): string[] {
+function triggerNotes(
+  t: TaskTriggers,
+  timezone: string | undefined,
+  nameOf: (taskId: string) => string,
+): string[] {
   const notes = t.schedules.map(
     (e, i) =>
       `Schedule ${i + 2}: ${describeSchedule(e.schedule, e.timezone ?? timezone)}${e.timezone ? ` (${e.timezone})` : ''}; a time two schedules share runs once.`,
@@ -43,8 +47,19 @@ function triggerNotes(t: TaskTriggers, timezone: string | undefined): string[] {
         ? `Runs only ${events.join(' and ')}; the schedule is not used.`
         : `Also runs ${events.join(' and ')}.`,
     );
+  const chains = t.after.map((l) => `after '${nameOf(l.taskId)}' ${CHAIN_WORDS[l.when]}`);
+  if (chains.length > 0)
+    notes.push(
+      `Runs ${chains.join(' and ')}${t.eventsOnly && events.length === 0 ? '; the schedule is not used' : ''}.`,
+    );
   return notes;
 }
+
+const CHAIN_WORDS = {
+  success: 'succeeds',
+  failure: 'fails (or times out)',
+  finish: 'finishes',
+} as const;
 
 function durationText(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
@@ -89,7 +104,15 @@ export function previewSchedule(
         : {}),
     })),
     dstNotes,
-    ...(triggers ? { triggerNotes: triggerNotes(triggers, timezone) } : {}),
+    ...(triggers
+      ? {
+          triggerNotes: triggerNotes(
+            triggers,
+            timezone,
+            (id) => engine.get(id)?.definition.name ?? id,
+          ),
+        }
+      : {}),
     ...(conditions ? { conditionNotes: [`Conditions: ${describeConditions(conditions)}.`] } : {}),
   };
 }

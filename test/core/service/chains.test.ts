@@ -131,4 +131,20 @@ describe('chains through the service', () => {
     await call('tasks:update', { id: sync.id, patch: { triggers: null } });
     expect(await call('tasks:delete', { id: backup.id })).toEqual({ deleted: true });
   });
+
+  it("says in the preview which task it runs after and when: after 'backup' succeeds", async () => {
+    const { call } = await open();
+    const backup = await call('tasks:create', {
+      name: 'backup',
+      schedule: never,
+      action: sh('true'),
+    });
+    const preview = await call('tasks:preview', {
+      schedule: never,
+      triggers: { after: [{ taskId: backup.id, when: 'success' }], eventsOnly: true },
+    });
+    expect(preview.triggerNotes).toContain(
+      "Runs after 'backup' succeeds; the schedule is not used.",
+    );
+  });
 });
