@@ -84,7 +84,7 @@ export class MissedWhileDown {
             scheduledFor: at,
             startedAt: null,
             endedAt: now,
-            error: `Cluster: missed: due ${new Date(at).toISOString()} while Redis was unreachable (since ${new Date(this.#since).toISOString()})`,
+            error: `Missed: due ${new Date(at).toISOString()} while Redis was unreachable (since ${new Date(this.#since).toISOString()}).`,
           };
           await writeRecord(this.#sink, record);
           this.#onRecord(record);

@@ -134,7 +134,7 @@ export class ResultsConsumer {
         ...before,
         status: 'interrupted',
         endedAt: p.startedAt,
-        error: `Cluster: worker ${before.worker ?? '?'} stopped during this run (killed or cut off); the run was retried on ${p.worker} as attempt ${p.attempt}`,
+        error: `Worker ${before.worker ?? '?'} stopped during this run (killed or cut off); the run was retried on ${p.worker} as attempt ${p.attempt}.`,
       };
       this.#remember(before.runId);
       await writeRecord(this.#sink, interrupted);

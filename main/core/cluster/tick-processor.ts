@@ -136,7 +136,7 @@ export async function processTick(
       status: 'skipped',
       startedAt: null,
       endedAt: Date.now(),
-      error: `Cluster: skipped: ${busyReason(data)}`,
+      error: `Skipped: ${busyReason(data)}.`,
     });
     return 'skipped';
   }
@@ -281,7 +281,7 @@ async function recordPlan(
       startedAt: null,
       endedAt: now,
       worker: parts.worker,
-      error: `Cluster: missed: due ${new Date(at).toISOString()}, taken by a worker at ${new Date(now).toISOString()} (no worker was free or running; ${reason})`,
+      error: `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
     });
   }
   if (plan.missedUncounted > 0) {
@@ -292,7 +292,7 @@ async function recordPlan(
       startedAt: null,
       endedAt: now,
       worker: parts.worker,
-      error: `Cluster: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} were missed (${reason}); they are counted here, not listed one by one`,
+      error: `Missed: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} (${reason}); they are counted here, not listed one by one.`,
     });
   }
   for (const run of plan.run) {
