@@ -4,7 +4,6 @@ import type { TaskDefinitionInput } from '../model/task.js';
 import type { Clock } from '../time/clock.js';
 import { CronCache } from './cron-cache.js';
 import { DueHandler, type SchedulerNode } from './due-handler.js';
-import { freshAnchor } from './due-planner.js';
 import type { EngineEvent } from './engine-event.js';
 import type { InProcessAction } from './in-process-runner.js';
 import { LastResult } from './last-result.js';
@@ -14,7 +13,7 @@ import { ABORT_REASON, RunLifecycle } from './run-lifecycle.js';
 import { RunQueue } from './run-queue.js';
 import { RunRecorder } from './run-recorder.js';
 import { TRIGGER, triggerOf } from './run-trigger.js';
-import { SchedulerError, errorText } from './scheduler-error.js';
+import { errorText } from './scheduler-error.js';
 import { resolveOptions, type TaskSchedulerOptions } from './scheduler-options.js';
 import type {
   CronTaskInput,
@@ -26,15 +25,15 @@ import type {
   TaskInfo,
   TaskPatch,
 } from './task-inputs.js';
-import { cronInput, intervalInput, onceInput, routineInput, withInstants } from './task-inputs.js';
-import { type RegisteredTask, TaskRegistry, setTriggers } from './task-registry.js';
-import { scheduleKey, triggersKey } from './task-validation.js';
+import { cronInput, intervalInput, onceInput, routineInput } from './task-inputs.js';
+import { type RegisteredTask, TaskRegistry } from './task-registry.js';
 import { type TriggerWindows, definitionRuns, triggerWindows } from './trigger-plan.js';
 import { WakeTimer } from './wake-timer.js';
+import { TaskChanges } from './task-changes.js';
 import { WAKE_LATE_MS, eventTriggers } from './task-events.js';
 import type { TriggerEvent } from '../model/triggers.js';
 import type { ConditionGate } from '../conditions/condition-gate.js';
-import { engineGate, sameConditions, waitingRunsOf } from '../conditions/engine-gate.js';
+import { engineGate, waitingRunsOf } from '../conditions/engine-gate.js';
 import type { WaitingRunState } from '../conditions/waiting-run-state.js';
 import { type ChainStart, TaskChains } from './task-chains.js';
 
@@ -61,6 +60,7 @@ export class TaskScheduler<TAction = InProcessAction> {
   /** Holds runs of tasks with conditions (see core/conditions); null without a provider. */
   readonly #gate: ConditionGate<RegisteredTask<TAction>> | null;
   readonly #chains = new TaskChains<TAction>();
+  readonly #changes: TaskChanges<TAction>;
   #started = false;
   /** The "when Crontray starts" event fires on the first start only, not after a pause. */
   #startedOnce = false;
@@ -105,6 +105,13 @@ export class TaskScheduler<TAction = InProcessAction> {
       gate: this.#gate,
     });
     this.#timer = new WakeTimer(o.clock, o.maxSleepMs, () => this.#tick(false), o.logger);
+    this.#changes = new TaskChanges<TAction>({
+      ...{ clock: o.clock, registry: this.#registry, chains: this.#chains, due: this.#due },
+      ...{ heap: this.#heap, gate: this.#gate, lastResult: this.#lastResult },
+      lifecycle: this.#lifecycle,
+      changed: (taskId) => this.#changed(taskId),
+      info: (task) => this.#info(task),
+    });
   }
 
   // ---------------------------------------------------------------- registration
@@ -135,95 +142,29 @@ export class TaskScheduler<TAction = InProcessAction> {
    * Registers a task. Idempotent by definition: the same name, project, group, schedule, zone and
    * action give back the existing task's id.
    */
-  async schedule(input: ScheduleTaskInput<TAction>): Promise<string> {
-    const { action, id: givenId, lastDueAt, cycles, createdAt } = input;
-    if (action === undefined || action === null)
-      throw new SchedulerError('invalid', 'action is required', { field: 'action' });
-    const now = this.#clock.now();
-    // The schema keeps only definition fields: no copy without the others is needed (at 100 000
-    // registrations, each copy is garbage the collector pays for).
-    const schedule = withInstants(input.schedule);
-    const def = this.#registry.parse(
-      schedule === input.schedule ? input : { ...input, schedule },
-      now,
-    );
-    const reg = { def, action, givenId, lastDueAt, cycles, createdAt };
-    const { task, existing } = this.#registry.create(reg, now);
-    if (existing) return task.id;
-    this.#chains.check(task.id, def, (t) => this.#registry.get(t));
-    this.#registry.add(task);
-    this.#chains.index(task);
-    // Instants after the anchor are due: after the last one handled, else after creation.
-    this.#due.place(task, task.lastDueAt ?? createdAt ?? freshAnchor(def, now));
-    this.#changed(task.id);
-    return task.id;
+  schedule(input: ScheduleTaskInput<TAction>): Promise<string> {
+    return this.#changes.schedule(input);
   }
 
   /** Removes a task; its running runs finish. Returns false for an unknown id. */
-  async unschedule(id: string): Promise<boolean> {
-    const task = this.#registry.get(id);
-    if (!task) return false;
-    this.#registry.remove(task);
-    this.#chains.unindex(task);
-    this.#heap.remove(task);
-    this.#gate?.forget(id);
-    this.#lastResult.forget(id);
-    this.#lifecycle.cancelWaiting(ABORT_REASON.removed, task);
-    this.#changed(id);
-    return true;
+  unschedule(id: string): Promise<boolean> {
+    return this.#changes.unschedule(id);
   }
 
-  async enable(id: string): Promise<void> {
-    const task = this.#registry.require(id);
-    if (task.def.enabled) return;
-    task.def = { ...task.def, enabled: true };
-    this.#due.place(task, freshAnchor(task.def, this.#clock.now()));
-    this.#changed(id);
+  enable(id: string): Promise<void> {
+    return this.#changes.enable(id);
   }
 
-  async disable(id: string): Promise<void> {
-    const task = this.#registry.require(id);
-    if (!task.def.enabled) return;
-    task.def = { ...task.def, enabled: false };
-    this.#heap.remove(task);
-    this.#gate?.forget(id);
-    this.#changed(id);
+  disable(id: string): Promise<void> {
+    return this.#changes.disable(id);
   }
 
   /**
    * Changes a task at once: the next due time is worked out again from now when the schedule or
    * zone changed; running runs keep the settings they started with.
    */
-  async update(id: string, patch: TaskPatch<TAction>): Promise<TaskInfo<TAction>> {
-    const task = this.#registry.require(id);
-    const { action, ...defPatch } = patch;
-    const now = this.#clock.now();
-    const merged: TaskDefinitionInput = { ...task.def, ...defPatch };
-    if (merged.schedule) merged.schedule = withInstants(merged.schedule);
-    const def = this.#registry.parse(merged, now);
-    this.#chains.check(id, def, (t) => this.#registry.get(t));
-    const nextAction = action === undefined ? task.action : action;
-    this.#registry.rekey(task, this.#registry.keyOf(def, nextAction));
-    const timingChanged =
-      scheduleKey(def.schedule) !== scheduleKey(task.def.schedule) ||
-      def.timezone !== task.def.timezone ||
-      triggersKey(def) !== triggersKey(task.def);
-    // A run waiting for conditions that changed (or a new schedule) stops waiting.
-    if (timingChanged || !def.enabled || !sameConditions(def, task.def)) this.#gate?.forget(id);
-    this.#chains.unindex(task);
-    task.def = def;
-    this.#chains.index(task);
-    if (timingChanged) setTriggers(task);
-    task.action = nextAction;
-    task.priority = def.priority;
-    if (timingChanged) {
-      task.cycles = 0;
-      this.#due.place(task, freshAnchor(def, now));
-    } else if (!def.enabled) this.#heap.remove(task);
-    else if (this.#heap.has(task)) this.#heap.push(task);
-    else if (task.running === 0 && task.waiting === 0) this.#due.place(task, freshAnchor(def, now));
-    this.#changed(id);
-    return this.#info(task);
+  update(id: string, patch: TaskPatch<TAction>): Promise<TaskInfo<TAction>> {
+    return this.#changes.update(id, patch);
   }
 
   get(id: string): TaskInfo<TAction> | undefined {
