@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { ApiError } from '../../../main/api/channel.js';
-import type { RequestOf, SchedulePreview, TaskView } from '../../../main/api/contract.js';
-import { ApiProvider } from '../../../renderer/src/api/api-context.js';
-import { TaskEditor } from '../../../renderer/src/screens/editor/task-editor.js';
-import { fakeApi, taskView } from '../fake-api.js';
+import type { RequestOf, SchedulePreview } from '../../../main/api/contract.js';
+import { taskView } from '../fake-api.js';
 import type { FakeHandlers } from '../fake-api.js';
+import { renderEditorWith } from './editor-harness.js';
 
 afterEach(cleanup);
 
@@ -33,16 +32,8 @@ function previewOf(request: RequestOf<'tasks:preview'>): SchedulePreview {
   };
 }
 
-function renderEditor(handlers: FakeHandlers = {}, taskId: string | null = null) {
-  const fake = fakeApi({ 'tasks:preview': previewOf, ...handlers });
-  const onSaved = vi.fn<(task: TaskView) => void>();
-  render(
-    <ApiProvider api={fake.api}>
-      <TaskEditor taskId={taskId} onSaved={onSaved} previewDelayMs={0} />
-    </ApiProvider>,
-  );
-  return { fake, onSaved };
-}
+const renderEditor = (handlers: FakeHandlers = {}, taskId: string | null = null) =>
+  renderEditorWith(previewOf, handlers, taskId);
 
 const type = (label: string | RegExp, value: string) =>
   fireEvent.change(screen.getByLabelText(label), { target: { value } });

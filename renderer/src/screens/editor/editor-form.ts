@@ -10,17 +10,13 @@ import { taskCreateInput } from '../../../../main/core/model/task.js';
 import { toLocalInputValue } from '../../format/time-format.js';
 import type { TriggersForm } from './triggers-form.js';
 import { emptyTriggers, triggersFormOf, triggersOf } from './triggers-form.js';
+import type { ConditionsForm } from './conditions-form.js';
+import { conditionsFormOf, conditionsOf, emptyConditions } from './conditions-form.js';
+import type { TimeUnit } from './time-units.js';
+import { UNIT_MS, splitUnit } from './time-units.js';
 
 export type ScheduleKind = ScheduleInput['kind'];
 export type ActionKind = ActionInput['kind'];
-export type TimeUnit = 'seconds' | 'minutes' | 'hours' | 'days';
-
-export const UNIT_MS: Record<TimeUnit, number> = {
-  seconds: 1000,
-  minutes: 60_000,
-  hours: 3_600_000,
-  days: 86_400_000,
-};
 
 /** A name/value row of env variables or HTTP headers. `key` keeps React rows stable. */
 export interface PairRow {
@@ -87,6 +83,8 @@ export interface EditorForm {
   runOnQueue: string;
   /** More schedules, random delay, quiet windows, events. */
   triggers: TriggersForm;
+  /** Power, network and idle conditions, and what a run does while they do not hold. */
+  conditions: ConditionsForm;
 }
 
 let nextKey = 1;
@@ -143,20 +141,13 @@ export function emptyForm(): EditorForm {
     runOnKind: 'local',
     runOnQueue: '',
     triggers: emptyTriggers(),
+    conditions: emptyConditions(),
   };
 }
 
 /** Text to number; '' and junk become NaN so the schema refuses them with its own message. */
 function num(text: string): number {
   return text.trim() === '' ? Number.NaN : Number(text);
-}
-
-function splitUnit(ms: number): { value: string; unit: TimeUnit } {
-  for (const unit of ['days', 'hours', 'minutes'] as const) {
-    if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0)
-      return { value: String(ms / UNIT_MS[unit]), unit };
-  }
-  return { value: String(ms / 1000), unit: 'seconds' };
 }
 
 function pairs(list: { name: string; value: string; secret?: boolean }[]): PairRow[] {
@@ -230,6 +221,7 @@ export function actionOf(form: EditorForm): ActionInput {
 
 export function toInput(form: EditorForm): TaskCreateInput {
   const triggers = triggersOf(form.triggers);
+  const conditions = conditionsOf(form.conditions);
   return {
     name: form.name,
     project: form.project,
@@ -238,6 +230,7 @@ export function toInput(form: EditorForm): TaskCreateInput {
     schedule: scheduleOf(form),
     ...(form.timezone ? { timezone: form.timezone } : {}),
     ...(triggers ? { triggers } : {}),
+    ...(conditions ? { conditions } : {}),
     action: actionOf(form),
     enabled: form.enabled,
     priority: num(form.priority),
@@ -306,6 +299,7 @@ export function formOf(task: TaskView): EditorForm {
     runOnKind: task.runOn.kind,
     runOnQueue: task.runOn.kind === 'cluster' ? task.runOn.queue : '',
     triggers: triggersFormOf(task.triggers),
+    conditions: conditionsFormOf(task.conditions),
   } satisfies Partial<EditorForm>);
   const s = task.schedule;
   form.scheduleKind = s.kind;

@@ -146,3 +146,44 @@ export function CheckboxInput({
     </div>
   );
 }
+
+/** Native radios in a fieldset: arrow keys move between them, the legend names the choice. */
+export function RadioGroup<V extends string>({
+  path,
+  label,
+  value,
+  options,
+  error,
+  onChange,
+}: {
+  path: string;
+  label: string;
+  value: V;
+  options: readonly (readonly [V, string])[];
+  error: string | undefined;
+  onChange: (value: V) => void;
+}) {
+  const id = fieldId(path);
+  return (
+    <fieldset
+      className="field radios"
+      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>{label}</legend>
+      {options.map(([v, text]) => (
+        <label key={v} className="inline">
+          <input
+            type="radio"
+            name={id}
+            value={v}
+            checked={value === v}
+            onChange={() => onChange(v)}
+          />{' '}
+          {text}
+        </label>
+      ))}
+      <FieldError id={`${id}-error`} message={error} />
+    </fieldset>
+  );
+}

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { PreviewState } from './use-schedule-preview.js';
 import type { SectionProps } from './section-props.js';
-import type { ScheduleKind, TimeUnit } from './editor-form.js';
+import type { ScheduleKind } from './editor-form.js';
+import type { TimeUnit } from './time-units.js';
 import { SelectInput, TextInput } from './form-controls.js';
 import { presetPattern } from './cron-presets.js';
 import type { CronPreset } from './cron-presets.js';
@@ -282,6 +283,13 @@ function SchedulePreviewView({
       {p.triggerNotes && p.triggerNotes.length > 0 && (
         <ul className="trigger-notes" aria-label="Triggers">
           {p.triggerNotes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
+      {p.conditionNotes && p.conditionNotes.length > 0 && (
+        <ul className="condition-notes" aria-label="Run conditions">
+          {p.conditionNotes.map((note) => (
             <li key={note}>{note}</li>
           ))}
         </ul>

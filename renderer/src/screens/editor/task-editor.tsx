@@ -16,6 +16,8 @@ import { TaskAlertsSection } from './task-alerts-section.js';
 import { useSchedulePreview } from './use-schedule-preview.js';
 import { TriggersSection } from './triggers-section.js';
 import { triggersOf } from './triggers-form.js';
+import { ConditionsSection } from './conditions-section.js';
+import { conditionsOf } from './conditions-form.js';
 
 export interface TaskEditorProps {
   /** The task to edit; null creates a new one. */
@@ -92,7 +94,8 @@ function EditorFormView({
     return scheduleSchema.safeParse(candidate).success ? candidate : null;
   }, [form]);
   const triggers = useMemo(() => triggersOf(form.triggers), [form.triggers]);
-  const preview = useSchedulePreview(schedule, form.timezone, previewDelayMs, triggers);
+  const conditions = useMemo(() => conditionsOf(form.conditions), [form.conditions]);
+  const preview = useSchedulePreview(schedule, form.timezone, previewDelayMs, triggers, conditions);
 
   const update = useCallback((patch: Partial<EditorForm>, ...paths: string[]) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -128,13 +131,14 @@ function EditorFormView({
       const input = toInput(form);
       let saved: TaskView;
       if (task) {
-        const { action, timezone, triggers, ...rest } = input;
+        const { action, timezone, triggers, conditions, ...rest } = input;
         saved = await api['tasks:update']({
           id: task.id,
           patch: {
             ...rest,
             timezone: timezone ?? null,
             triggers: triggers ?? null,
+            conditions: conditions ?? null,
             ...(locked ? {} : { action }),
           },
         });
@@ -202,6 +206,7 @@ function EditorFormView({
       <ScheduleSection form={form} update={update} errorOf={errorOf} preview={preview} />
       <ActionSection form={form} update={update} errorOf={errorOf} locked={locked} />
       <TriggersSection form={form} update={update} errorOf={errorOf} />
+      <ConditionsSection form={form} update={update} errorOf={errorOf} />
       <PolicySection form={form} update={update} errorOf={errorOf} />
 
       <div className="save-bar">

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SchedulePreview } from '../../../../main/api/contract.js';
 import type { ScheduleInput } from '../../../../main/core/model/schedule.js';
 import type { TaskTriggersInput } from '../../../../main/core/model/triggers.js';
+import type { TaskConditionsInput } from '../../../../main/core/model/conditions.js';
 import { useApi } from '../../api/api-context.js';
 import { fieldIssues, isInvalid, messageOf } from '../../format/error-message.js';
 
@@ -22,20 +23,24 @@ export function useSchedulePreview(
   timezone: string,
   delayMs = 300,
   triggers?: TaskTriggersInput,
+  conditions?: TaskConditionsInput,
 ): PreviewState {
   const api = useApi();
   const [preview, setPreview] = useState<PreviewState>({ state: 'idle' });
-  const key = schedule ? JSON.stringify([schedule, timezone, triggers ?? null]) : '';
+  const key = schedule
+    ? JSON.stringify([schedule, timezone, triggers ?? null, conditions ?? null])
+    : '';
 
   useEffect(() => {
     if (!key) {
       setPreview({ state: 'idle' });
       return;
     }
-    const [request, zone, more] = JSON.parse(key) as [
+    const [request, zone, more, gates] = JSON.parse(key) as [
       ScheduleInput,
       string,
       TaskTriggersInput | null,
+      TaskConditionsInput | null,
     ];
     let current = true;
     setPreview({ state: 'checking' });
@@ -45,6 +50,7 @@ export function useSchedulePreview(
         count: 5,
         ...(zone ? { timezone: zone } : {}),
         ...(more ? { triggers: more } : {}),
+        ...(gates ? { conditions: gates } : {}),
       }).then(
         (value) => {
           if (current) setPreview({ state: 'ready', preview: value });
