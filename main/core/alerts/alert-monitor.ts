@@ -197,6 +197,8 @@ export class AlertMonitor {
       if (task.pings) await this.#ping('start', run);
       return;
     }
+    if (run.status === 'skipped' && run.scheduledFor !== null)
+      this.deadman.skipped(run.taskId, run.scheduledFor);
     const settings = this.config.settings();
     const rules = effectiveRules(settings, task);
     const before = this.incidents.watch(run.taskId);

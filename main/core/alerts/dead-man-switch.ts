@@ -1,3 +1,4 @@
+import type { TaskConditions } from '../model/conditions.js';
 import type { Schedule } from '../model/schedule.js';
 import { CronCache } from '../schedule/cron-cache.js';
 import { nextDueAfter } from '../schedule/schedule-times.js';
@@ -19,6 +20,11 @@ export interface WatchedTask {
    * expected to run, and the random delay widens the grace.
    */
   plan?: TriggerPlan | null;
+  /**
+   * The task's power, network and idle conditions: a run that waits for them (policy 'wait') may
+   * start as late as its deadline, and a run they skip (policy 'skip') is accounted for.
+   */
+  conditions?: TaskConditions | null;
 }
 
 /** The task's dead man's switch settings as they are now. */
@@ -79,8 +85,18 @@ export class DeadManSwitch {
   /** A run of the task started; it counts for its due time when it started within the grace. */
   started(taskId: string, scheduledFor: number, startedAt: number): void {
     const rules = this.#o.rules(taskId);
-    const grace = rules.graceMs + jitterOf(this.#tasks.get(taskId));
+    const grace = rules.graceMs + lateAllowance(this.#tasks.get(taskId));
     if (rules.expect !== 'run' || startedAt > scheduledFor + grace) return;
+    this.#onTime(taskId, scheduledFor);
+  }
+
+  /**
+   * A run due at `scheduledFor` was recorded 'skipped'. For a task whose conditions skip runs,
+   * that is the user's rule at work, not a run gone missing. Skips of other tasks (the overlap
+   * policy) stay unexcused: they are what the switch is there to catch.
+   */
+  skipped(taskId: string, scheduledFor: number): void {
+    if (this.#tasks.get(taskId)?.conditions?.policy !== 'skip') return;
     this.#onTime(taskId, scheduledFor);
   }
 
@@ -131,7 +147,7 @@ export class DeadManSwitch {
   /** Judges one task's due times up to now - grace; returns when the next one is judged. */
   #judge(t: WatchedTask, rules: SwitchRules, now: number): number | null {
     const w = this.#o.book.watch(t.task.id);
-    const grace = rules.graceMs + jitterOf(t);
+    const grace = rules.graceMs + lateAllowance(t);
     const quietSkips = t.plan?.quietPolicy === 'skip' ? t.plan : null;
     let from = w.checkedThrough ?? now;
     let firstMissed: number | null = null;
@@ -178,7 +194,11 @@ export class DeadManSwitch {
   }
 }
 
-/** A run due at t may start as late as t + the plan's random delay. */
-function jitterOf(t: WatchedTask | undefined): number {
-  return t?.plan?.jitterMs ?? 0;
+/**
+ * How late past the grace a run may legitimately start: the plan's random delay, plus the wait
+ * deadline of a task whose runs wait for their conditions.
+ */
+function lateAllowance(t: WatchedTask | undefined): number {
+  const c = t?.conditions;
+  return (t?.plan?.jitterMs ?? 0) + (c?.policy === 'wait' ? c.deadlineMs : 0);
 }

@@ -113,5 +113,6 @@ export function watchedTask(task: StoredTask): WatchedTask {
     // The engine's own plan (seeded by the id, as the engine seeds it), so the switch expects
     // exactly the runs the engine will start.
     plan: task.schedule.kind === 'routine' ? null : TriggerPlan.of(task, task.id),
+    conditions: task.conditions ?? null,
   };
 }

@@ -167,6 +167,47 @@ describe("dead man's switch", () => {
     expect(kinds()).toEqual([]);
   });
 
+  it('a run that waits for its conditions is not missed before their deadline, and a run the conditions skip is not missed at all', async () => {
+    await m.monitor.config.setSettings(webhookSettings(hook.url, grace2min));
+    const conditions = { acPower: true, network: null, idleMinutes: null, deadlineMs: 1_800_000 };
+    const hourly: WatchedTask = {
+      ...everyMinute,
+      schedule: { kind: 'cron', pattern: '0 0 * * * *', dayMatch: 'or' },
+      conditions: { ...conditions, policy: 'wait' },
+    };
+    m.monitor.watchTask(hourly);
+    m.monitor.deadman.check();
+    // 10:00 waits for AC power and starts at 10:25, inside its 30 min deadline.
+    await m.clock.advance(3600_000 + 25 * 60_000);
+    start(T0 + 3600_000, m.clock.now());
+    // 11:00 never starts: judged after grace and deadline (11:32), not at 11:02.
+    await m.clock.advance(35 * 60_000 + 31 * 60_000);
+    await m.monitor.whenIdle();
+    expect(kinds()).toEqual([]);
+    await m.clock.advance(60_000);
+    await m.monitor.whenIdle();
+    expect(kinds()).toEqual(['missed']);
+
+    // 11:00 starts late (recovery); from now on the task skips runs its conditions hold back.
+    start(T0 + 2 * 3600_000, m.clock.now());
+    m.monitor.watchTask({ ...hourly, conditions: { ...conditions, policy: 'skip' } });
+    // 12:00 is skipped on battery, as the task asks: no second alert at 12:02 or later.
+    await m.clock.advance(28 * 60_000);
+    m.monitor.record(
+      runRecord.parse(
+        run({
+          runId: 'skip12',
+          status: 'skipped',
+          scheduledFor: T0 + 3 * 3600_000,
+          startedAt: null,
+        }),
+      ),
+    );
+    await m.clock.advance(10 * 60_000);
+    await m.monitor.whenIdle();
+    expect(kinds()).toEqual(['missed', 'recovery']);
+  });
+
   it('alerts once when runs stop starting (scheduler stopped or paused), and reports when they start again', async () => {
     await m.monitor.config.setSettings(webhookSettings(hook.url, grace2min));
     m.monitor.watchTask(everyMinute);
