@@ -64,11 +64,13 @@ describe('chains through the service', () => {
     });
     const parentRun = await call('tasks:runNow', { id: backup.id });
     let childId: string | undefined;
-    for (let i = 0; i < 200 && childId === undefined; i++) {
+    // Two shell processes in a row: on a loaded machine that can take many seconds.
+    for (let i = 0; i < 600 && childId === undefined; i++) {
       const page = await call('history:runs', { taskId: sync.id, status: 'succeeded' });
       childId = page.items[0]?.runId;
       if (childId === undefined) await delay(25);
     }
+    expect(childId, "'sync' did not run within 15 s of 'backup'").toBeDefined();
     const key = { project: 'default', group: 'default' };
     const child = await call('history:run', { ...key, name: 'sync', runId: childId ?? '' });
     expect(child.trigger).toBe('chain');
