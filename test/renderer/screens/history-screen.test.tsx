@@ -127,9 +127,23 @@ describe('history', () => {
     expect(detail.textContent).toContain('Attempt2');
     expect(detail.textContent).toContain('Triggerretry');
     expect(detail.textContent).toContain('From result cacheyes');
+    expect(screen.getByTestId('run-worker').textContent).toBe('this computer');
     expect(fake.callsTo('history:run')).toEqual([
       { project: 'home', group: 'nightly', name: 'backup', runId: 'run-1' },
     ]);
+  });
+
+  it('names the cluster worker that ran a run', async () => {
+    renderHistory(
+      {
+        'history:runs': pagedRuns(3),
+        'history:run': () => ({ ...run(1), stdout: null, stderr: null, worker: 'build-2:4411' }),
+      },
+      { project: 'home', group: 'nightly', name: 'backup', runId: 'run-1' },
+    );
+    expect((await screen.findByTestId('run-worker')).textContent).toBe(
+      'cluster worker build-2:4411',
+    );
   });
 
   it("shows the run a chained run started after, and the runs a parent's end started, as links", async () => {

@@ -40,6 +40,10 @@ export function RunDetail({ run, version }: { run: RunRef; version: number }) {
               </dd>
               <dt>Trigger</dt>
               <dd>{r.trigger}</dd>
+              <dt>Ran on</dt>
+              <dd data-testid="run-worker">
+                {r.worker === undefined ? 'this computer' : `cluster worker ${r.worker}`}
+              </dd>
               <dt>Attempt</dt>
               <dd>{r.attempt}</dd>
               <dt>Exit code</dt>
