@@ -1,5 +1,4 @@
 import { Index } from 'flexsearch';
-import { keyOf } from './job-cache-options.js';
 import type { RunSummary } from './run-summary.js';
 
 /**
@@ -50,14 +49,14 @@ export class SearchIndex {
     this.#runOf.delete(id);
   }
 
-  /** The runs whose text holds `word` (one word, already normalised), by key. */
-  runsWith(word: string): Map<string, RunSummary> {
-    const found = new Map<string, RunSummary>();
-    if (this.size === 0) return found;
-    for (const id of this.#index.search(word, { limit: this.size }) as number[]) {
+  /** The runs whose text holds every one of `words` (already normalised) that `accept` takes. */
+  runsWithAll(words: readonly string[], accept: (run: RunSummary) => boolean): RunSummary[] {
+    if (this.size === 0 || words.length === 0) return [];
+    const runs: RunSummary[] = [];
+    for (const id of this.#index.search(words.join(' '), { limit: this.size }) as number[]) {
       const run = this.#runOf.get(id);
-      if (run !== undefined) found.set(keyOf(run), run);
+      if (run !== undefined && accept(run)) runs.push(run);
     }
-    return found;
+    return runs;
   }
 }

@@ -139,26 +139,40 @@ export class RunSearch {
   }
 
   /**
-   * The runs in which every word occurs in the output, the error or the task's name. Candidates
-   * are the runs holding the first word (in their text, or all runs of a task named with it);
-   * each must then hold every other word one way or the other.
+   * The runs in which every word occurs in the output, the error or the task's name. Task
+   * folders are grouped by the words their names lack; a folder lacking none gives all its
+   * runs, the others give the runs whose text holds all the words they lack (one FlexSearch
+   * query per group, which intersects the words itself).
    */
   #matching(words: string[], accept: (run: RunSummary) => boolean): RunSummary[] {
-    const inText = words.map((word) => this.#index.runsWith(word));
-    const named = (folder: string, word: string) => this.#wordsOfFolder(folder).has(word);
-    const found = new Map<string, RunSummary>();
-    const consider = (key: string, run: RunSummary) => {
-      if (found.has(key) || !accept(run)) return;
-      const folder = key.slice(0, key.lastIndexOf('/'));
-      if (words.every((word, i) => inText[i]!.has(key) || named(folder, word))) found.set(key, run);
-    };
-    for (const [key, run] of inText[0]!) consider(key, run);
+    const groups = new Map<string, { lacking: string[]; folders: Set<string> }>();
     for (const folder of this.#jobs.taskFolders()) {
-      if (!named(folder, words[0]!)) continue;
-      const [project = '', group = '', name = ''] = folder.split('/');
-      for (const run of this.#jobs.getJobRuns(project, group, name)) consider(keyOf(run), run);
+      const named = this.#wordsOfFolder(folder);
+      const lacking = words.filter((word) => !named.has(word));
+      const id = lacking.join(' ');
+      const group = groups.get(id) ?? { lacking, folders: new Set<string>() };
+      group.folders.add(folder);
+      groups.set(id, group);
     }
-    return [...found.values()];
+    const found: RunSummary[] = [];
+    for (const { lacking, folders } of groups.values()) {
+      if (lacking.length > 0) {
+        // The usual case, no task named with any of the words, needs no folder check.
+        const inGroup =
+          groups.size === 1
+            ? accept
+            : (run: RunSummary) =>
+                folders.has(`${run.project}/${run.group}/${run.name}`) && accept(run);
+        found.push(...this.#index.runsWithAll(lacking, inGroup));
+        continue;
+      }
+      for (const folder of folders) {
+        const [project = '', group = '', name = ''] = folder.split('/');
+        for (const run of this.#jobs.getJobRuns(project, group, name))
+          if (accept(run)) found.push(run);
+      }
+    }
+    return found;
   }
 
   #wordsOfFolder(folder: string): ReadonlySet<string> {
