@@ -1,36 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertReceiver } from '../support/alert-receiver.js';
 import { SmtpPeer } from '../support/smtp-peer.js';
-import { call, openBrowser, startHeadless } from './harness.js';
-import type { BrowserSession, HeadlessProcess } from './harness.js';
+import { call, openScreen, useAppInBrowser } from './harness.js';
 
 describe('alert forms in a real browser', () => {
-  let app: HeadlessProcess;
-  let browser: BrowserSession;
   let smtp: SmtpPeer;
   let hook: AlertReceiver;
-
   beforeAll(async () => {
     smtp = await SmtpPeer.start({ user: 'ops', pass: 'mail-pass-77' });
     hook = await AlertReceiver.start({ status: 200 });
-    app = await startHeadless({ testMode: true });
-    browser = await openBrowser();
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await smtp?.stop();
     await hook?.stop();
   });
+  const session = useAppInBrowser();
 
   it('an email channel typed in with the keyboard is refused naming the field, then sends a test mail', async () => {
+    const { app, browser } = session;
     const { page } = browser;
     await page.goto(app.url);
-    await page
-      .getByRole('navigation', { name: 'Screens' })
-      .getByRole('link', { name: 'Alerts' })
-      .click();
+    await openScreen(page, 'Alerts');
     const form = page.getByRole('form', { name: 'Add an email channel' });
     // Every field is reached with Tab, in order, from the first one.
     await form.getByLabel('Name', { exact: true }).focus();
@@ -87,6 +77,7 @@ describe('alert forms in a real browser', () => {
   });
 
   it("a task's own alert settings set in its editor decide when it alerts and where", async () => {
+    const { app } = session;
     await call(app, 'alerts:settings:set', {
       channels: [
         { id: 'desktop', name: 'Desktop notification', kind: 'desktop' },
@@ -99,7 +90,7 @@ describe('alert forms in a real browser', () => {
       schedule: { kind: 'cron', pattern: '0 4 * * *' },
       action: { kind: 'shell', mode: 'script', script: 'echo "export failed" >&2; exit 3' },
     })) as { id: string };
-    const { page } = browser;
+    const { page } = session.browser;
     await page.goto(app.url);
     await page.goto(`${app.origin}/#/tasks/${task.id}/edit`);
     const form = page.getByRole('form', { name: 'Alerts for this task' });

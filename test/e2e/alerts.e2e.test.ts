@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertReceiver } from '../support/alert-receiver.js';
-import { call, openBrowser, startHeadless } from './harness.js';
-import type { BrowserSession, HeadlessProcess } from './harness.js';
+import { call, openScreen, useAppInBrowser } from './harness.js';
 
 describe('alerts in a real browser', () => {
-  let app: HeadlessProcess;
-  let browser: BrowserSession;
   let hook: AlertReceiver;
-
   beforeAll(async () => {
     hook = await AlertReceiver.start({ status: 200 });
-    app = await startHeadless({ testMode: true });
-    browser = await openBrowser();
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await hook?.stop();
   });
+  const session = useAppInBrowser();
 
   it('a webhook set up in the Alerts view gets one failure alert and, once the task is fixed, one recovery', async () => {
+    const { app, browser } = session;
     const task = (await call(app, 'tasks:create', {
       name: 'nightly-sync',
       project: 'home',
@@ -33,10 +26,7 @@ describe('alerts in a real browser', () => {
     })) as { id: string };
     const { page } = browser;
     await page.goto(app.url);
-    await page
-      .getByRole('navigation', { name: 'Screens' })
-      .getByRole('link', { name: 'Alerts' })
-      .click();
+    await openScreen(page, 'Alerts');
     const form = page.getByRole('form', { name: 'Add a webhook' });
     await form.getByLabel('Name').fill('Team hook');
     await form.getByLabel('Webhook URL').fill(`${hook.url}/hooks/team`);

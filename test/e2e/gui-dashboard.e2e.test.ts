@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, openBrowser, startHeadless } from './harness.js';
-import type { BrowserSession, HeadlessProcess } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, openScreen, useAppInBrowser } from './harness.js';
 
 describe('the dashboard in a real browser', () => {
-  let app: HeadlessProcess;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    app = await startHeadless({ testMode: true });
-    browser = await openBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const session = useAppInBrowser();
 
   it('a task that fails shows as failed on the dashboard', async () => {
+    const { app, browser } = session;
     await call(app, 'tasks:create', {
       name: 'fails',
       schedule: { kind: 'cron', pattern: '0 * * * *' },
@@ -31,10 +20,7 @@ describe('the dashboard in a real browser', () => {
       .poll(() => row.getByTestId('last-run').textContent(), { timeout: 15_000 })
       .toContain('failed');
 
-    await page
-      .getByRole('navigation', { name: 'Screens' })
-      .getByRole('link', { name: 'Dashboard' })
-      .click();
+    await openScreen(page, 'Dashboard');
     const failures = page.getByTestId('failures-24h');
     await expect.poll(() => failures.textContent()).toContain('fails');
     expect(await failures.textContent()).toContain('failed');

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startHeadless } from './harness.js';
-import type { BrowserSession, HeadlessProcess } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { openScreen, useAppInBrowser } from './harness.js';
 
 // The whole life of a task through the GUI, in real Chromium against headless --test-mode.
 // Accessible names and test ids used here are the renderer's stable surface (see the report).
 describe('a task from creation to deletion in the GUI', () => {
-  let app: HeadlessProcess;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    app = await startHeadless({ testMode: true });
-    browser = await openBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const session = useAppInBrowser();
 
   it('creates a cron task with a shell action, runs it, finds its output in history, disables, edits and deletes it', async () => {
+    const { app, browser } = session;
     const { page } = browser;
     await page.goto(app.url);
     await page.getByRole('link', { name: 'New task' }).click();
@@ -49,10 +38,7 @@ describe('a task from creation to deletion in the GUI', () => {
       .poll(() => row.getByTestId('last-run').textContent(), { timeout: 15_000 })
       .toContain('succeeded');
 
-    await page
-      .getByRole('navigation', { name: 'Screens' })
-      .getByRole('link', { name: 'History' })
-      .click();
+    await openScreen(page, 'History');
     const runLink = page
       .getByRole('list', { name: 'Runs' })
       .getByRole('link', { name: /greet/ })
@@ -63,10 +49,7 @@ describe('a task from creation to deletion in the GUI', () => {
     expect(await page.getByTestId('run-exit-code').textContent()).toBe('0');
     await browser.screenshot('gui-history');
 
-    await page
-      .getByRole('navigation', { name: 'Screens' })
-      .getByRole('link', { name: 'Tasks' })
-      .click();
+    await openScreen(page, 'Tasks');
     const toggle = page.getByRole('switch', { name: 'Enabled: greet' });
     await expect.poll(() => toggle.isChecked()).toBe(true);
     await toggle.click();
@@ -93,6 +76,7 @@ describe('a task from creation to deletion in the GUI', () => {
   });
 
   it('a bad cron pattern shows what is wrong and the task cannot be saved', async () => {
+    const { app, browser } = session;
     const { page } = browser;
     await page.goto(`${app.origin}/#/tasks/new`);
     await page.getByLabel('Name', { exact: true }).fill('broken');

@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -19,10 +20,15 @@ export interface HeadlessProcess {
   stop(): Promise<number | null>;
 }
 
+export interface HeadlessOptions {
+  testMode?: boolean;
+  dataDir?: string;
+  args?: string[];
+  startTimeoutMs?: number;
+}
+
 /** Starts the built headless entry as a real child process and waits for its printed URL. */
-export async function startHeadless(
-  options: { testMode?: boolean; dataDir?: string; args?: string[]; startTimeoutMs?: number } = {},
-): Promise<HeadlessProcess> {
+export async function startHeadless(options: HeadlessOptions = {}): Promise<HeadlessProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'crontray-e2e-')));
   const args = [join(ROOT, 'dist/main/headless/entry.js'), '--data-dir', dataDir, '--port', '0'];
   if (options.testMode ?? true) args.push('--test-mode');
@@ -134,4 +140,44 @@ export async function openBrowser(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface AppInBrowser {
+  readonly app: HeadlessProcess;
+  readonly browser: BrowserSession;
+}
+
+/**
+ * One headless host and one browser for the enclosing describe block: started before its tests,
+ * stopped after them (servers the block starts in its own beforeAll are started first and, as
+ * vitest runs after-hooks in reverse, stopped last).
+ */
+export function useAppInBrowser(options: HeadlessOptions = { testMode: true }): AppInBrowser {
+  let app: HeadlessProcess | undefined;
+  let browser: BrowserSession | undefined;
+  beforeAll(async () => {
+    app = await startHeadless(options);
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the app and browser start in beforeAll');
+    return value;
+  };
+  return {
+    get app() {
+      return started(app);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
+}
+
+/** Opens one of the GUI's screens from its navigation bar, as a person would. */
+export async function openScreen(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name }).click();
 }
