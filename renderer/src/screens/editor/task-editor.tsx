@@ -15,7 +15,7 @@ import { ScheduleSection } from './schedule-section.js';
 import { TaskAlertsSection } from './task-alerts-section.js';
 import { useSchedulePreview } from './use-schedule-preview.js';
 import { TriggersSection } from './triggers-section.js';
-import { triggersOf } from './triggers-form.js';
+import { previewTriggersOf } from './triggers-form.js';
 import { ConditionsSection } from './conditions-section.js';
 import { conditionsOf } from './conditions-form.js';
 
@@ -93,7 +93,7 @@ function EditorFormView({
     const candidate = scheduleOf(form);
     return scheduleSchema.safeParse(candidate).success ? candidate : null;
   }, [form]);
-  const triggers = useMemo(() => triggersOf(form.triggers), [form.triggers]);
+  const triggers = useMemo(() => previewTriggersOf(form.triggers), [form.triggers]);
   const conditions = useMemo(() => conditionsOf(form.conditions), [form.conditions]);
   const preview = useSchedulePreview(schedule, form.timezone, previewDelayMs, triggers, conditions);
 
@@ -205,7 +205,7 @@ function EditorFormView({
 
       <ScheduleSection form={form} update={update} errorOf={errorOf} preview={preview} />
       <ActionSection form={form} update={update} errorOf={errorOf} locked={locked} />
-      <TriggersSection form={form} update={update} errorOf={errorOf} />
+      <TriggersSection form={form} update={update} errorOf={errorOf} selfId={task?.id ?? null} />
       <ConditionsSection form={form} update={update} errorOf={errorOf} />
       <PolicySection form={form} update={update} errorOf={errorOf} />
 

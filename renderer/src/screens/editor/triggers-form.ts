@@ -1,4 +1,5 @@
 import type {
+  ChainWhen,
   QuietPolicy,
   QuietWindow,
   TaskTriggers,
@@ -24,6 +25,13 @@ export interface WindowRow {
   days: number[];
 }
 
+/** "After another task" as the inputs hold it; '' is a row whose task is not chosen yet. */
+export interface ChainRow {
+  key: number;
+  taskId: string;
+  when: ChainWhen;
+}
+
 /** The editor's "More triggers" section (issue 14): what `triggers` becomes. */
 export interface TriggersForm {
   schedules: ScheduleRow[];
@@ -35,8 +43,8 @@ export interface TriggersForm {
   onStart: boolean;
   onWake: boolean;
   eventsOnly: boolean;
-  /** Chains ("after task A"), set through the API: not edited here yet, sent back as they are. */
-  after: TaskTriggers['after'];
+  /** Chains: the tasks this one runs after. */
+  after: ChainRow[];
 }
 
 let nextKey = 1;
@@ -50,6 +58,10 @@ export function newWindowRow(kind: QuietWindow['kind'] = 'daily'): WindowRow {
   return kind === 'dates'
     ? { key: nextKey++, kind, from: today, to: today, days: [] }
     : { key: nextKey++, kind, from: '22:00', to: '06:00', days: kind === 'weekly' ? [6, 0] : [] };
+}
+
+export function newChainRow(): ChainRow {
+  return { key: nextKey++, taskId: '', when: 'success' };
 }
 
 export function emptyTriggers(): TriggersForm {
@@ -97,8 +109,16 @@ export function triggersOf(t: TriggersForm): TaskTriggersInput | undefined {
     quiet: { windows: t.windows.map(windowOf), policy: t.quietPolicy },
     events,
     eventsOnly: t.eventsOnly,
-    after: t.after,
+    after: t.after.map((l) => ({ taskId: l.taskId, when: l.when })),
   };
+}
+
+/**
+ * The preview's `triggers`: a chain row whose task is not chosen yet is left out, so the preview
+ * keeps showing the schedule while the picker is still empty (Save stays disabled for it).
+ */
+export function previewTriggersOf(t: TriggersForm): TaskTriggersInput | undefined {
+  return triggersOf({ ...t, after: t.after.filter((l) => l.taskId !== '') });
 }
 
 /** The section for a stored task's triggers; extra schedules other than cron are kept as they are. */
@@ -123,6 +143,6 @@ export function triggersFormOf(t: TaskTriggers | undefined): TriggersForm {
   form.onStart = t.events.includes('start');
   form.onWake = t.events.includes('wake');
   form.eventsOnly = t.eventsOnly;
-  form.after = t.after;
+  form.after = t.after.map((l) => ({ key: nextKey++, taskId: l.taskId, when: l.when }));
   return form;
 }

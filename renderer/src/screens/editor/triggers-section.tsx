@@ -1,6 +1,7 @@
 import type { QuietPolicy, QuietWindow } from '../../../../main/core/model/triggers.js';
 import { FieldError } from '../../components/field-error.js';
 import type { SectionProps } from './section-props.js';
+import { ChainEntries } from './chain-entries.js';
 import { CheckboxInput, SelectInput, TextInput } from './form-controls.js';
 import type { TriggersForm, WindowRow } from './triggers-form.js';
 import { newScheduleRow, newWindowRow } from './triggers-form.js';
@@ -19,10 +20,16 @@ const QUIET_POLICIES = [
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /**
- * "More triggers": more schedules, a random delay, quiet windows and events (issue 14). Every
- * control is a native input or button, so Tab reaches each one in order.
+ * "More triggers": more schedules, a random delay, quiet windows, events and other tasks this one
+ * runs after (issue 14). Every control is a native input or button, so Tab reaches each one in
+ * order. `selfId` is the task being edited (null for a new one): it cannot run after itself.
  */
-export function TriggersSection({ form, update, errorOf }: SectionProps) {
+export function TriggersSection({
+  form,
+  update,
+  errorOf,
+  selfId,
+}: SectionProps & { selfId: string | null }) {
   const t = form.triggers;
   const set = (patch: Partial<TriggersForm>, path: string) =>
     update({ triggers: { ...t, ...patch } }, `triggers.${path}`);
@@ -130,6 +137,12 @@ export function TriggersSection({ form, update, errorOf }: SectionProps) {
       <FieldError
         id="f-triggers-events-error"
         message={errorOf('triggers.eventsOnly') ?? errorOf('triggers.events')}
+      />
+      <ChainEntries
+        rows={t.after}
+        selfId={selfId}
+        errorOf={errorOf}
+        change={(after, field) => set({ after }, field)}
       />
     </fieldset>
   );
