@@ -7,7 +7,7 @@
  * is the engines (Redis, BullMQ, the results queue), not the machine's process spawning.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -61,6 +61,56 @@ async function startRedis(dir) {
   });
   // Set at run time rather than on the command line, as the docs tell an operator to.
   return { url: `redis://127.0.0.1:${port}`, proc };
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc; null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Redis's own count of calls per command (scripts count once; commands inside them too). */
+async function commandCalls(redis) {
+  const calls = {};
+  for (const line of (await redis.info('commandstats')).split('\n')) {
+    const m = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
+    if (m) calls[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
+  }
+  return calls;
+}
+
+/**
+ * Where the window's time goes: CPU seconds of the controller, each worker and redis-server, and
+ * the Lua scripts Redis ran (evalsha: BullMQ's; eval: Crontray's task locks). Divided by the runs
+ * due in the window once they are counted.
+ */
+async function profile(redis, pids) {
+  const at = () => Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSeconds(p)]));
+  const cpu0 = at();
+  const calls0 = await commandCalls(redis);
+  return async () => {
+    const cpu1 = at();
+    const calls1 = await commandCalls(redis);
+    const calls = (name) => (calls1[name]?.calls ?? 0) - (calls0[name]?.calls ?? 0);
+    return (runs) => {
+      const ms = (v) => Math.round((v / runs) * 1e5) / 100;
+      const cpuMsPerRun = Object.fromEntries(
+        Object.keys(pids).map((k) => [k, ms(cpu1[k] - cpu0[k])]),
+      );
+      const total = Object.keys(pids).reduce((sum, k) => sum + cpu1[k] - cpu0[k], 0);
+      return {
+        cpuMsPerRun: { ...cpuMsPerRun, total: ms(total) },
+        redisScriptsPerRun: {
+          bullmq: Math.round((calls('evalsha') / runs) * 100) / 100,
+          locks: Math.round((calls('eval') / runs) * 100) / 100,
+        },
+      };
+    };
+  };
 }
 
 /** Counts and lateness over the ticks due in [from, to]: one record per task and second expected. */
@@ -173,6 +223,12 @@ async function cluster() {
     }
     if (Date.now() > from)
       return { error: `registering ${TASKS} tasks took longer than ${LEAD_MS / 1000} s` };
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    await sleep(from - Date.now());
+    const pids = { controller: process.pid, redis: redis.proc.pid };
+    workers.forEach((w, i) => (pids[`worker${i + 1}`] = w.pid));
+    const measured = await profile(probe, pids);
     await sleep(from + SECONDS * 1000 - Date.now());
     const windowEnd = Date.now();
     for (let i = 0; i < TASKS; i++) await controller.remove(`t${i}`);
@@ -193,13 +249,18 @@ async function cluster() {
       }
       idle = left === 0 ? idle + 1 : 0;
     }
+    // Until every run due in the window is done, so a run finished late still counts its cost.
+    const spent = await measured();
+    probe.disconnect();
     const { failed } = await queues[0].getJobCounts('failed');
     for (const q of queues) await q.close();
     await controller.close();
+    const counted = score(records, from, from + (SECONDS - 1) * 1000);
     return {
-      ...score(records, from, from + (SECONDS - 1) * 1000),
+      ...counted,
       drainedMs: Date.now() - windowEnd,
       failedJobs: failed,
+      ...spent(Math.max(1, counted.expected - counted.lost)),
     };
   } finally {
     for (const w of workers) w.kill('SIGKILL');

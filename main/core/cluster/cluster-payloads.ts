@@ -57,6 +57,17 @@ export const resultMessage = z.object({
   record: runRecord,
 });
 
+/** Finished runs a worker hands back together (workers before batching sent one per job, v 1). */
+export const resultBatch = z.object({
+  v: z.literal(2),
+  worker: z.string().min(1).max(128),
+  queue: z.string().min(1).max(64),
+  records: z.array(runRecord).min(1).max(100),
+});
+
+/** Either shape the results queue may hold. */
+export const resultsJob = z.discriminatedUnion('v', [resultMessage, resultBatch]);
+
 /** What a worker writes to the workers hash every few seconds. */
 export const workerHeartbeat = z.object({
   name: z.string().min(1).max(128),
@@ -74,6 +85,7 @@ export const workerHeartbeat = z.object({
 
 export type TickData = z.output<typeof tickData>;
 export type ResultMessage = z.output<typeof resultMessage>;
+export type ResultBatch = z.input<typeof resultBatch>;
 export type WorkerHeartbeat = z.output<typeof workerHeartbeat>;
 
 /** "data.schedule.kind: Invalid input" for the first problem, so logs name the bad field. */

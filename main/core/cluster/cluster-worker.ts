@@ -22,6 +22,8 @@ import type { WorkerHeartbeat } from './cluster-payloads.js';
 import { crontrayRepeatStrategy } from './cluster-schedule.js';
 import { TickBoundary } from './tick-boundary.js';
 import { processTick, retryDelay } from './tick-processor.js';
+import type { TickProcessorParts } from './tick-processor.js';
+import { ResultBatcher } from './result-batcher.js';
 import { TaskLocks } from './task-lock.js';
 
 /** Redis keys the controller and workers share (all under the hash-tag prefix). */
@@ -130,9 +132,10 @@ export class ClusterWorker {
       settings: { repeatStrategy: crontrayRepeatStrategy },
     });
     await this.#subscribeCancels();
+    const parts = this.#parts(redis, this.#results, this.#tasks);
     this.#worker = new Worker(
       bullQueueName(this.queue),
-      (job: Job, _token?: string, signal?: AbortSignal) => processTick(this.#parts(), job, signal),
+      (job: Job, _token?: string, signal?: AbortSignal) => processTick(parts, job, signal),
       {
         ...connection,
         name: this.name,
@@ -167,16 +170,16 @@ export class ClusterWorker {
     );
   }
 
-  #parts() {
+  #parts(redis: Redis, results: Queue, tasks: Queue): TickProcessorParts {
     return {
       worker: this.name,
       queue: this.queue,
       key: this.#options.key,
       runner: this.#runner,
-      locks: new TaskLocks(this.#redis as Redis, this.#options.leaseMs),
+      locks: new TaskLocks(redis, this.#options.leaseMs),
       boundary: this.#boundary,
-      results: this.#results as Queue,
-      tasks: this.#tasks as Queue,
+      results: new ResultBatcher(results, this.name, this.queue),
+      tasks,
       logger: this.#logger,
       onWrongKey: (message: string) => this.#refuse(message),
       registerRun: (taskId: string, jobId: string, controller: AbortController) => {
@@ -184,7 +187,7 @@ export class ClusterWorker {
         return () => this.#runs.delete(jobId);
       },
       requestCancel: async (taskId: string, jobId: string) => {
-        await this.#redis?.publish(CANCEL_CHANNEL, JSON.stringify({ taskId, jobId }));
+        await redis.publish(CANCEL_CHANNEL, JSON.stringify({ taskId, jobId }));
       },
     };
   }

@@ -8,7 +8,7 @@ import { runRecord, runTrigger } from '../model/run.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { clusterRunId } from './catch-up-plan.js';
 import { CLUSTER_PREFIX, RESULTS_QUEUE, bullQueueName } from './cluster-connection.js';
-import { firstIssue, resultMessage } from './cluster-payloads.js';
+import { firstIssue, resultsJob } from './cluster-payloads.js';
 
 /** Where cluster runs end up: the same writer local runs use. */
 export interface ClusterRunSink {
@@ -60,6 +60,8 @@ export class ResultsConsumer {
   readonly #finished = new Set<string>();
   /** The latest 'running' record per BullMQ job, to close it when its worker died. */
   readonly #live = new Map<string, RunRecordInput>();
+  /** The BullMQ job of each live run, so a finished run leaves #live without a scan. */
+  readonly #liveJob = new Map<string, string>();
 
   constructor(
     redis: Redis,
@@ -109,16 +111,20 @@ export class ResultsConsumer {
   }
 
   async #consume(job: Job): Promise<void> {
-    const parsed = resultMessage.safeParse(job.data);
+    const parsed = resultsJob.safeParse(job.data);
     if (!parsed.success) {
       const message = `Cluster: a result on the results queue is not a Crontray run record (${firstIssue(parsed.error, 'result')}); it was kept in Redis's failed list, not written`;
       this.#logger.warn(message);
       throw new Error(message);
     }
-    const record: RunRecord = { ...parsed.data.record, worker: parsed.data.worker };
-    this.#remember(record.runId);
-    await this.#sink.write(record);
-    this.#onRecord(record);
+    const { worker } = parsed.data;
+    const records = parsed.data.v === 1 ? [parsed.data.record] : parsed.data.records;
+    for (const each of records) {
+      const record: RunRecord = { ...each, worker };
+      this.#remember(record.runId);
+      await this.#sink.write(record);
+      this.#onRecord(record);
+    }
   }
 
   async #started(jobId: string, data: unknown): Promise<void> {
@@ -154,7 +160,10 @@ export class ResultsConsumer {
       firstRunId: p.attempt > 1 ? (p.firstRunId ?? clusterRunId(jobId, 1)) : null,
       worker: p.worker,
     };
+    const previous = this.#live.get(jobId);
+    if (previous !== undefined) this.#liveJob.delete(previous.runId);
     this.#live.set(jobId, record);
+    this.#liveJob.set(p.runId, jobId);
     await writeRecord(this.#sink, record);
     this.#onRecord(record);
   }
@@ -165,7 +174,11 @@ export class ResultsConsumer {
       const oldest = this.#finished.values().next().value;
       if (oldest !== undefined) this.#finished.delete(oldest);
     }
-    for (const [jobId, live] of this.#live) if (live.runId === runId) this.#live.delete(jobId);
+    const jobId = this.#liveJob.get(runId);
+    if (jobId !== undefined) {
+      this.#liveJob.delete(runId);
+      if (this.#live.get(jobId)?.runId === runId) this.#live.delete(jobId);
+    }
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,8 @@ export interface TickProcessorParts {
   key: ClusterKey;
   runner: ActionRunner<Action>;
   locks: TaskLocks;
-  results: Queue;
+  /** The results queue, several records to a job (ResultBatcher). */
+  results: { send(record: RunRecordInput): Promise<void> };
   /** The task's queue, for catch-up runs the plan adds. */
   tasks: Queue;
   logger: Logger;
@@ -34,6 +35,15 @@ export interface TickProcessorParts {
   /** Asks every worker to stop the task's runs in flight (overlap 'replace'). */
   requestCancel(taskId: string, jobId: string): Promise<void>;
 }
+
+/**
+ * A run tells the controller it started (a 'running' record, through BullMQ's job progress) only
+ * once it has run this long. For the many runs shorter than that, the 'running' record was
+ * overwritten by the final one a moment later, and sending it cost a Redis script and an event on
+ * the worker and a record write on the controller for each run. The price: a worker killed in a
+ * run's first half second leaves no 'interrupted' record of that attempt (its retry has one).
+ */
+export const RUNNING_NOTICE_MS = 500;
 
 /** The Crontray retry delay for BullMQ's custom backoff: retryDelayMs * factor^(n-1), capped. */
 export function retryDelay(data: TickData, attemptsMade: number): number {
@@ -122,14 +132,13 @@ export async function processTick(
     throw new UnrecoverableError(reason);
   }
 
+  // One signal for everything that stops this run: replace, the timeout, BullMQ's own. (Node 20's
+  // AbortSignal.any was a twentieth of a worker's time at a thousand runs a second.)
   const cancel = new AbortController();
-  const lock = await takeLock(
-    parts,
-    data,
-    trigger,
-    jobId,
-    AbortSignal.any([cancel.signal, ...(signal ? [signal] : [])]),
-  );
+  const follow = () => cancel.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  signal?.addEventListener('abort', follow, { once: true });
+  const lock = await takeLock(parts, data, trigger, jobId, cancel.signal);
   if (lock === 'busy') {
     await send({
       ...base,
@@ -141,41 +150,31 @@ export async function processTick(
     return 'skipped';
   }
   const unregister = parts.registerRun(data.taskId, jobId, cancel);
+  const startedAt = Date.now();
+  const notice = setTimeout(() => {
+    const started = { runId, startedAt, worker: parts.worker, attempt, trigger, scheduledFor };
+    const progress = { ...started, taskId: data.taskId, firstRunId: base.firstRunId };
+    job.updateProgress(progress).catch(() => undefined);
+  }, RUNNING_NOTICE_MS);
   try {
-    const startedAt = Date.now();
-    await job
-      .updateProgress({
-        runId,
-        startedAt,
-        worker: parts.worker,
-        attempt,
-        trigger,
-        scheduledFor,
-        taskId: data.taskId,
-        firstRunId: base.firstRunId,
-      })
-      .catch(() => undefined);
-    const outcome = await runWithTimeout(
-      parts,
-      action,
-      data,
-      { runId, attempt, trigger },
-      cancel,
-      signal,
-    );
+    const outcome = await runWithTimeout(parts, action, data, { runId, attempt, trigger }, cancel);
+    clearTimeout(notice);
     const record: RunRecordInput = {
       ...base,
       ...outcomeFields(outcome),
       startedAt,
       endedAt: Date.now(),
     };
-    await send(record);
+    // The lock goes back while the record travels: the task's next run need not wait for it.
+    await Promise.all([send(record), lock?.release()]);
     const retriesLeft = attempt <= data.retry.maxRetries;
     if ((outcome.status === 'failed' || outcome.status === 'timed-out') && retriesLeft) {
       throw new Error(outcome.error ?? `run ${outcome.status}`);
     }
     return outcome.status;
   } finally {
+    clearTimeout(notice);
+    signal?.removeEventListener('abort', follow);
     unregister();
     if (lock !== null) await lock.release();
   }
@@ -232,13 +231,12 @@ async function runWithTimeout(
   data: TickData,
   run: { runId: string; attempt: number; trigger: RunTrigger },
   cancel: AbortController,
-  jobSignal: AbortSignal | undefined,
 ): Promise<RunOutcome> {
   const timer =
     data.timeoutMs > 0
       ? setTimeout(() => cancel.abort(timeoutReason(data.timeoutMs)), data.timeoutMs)
       : null;
-  const signal = jobSignal ? AbortSignal.any([cancel.signal, jobSignal]) : cancel.signal;
+  const signal = cancel.signal;
   try {
     return await parts.runner.run(action, {
       runId: run.runId,
@@ -273,28 +271,35 @@ async function recordPlan(
 ): Promise<void> {
   const now = Date.now();
   const reason = `catch-up policy '${data.catchUp.policy}'`;
+  // Sent together, so they share results jobs.
+  const sent: Promise<void>[] = [];
   for (const at of plan.missed) {
-    await sendResult(parts, {
-      ...baseRecord(data, at, 'schedule'),
-      runId: instantRunId(data.taskId, at),
-      status: 'missed',
-      startedAt: null,
-      endedAt: now,
-      worker: parts.worker,
-      error: `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
-    });
+    sent.push(
+      sendResult(parts, {
+        ...baseRecord(data, at, 'schedule'),
+        runId: instantRunId(data.taskId, at),
+        status: 'missed',
+        startedAt: null,
+        endedAt: now,
+        worker: parts.worker,
+        error: `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
+      }),
+    );
   }
   if (plan.missedUncounted > 0) {
-    await sendResult(parts, {
-      ...baseRecord(data, null, 'schedule'),
-      runId: clusterRunId(data.taskId, 'missed-more', scheduledFor),
-      status: 'missed',
-      startedAt: null,
-      endedAt: now,
-      worker: parts.worker,
-      error: `Missed: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} (${reason}); they are counted here, not listed one by one.`,
-    });
+    sent.push(
+      sendResult(parts, {
+        ...baseRecord(data, null, 'schedule'),
+        runId: clusterRunId(data.taskId, 'missed-more', scheduledFor),
+        status: 'missed',
+        startedAt: null,
+        endedAt: now,
+        worker: parts.worker,
+        error: `Missed: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} (${reason}); they are counted here, not listed one by one.`,
+      }),
+    );
   }
+  await Promise.all(sent);
   for (const run of plan.run) {
     if (run.at === scheduledFor) continue;
     await parts.tasks.add(
@@ -310,9 +315,5 @@ async function recordPlan(
 }
 
 async function sendResult(parts: TickProcessorParts, record: RunRecordInput): Promise<void> {
-  await parts.results.add(
-    'result',
-    { v: 1, worker: parts.worker, queue: parts.queue, record },
-    { jobId: record.runId, removeOnComplete: true, removeOnFail: 1000 },
-  );
+  await parts.results.send(record);
 }
