@@ -99,27 +99,7 @@ export class ScriptRunner implements ActionRunner<ScriptAction> {
     stdout: OutputBuffer,
     stderr: OutputBuffer,
   ): Promise<RunOutcome> {
-    const scriptContext: ScriptContext = {
-      runId: context.runId,
-      taskId: context.taskId,
-      attempt: context.attempt,
-      trigger: context.trigger,
-    };
-    const worker = new Worker(SCRIPT_WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        url: pathToFileURL(action.file).href,
-        file: action.file,
-        exportName: action.exportName,
-        context: scriptContext,
-      },
-      resourceLimits: { maxOldGenerationSizeMb: action.memoryMb },
-      // Raw process.stdout writes are captured too, instead of spilling into the app's own console.
-      stdout: true,
-      stderr: true,
-      // Like shell actions: the minimal base only, never the app's whole environment.
-      env: { ...childEnv({ env: [] }), ...parentRunEnv(context.parent) },
-    });
+    const worker = startWorker(action, context);
     worker.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     worker.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
 
@@ -144,19 +124,9 @@ export class ScriptRunner implements ActionRunner<ScriptAction> {
           finish({ status: 'succeeded', value: message.value, error: null });
         else finish({ status: 'failed', error: message.message });
       });
-      worker.on('error', (error: Error & { code?: string }) => {
-        if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          finish({
-            status: 'failed',
-            error: `The script ${action.file} ran out of its memory limit of ${action.memoryMb} MB: raise the limit or make the script use less memory.`,
-          });
-        } else {
-          finish({
-            status: 'failed',
-            error: `The script ${action.file} could not run: ${error.stack ?? error.message}`,
-          });
-        }
-      });
+      worker.on('error', (error: Error & { code?: string }) =>
+        finish(workerErrorOutcome(action, error)),
+      );
       worker.on('exit', (code) => {
         finish({
           status: 'failed',
@@ -167,4 +137,42 @@ export class ScriptRunner implements ActionRunner<ScriptAction> {
       if (signal.aborted) onAbort();
     });
   }
+}
+
+/** The script's worker thread, with its context, memory limit and the minimal environment. */
+function startWorker(action: ScriptAction, context: RunContext): Worker {
+  const scriptContext: ScriptContext = {
+    runId: context.runId,
+    taskId: context.taskId,
+    attempt: context.attempt,
+    trigger: context.trigger,
+  };
+  return new Worker(SCRIPT_WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      url: pathToFileURL(action.file).href,
+      file: action.file,
+      exportName: action.exportName,
+      context: scriptContext,
+    },
+    resourceLimits: { maxOldGenerationSizeMb: action.memoryMb },
+    // Raw process.stdout writes are captured too, instead of spilling into the app's own console.
+    stdout: true,
+    stderr: true,
+    // Like shell actions: the minimal base only, never the app's whole environment.
+    env: { ...childEnv({ env: [] }), ...parentRunEnv(context.parent) },
+  });
+}
+
+function workerErrorOutcome(action: ScriptAction, error: Error & { code?: string }): RunOutcome {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return {
+      status: 'failed',
+      error: `The script ${action.file} ran out of its memory limit of ${action.memoryMb} MB: raise the limit or make the script use less memory.`,
+    };
+  }
+  return {
+    status: 'failed',
+    error: `The script ${action.file} could not run: ${error.stack ?? error.message}`,
+  };
 }

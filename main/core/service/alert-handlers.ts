@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Handlers, TaskAlertsView } from '../../api/contract.js';
+import type { Handlers, ParsedRequestOf, TaskAlertsView } from '../../api/contract.js';
 import { alertSettings, taskAlerts } from '../alerts/alert-config.js';
-import type { AlertSettings } from '../alerts/alert-config.js';
+import type { AlertSettings, TaskAlerts } from '../alerts/alert-config.js';
 import {
   MaskWithoutSecret,
   maskSettings,
@@ -11,6 +11,8 @@ import {
   mergeTaskSecrets,
 } from '../alerts/alert-secrets.js';
 import { runRecord } from '../model/run.js';
+import type { RunRecord } from '../model/run.js';
+import type { StoredTask } from '../model/task.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { Clock } from '../time/clock.js';
 import type { ServiceAlerts } from './alert-wiring.js';
@@ -85,23 +87,7 @@ export function alertHandlers(
     },
     'alerts:task:set': async ({ id, alerts: incoming }) => {
       requireTask(id);
-      const config = monitor().config;
-      if (incoming !== null) {
-        const known = new Set(config.settings().channels.map((c) => c.id));
-        incoming.channels?.forEach((channelId, i) => {
-          if (!known.has(channelId))
-            throw invalid(`channels.${i}: no alert channel has id '${channelId}'`, `channels.${i}`);
-        });
-      }
-      const next =
-        incoming === null
-          ? null
-          : taskAlerts.parse(
-              withSecrets(() =>
-                mergeTaskSecrets(incoming, config.hasTask(id) ? config.task(id) : null),
-              ),
-            );
-      await config.setTask(id, next);
+      await monitor().config.setTask(id, checkedTaskAlerts(monitor().config, id, incoming));
       return taskView(id);
     },
     'alerts:incidents': async (request) => monitor().incidents.list(request ?? {}),
@@ -129,27 +115,50 @@ export function alertHandlers(
       return monitor().sendTest(channelId);
     },
     'alerts:report': async (report) => {
-      const task = requireTask(report.taskId);
-      const now = clock.now();
-      const started = now - (report.durationMs ?? 0);
-      const output = report.output ?? '';
-      monitor().reported(
-        runRecord.parse({
-          runId: `report-${now}`,
-          taskId: task.id,
-          project: task.project,
-          group: task.group,
-          name: task.name,
-          status: report.status,
-          trigger: 'manual',
-          scheduledFor: null,
-          startedAt: started,
-          endedAt: now,
-          exitCode: report.exitCode ?? null,
-          stdout: { head: output, tail: '', truncated: false, totalBytes: output.length },
-        }),
-      );
+      monitor().reported(reportedRun(requireTask(report.taskId), report, clock.now()));
       return { accepted: true };
     },
   };
+}
+
+type AlertConfig = ServiceAlerts['monitor']['config'];
+
+/** A task's own alert settings as sent, checked against the known channels, secrets kept. */
+function checkedTaskAlerts(
+  config: AlertConfig,
+  id: string,
+  incoming: ParsedRequestOf<'alerts:task:set'>['alerts'],
+): TaskAlerts | null {
+  if (incoming === null) return null;
+  const known = new Set(config.settings().channels.map((c) => c.id));
+  incoming.channels?.forEach((channelId, i) => {
+    if (!known.has(channelId))
+      throw invalid(`channels.${i}: no alert channel has id '${channelId}'`, `channels.${i}`);
+  });
+  return taskAlerts.parse(
+    withSecrets(() => mergeTaskSecrets(incoming, config.hasTask(id) ? config.task(id) : null)),
+  );
+}
+
+/** The run record of an outcome a task reported from outside (a script or a CI job). */
+function reportedRun(
+  task: StoredTask,
+  report: ParsedRequestOf<'alerts:report'>,
+  now: number,
+): RunRecord {
+  const output = report.output ?? '';
+  return runRecord.parse({
+    runId: `report-${now}`,
+    taskId: task.id,
+    project: task.project,
+    group: task.group,
+    name: task.name,
+    status: report.status,
+    trigger: 'manual',
+    scheduledFor: null,
+    startedAt: now - (report.durationMs ?? 0),
+    endedAt: now,
+    exitCode: report.exitCode ?? null,
+    stdout: { head: output, tail: '', truncated: false, totalBytes: output.length },
+  });
 }

@@ -66,14 +66,33 @@ export function openConfigFile(options: OpenConfigOptions): OpenedConfig {
     (max, m) => (compareVersions(m.version, max) > 0 ? m.version : max),
     CONFIG_VERSION,
   );
-  let conf: Conf<ConfData>;
+  const conf = openConf(options, projectVersion, existed);
+  const raw = conf.store;
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    // prepareConfigFile checked the same file through the same migrations, so this means a
+    // migration behaves differently on conf's copy: a bug to fix, not a file to move aside.
+    throw new Error(
+      `TaskStore: ${options.path} does not match the schema after migration: ${describeIssues(parsed.error)}`,
+    );
+  }
+  refreshBackup(options.path, options.backupPath, options.logger);
+  return { data: parsed.data, internal: raw.__internal__, recovery, version: projectVersion };
+}
+
+/** conf over config.json, running the migrations it has not had yet. */
+function openConf(
+  options: OpenConfigOptions,
+  projectVersion: string,
+  existed: boolean,
+): Conf<ConfData> {
   try {
-    conf = new Conf<ConfData>({
+    return new Conf<ConfData>({
       cwd: options.dataDir,
       configName: 'config',
       projectVersion,
       migrations: Object.fromEntries(
-        migrations.map((step) => [
+        options.migrations.map((step) => [
           step.version,
           (conf: Conf<ConfData>) => {
             const data = conf.store;
@@ -98,18 +117,6 @@ export function openConfigFile(options: OpenConfigOptions): OpenedConfig {
       { cause: error },
     );
   }
-
-  const raw = conf.store;
-  const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    // prepareConfigFile checked the same file through the same migrations, so this means a
-    // migration behaves differently on conf's copy: a bug to fix, not a file to move aside.
-    throw new Error(
-      `TaskStore: ${options.path} does not match the schema after migration: ${describeIssues(parsed.error)}`,
-    );
-  }
-  refreshBackup(options.path, options.backupPath, options.logger);
-  return { data: parsed.data, internal: raw.__internal__, recovery, version: projectVersion };
 }
 
 /** Copies config.json, just validated at open, to the backup. */
