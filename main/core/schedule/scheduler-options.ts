@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ActionRunner } from '../actions/runner.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
@@ -14,6 +13,7 @@ import type { TaskStateStore } from './task-state.js';
 import type { SystemConditions } from '../conditions/system-conditions.js';
 import type { WaitingRunState } from '../conditions/waiting-run-state.js';
 import { type ChainJournal, nullChainJournal } from './task-chains.js';
+import { newFlatId } from './flat-id.js';
 
 /** Options of the TaskScheduler; each one's default is in {@link SCHEDULER_DEFAULTS}. */
 export interface TaskSchedulerOptions<TAction> {
@@ -37,7 +37,7 @@ export interface TaskSchedulerOptions<TAction> {
    * a machine sleeps, so a short cap is what notices a resume or a wall-clock jump in time.
    */
   maxSleepMs?: number;
-  /** Makes task and run ids. Default `crypto.randomUUID`. */
+  /** Makes task and run ids. Default `crypto.randomUUID`, kept as a flat string. */
   newId?: () => string;
   /**
    * Identifies an action for idempotent registration. Default: functions by identity, data by
@@ -101,7 +101,7 @@ export const SCHEDULER_DEFAULTS = {
   sink: nullRunSink,
   globalConcurrency: 8,
   maxSleepMs: 30_000,
-  newId: randomUUID,
+  newId: newFlatId,
   fingerprint: defaultFingerprint,
   state: undefined,
   lateGraceMs: 5000,

@@ -104,6 +104,21 @@ export function withInstants(schedule: ScheduleInput): ScheduleInput {
   return out as ScheduleInput;
 }
 
+/**
+ * The caller's fields plus the schedule. Not `{ ...fields, schedule }`: in Node 20's V8 an object
+ * made by spreading one that is not frozen and then adding a field has a shape whose every read
+ * is slow (~0.2 us a field it has, ~0.7 us one it lacks, measured), and registration reads about
+ * ten fields a task lacks. A copy made by Object.assign reads at full speed.
+ */
+function withSchedule<TAction>(
+  fields: object,
+  schedule: ScheduleTaskInput<TAction>['schedule'],
+): ScheduleTaskInput<TAction> {
+  const out = Object.assign({}, fields) as ScheduleTaskInput<TAction>;
+  out.schedule = schedule;
+  return out;
+}
+
 export function cronInput<TAction>(input: CronTaskInput<TAction>): ScheduleTaskInput<TAction> {
   // The extra fields (pattern, dayMatch) are dropped by the schema; no copy without them needed.
   const schedule = {
@@ -111,7 +126,7 @@ export function cronInput<TAction>(input: CronTaskInput<TAction>): ScheduleTaskI
     pattern: input.pattern,
     dayMatch: input.dayMatch ?? 'or',
   } as const;
-  return { ...input, schedule };
+  return withSchedule(input, schedule);
 }
 
 export function intervalInput<TAction>(
@@ -125,7 +140,7 @@ export function intervalInput<TAction>(
     maxCycles,
     until: instantValue(until),
   } as const;
-  return { ...rest, schedule };
+  return withSchedule(rest, schedule);
 }
 
 /** A routine registration; `deprecated` is told when the caller used the old name `delayMs`. */
@@ -143,10 +158,10 @@ export function routineInput<TAction>(
     maxCycles,
     until: instantValue(until),
   } as const;
-  return { ...rest, schedule };
+  return withSchedule(rest, schedule);
 }
 
 export function onceInput<TAction>(input: OnceTaskInput<TAction>): ScheduleTaskInput<TAction> {
   const { at, ...rest } = input;
-  return { ...rest, schedule: { kind: 'once', at: instantValue(at) } };
+  return withSchedule(rest, { kind: 'once', at: instantValue(at) });
 }

@@ -3,6 +3,7 @@ import { idSchema } from '../model/names.js';
 import type { TaskDefinition, TaskDefinitionInput } from '../model/task.js';
 import type { CronCache } from './cron-cache.js';
 import type { HeapNode } from './next-run-heap.js';
+import { flatText } from './flat-id.js';
 import { SchedulerError, errorText } from './scheduler-error.js';
 import type { TaskState, TaskStateStore } from './task-state.js';
 import { parseTaskDefinition, scheduleKey, triggersKey } from './task-validation.js';
@@ -164,7 +165,8 @@ export class TaskRegistry<TAction> {
     const existing = this.#byKey.get(key);
     if (existing) return { task: existing, existing: true };
     if (r.givenId !== undefined) this.#checkFreeId(r.givenId);
-    const id = r.givenId ?? this.deps.newId();
+    // Kept as long as the task: one flat string, not a rope (see flat-id.ts).
+    const id = flatText(r.givenId ?? this.deps.newId());
     const saved: TaskState | undefined =
       r.lastDueAt !== undefined || r.cycles !== undefined
         ? { lastDueAt: r.lastDueAt ?? null, cycles: r.cycles ?? 0 }
