@@ -24,10 +24,10 @@ export interface GatedTask {
 export interface GateHost<TTask> {
   /** The conditions hold: the run goes on to the run queue (overlap policy and all). */
   start(trigger: Trigger<TTask>): void;
-  /** Written 'skipped' with the reason. */
-  skip(task: TTask, scheduledFor: number | null, reason: string): void;
+  /** Written 'skipped' with the reason (a chained run keeps its run id and parent). */
+  skip(trigger: Trigger<TTask>, reason: string): void;
   /** Written 'missed' with the reason. */
-  miss(task: TTask, scheduledFor: number | null, reason: string): void;
+  miss(trigger: Trigger<TTask>, reason: string): void;
   /** A task's waiting state changed (the tasks list shows it). */
   changed(taskId: string): void;
 }
@@ -211,7 +211,7 @@ export class ConditionGate<TTask extends GatedTask> {
       this.#finish(entry);
       this.#settled(task.id);
       const rule = conditionPhrases(c).join('; ');
-      host.skip(task, scheduledFor, `Skipped: ${readings} (${due}this task runs ${rule}).`);
+      host.skip(entry.trigger, `Skipped: ${readings} (${due}this task runs ${rule}).`);
       return;
     }
     if (clock.now() >= entry.deadlineAt) {
@@ -220,8 +220,7 @@ export class ConditionGate<TTask extends GatedTask> {
       const why = unmet.map((u) => u.atDeadline).join('; ');
       const waited = durationText(Math.max(0, entry.deadlineAt - (scheduledFor ?? entry.since)));
       host.miss(
-        task,
-        scheduledFor,
+        entry.trigger,
         `Missed: ${why} (${due}it waited ${waited} for ${unmet.map((u) => u.waitingFor).join(' and ')}; ${readings}).`,
       );
       return;
@@ -245,8 +244,7 @@ export class ConditionGate<TTask extends GatedTask> {
     const at = newer.trigger.scheduledFor;
     const what = older.waitingFor ?? 'its conditions';
     this.deps.host.skip(
-      older.trigger.task,
-      older.trigger.scheduledFor,
+      older.trigger,
       `Skipped: it was ${what} when the run due at ${at === null ? 'a later time' : iso(at)} took its place (one run of a task waits at a time).`,
     );
   }

@@ -36,8 +36,12 @@ export function engineGate<TAction>(
         lifecycle.pump();
         rearm();
       },
-      skip: (task, at, why) => recorder.skipped(task, at ?? o.clock.now(), why),
-      miss: (task, at, why) => recorder.missed(task, at, why),
+      skip: (t, why) =>
+        t.chain
+          ? recorder.notRun(t, 'skipped', why)
+          : recorder.skipped(t.task, t.scheduledFor ?? o.clock.now(), why),
+      miss: (t, why) =>
+        t.chain ? recorder.notRun(t, 'missed', why) : recorder.missed(t.task, t.scheduledFor, why),
       changed: (taskId) => emit({ type: 'task:changed', taskId }),
     },
     ...(save ? { onWaitingChange: (runs) => save(runs.map(stateOf)) } : {}),
@@ -66,6 +70,9 @@ export function waitingRunsOf<TAction>(
   for (const s of states) {
     const task = registry.get(s.taskId);
     if (!task?.def.enabled || task.def.conditions === undefined) continue;
+    // The chain journal keeps a chained run until its record is written and hands it to the
+    // gate again after a restart; taking it from here as well would run it twice.
+    if (s.trigger === 'chain') continue;
     out.push({
       trigger: triggerOf(task, s.trigger, s.scheduledFor, s.forced),
       deadlineAt: s.deadlineAt,

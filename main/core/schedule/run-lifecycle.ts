@@ -52,6 +52,8 @@ export interface RunLifecycleDeps<TAction> {
   /** The chained runs a final record starts (none for a task nobody follows). */
   chainsAfter: (record: RunRecord, now: number) => ChainedRun<TAction>[];
   chains: ChainJournal;
+  /** Where a chained run goes: the child's quiet windows and conditions decide (ChainAdmission). */
+  admitChained: (t: Trigger<RegisteredTask<TAction>>) => void;
 }
 
 /** Runs from trigger to final record: admission, start, signal, timeout, abort and finish. */
@@ -256,7 +258,7 @@ export class RunLifecycle<TAction> {
       if (s.kind === 'routine' && task.running === 0 && task.waiting === 0)
         this.deps.routineIdle(task, now);
     }
-    if (chained) for (const c of chained) this.submit(chainTrigger(c.task, c.start));
+    if (chained) for (const c of chained) this.deps.admitChained(chainTrigger(c.task, c.start));
     this.pump();
     this.deps.rearm();
   }
@@ -305,7 +307,7 @@ export class RunLifecycle<TAction> {
       this.deps.recorder.settle(run, 'missed');
       return true;
     }
-    this.submit(t);
+    this.deps.admitChained(t);
     this.pump();
     return true;
   }

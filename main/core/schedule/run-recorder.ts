@@ -63,6 +63,21 @@ export class RunRecorder<TAction> {
     return run;
   }
 
+  /**
+   * A run that will not start, written once with its own trigger (a chained run keeps its fixed
+   * run id and its parent, and leaves the chain journal when written).
+   */
+  notRun(
+    t: Trigger<RegisteredTask<TAction>>,
+    status: 'skipped' | 'missed',
+    reason: string,
+  ): ActiveRun<TAction> {
+    const run = this.newRun(t);
+    run.record.error = reason;
+    this.settle(run, status);
+    return run;
+  }
+
   /** Gives a run its final status, writes it, tells the host and resolves its `done`. */
   settle(run: ActiveRun<TAction>, status: RunStatus): void {
     run.state = 'done';

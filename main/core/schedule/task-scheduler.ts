@@ -35,6 +35,7 @@ import type { TriggerEvent } from '../model/triggers.js';
 import type { ConditionGate } from '../conditions/condition-gate.js';
 import { engineGate, waitingRunsOf } from '../conditions/engine-gate.js';
 import type { WaitingRunState } from '../conditions/waiting-run-state.js';
+import { ChainAdmission } from './chain-admission.js';
 import { type ChainStart, TaskChains } from './task-chains.js';
 
 export type { TaskSchedulerOptions } from './scheduler-options.js';
@@ -60,6 +61,7 @@ export class TaskScheduler<TAction = InProcessAction> {
   /** Holds runs of tasks with conditions (see core/conditions); null without a provider. */
   readonly #gate: ConditionGate<RegisteredTask<TAction>> | null;
   readonly #chains = new TaskChains<TAction>();
+  readonly #admission: ChainAdmission<TAction>;
   readonly #changes: TaskChanges<TAction>;
   #started = false;
   /** The "when Crontray starts" event fires on the first start only, not after a pause. */
@@ -89,9 +91,15 @@ export class TaskScheduler<TAction = InProcessAction> {
       routineIdle: (task, endedAt) => this.#due.routineIdle(task, endedAt),
       rearm: () => this.#arm(),
       chainsAfter: (record, now) => this.#chains.startsAfter(record, now, o.newId),
+      admitChained: (t) => this.#admission.admit(t),
     });
     const gateParts = { lifecycle: this.#lifecycle, recorder, rearm: () => this.#arm(), emit };
     this.#gate = engineGate(o, gateParts);
+    this.#admission = new ChainAdmission<TAction>({
+      ...{ clock: o.clock, recorder, lifecycle: this.#lifecycle, chains: o.chains },
+      gate: () => this.#gate,
+      started: () => (this.#lifecycle.pump(), this.#arm()),
+    });
     this.#due = new DueHandler<TAction>({
       ...o,
       cache,
@@ -231,6 +239,7 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#startedOnce = true;
     this.#tick(false);
     this.#gate?.start();
+    this.#admission.resume();
   }
 
   /**
@@ -243,6 +252,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       this.#stoppedAt = this.#clock.now();
       this.#timer.clear();
       this.#gate?.stop();
+      this.#admission.hold();
       this.#lifecycle.cancelWaiting(ABORT_REASON.stopped);
       this.#emit({ type: 'scheduler:state', running: false });
     }
