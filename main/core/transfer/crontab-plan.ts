@@ -41,71 +41,89 @@ export function planCrontab(text: string, options: CrontabPlanOptions = {}): Imp
   const rawLines = text.split('\n');
   // A final newline ends the last line; it does not start an empty one.
   if (rawLines.length > 1 && rawLines[rawLines.length - 1] === '') rawLines.pop();
-  const env: CronEnv = { vars: new Map(), shell: 'sh', timezone: undefined };
-  const rows: ImportRow[] = [];
-  const drafts: ImportDraft[] = [];
-  const namesSeen = new Map<string, number>();
-  let pendingComments: number[] = [];
+  const planner = new CrontabPlanner(options);
+  rawLines.forEach((raw, index) => planner.read(raw.replace(/\r$/, ''), index + 1));
+  return planner.finish();
+}
 
-  const settleComments = (message: string) => {
-    for (const i of pendingComments) rows[i] = { ...rows[i]!, outcome: 'skipped', message };
-    pendingComments = [];
-  };
+/** Reads a crontab line by line, as cron does: environment lines apply to the entries below. */
+class CrontabPlanner {
+  readonly #options: CrontabPlanOptions;
+  readonly #env: CronEnv = { vars: new Map(), shell: 'sh', timezone: undefined };
+  readonly #rows: ImportRow[] = [];
+  readonly #drafts: ImportDraft[] = [];
+  readonly #namesSeen = new Map<string, number>();
+  /** Rows of the comments directly above the next line: an entry's notes, if one comes. */
+  #pendingComments: number[] = [];
 
-  rawLines.forEach((raw, index) => {
-    const text = raw.replace(/\r$/, '');
-    const lineNo = index + 1;
+  constructor(options: CrontabPlanOptions) {
+    this.#options = options;
+  }
+
+  read(text: string, lineNo: number): void {
     const parsed = parseCrontabLine(text);
     const row: ImportRow = { line: lineNo, text, outcome: 'skipped', message: '', name: null };
-    rows.push(row);
+    this.#rows.push(row);
     switch (parsed.kind) {
       case 'blank':
-        settleComments('comment not directly above a task');
+        this.#settleComments('comment not directly above a task');
         row.message = 'blank line';
         return;
       case 'comment':
-        pendingComments.push(rows.length - 1);
+        this.#pendingComments.push(this.#rows.length - 1);
         row.message = 'comment';
         return;
       case 'invalid':
-        settleComments('comment above a line that was not imported');
-        row.message = `not imported: ${parsed.reason}`;
+        this.#notImported(row, parsed.reason);
         return;
       case 'env':
-        Object.assign(row, applyEnv(env, parsed));
+        Object.assign(row, applyEnv(this.#env, parsed));
         return;
       case 'entry':
-        break;
+        this.#entry(parsed, row, lineNo);
     }
-    const outcome = entryDraft(parsed, env, options);
-    if ('reason' in outcome) {
-      settleComments('comment above a line that was not imported');
-      row.message = `not imported: ${outcome.reason}`;
-      return;
-    }
-    const twin = namesSeen.get(outcome.task.name);
-    if (twin !== undefined) {
-      settleComments('comment above a line that was not imported');
-      row.message = `not imported: the same command and schedule as line ${twin}`;
-      return;
-    }
-    namesSeen.set(outcome.task.name, lineNo);
-    const notes = pendingComments.map((i) => parseNote(rows[i]!.text)).filter((n) => n !== '');
-    for (const i of pendingComments) {
+  }
+
+  finish(): ImportPlan {
+    this.#settleComments('comment not directly above a task');
+    return { rows: this.#rows, drafts: this.#drafts };
+  }
+
+  #entry(parsed: Extract<CrontabLine, { kind: 'entry' }>, row: ImportRow, lineNo: number): void {
+    const outcome = entryDraft(parsed, this.#env, this.#options);
+    if ('reason' in outcome) return this.#notImported(row, outcome.reason);
+    const twin = this.#namesSeen.get(outcome.task.name);
+    if (twin !== undefined)
+      return this.#notImported(row, `the same command and schedule as line ${twin}`);
+    this.#namesSeen.set(outcome.task.name, lineNo);
+    const rows = this.#rows;
+    const notes = this.#pendingComments
+      .map((i) => parseNote(rows[i]!.text))
+      .filter((n) => n !== '');
+    for (const i of this.#pendingComments) {
       rows[i] = { ...rows[i]!, outcome: 'note', message: `note of the task on line ${lineNo}` };
     }
-    pendingComments = [];
-    const origin = `Imported from crontab line ${lineNo}: ${text.trim()}`;
+    this.#pendingComments = [];
+    const origin = `Imported from crontab line ${lineNo}: ${row.text.trim()}`;
     outcome.task.notes = [...notes, origin].join('\n').slice(0, NOTES_MAX);
     Object.assign(row, {
       outcome: 'task',
       name: outcome.task.name,
       message: outcome.message,
     } satisfies Partial<ImportRow>);
-    drafts.push({ row: rows.length - 1, task: outcome.task });
-  });
-  settleComments('comment not directly above a task');
-  return { rows, drafts };
+    this.#drafts.push({ row: rows.length - 1, task: outcome.task });
+  }
+
+  #notImported(row: ImportRow, reason: string): void {
+    this.#settleComments('comment above a line that was not imported');
+    row.message = `not imported: ${reason}`;
+  }
+
+  #settleComments(message: string): void {
+    for (const i of this.#pendingComments)
+      this.#rows[i] = { ...this.#rows[i]!, outcome: 'skipped', message };
+    this.#pendingComments = [];
+  }
 }
 
 function parseNote(line: string): string {
