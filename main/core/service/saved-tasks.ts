@@ -4,7 +4,7 @@ import { errorText } from '../schedule/scheduler-error.js';
 import type { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { CoreParts } from './core-parts.js';
 import type { Notice } from './run-pipeline.js';
-import { scheduleStored } from './task-handlers.js';
+import { scheduleStored } from './task-writes.js';
 
 /**
  * Bookkeeping reaches the disk a moment after a trigger, but run records are written as runs

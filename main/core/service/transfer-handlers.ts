@@ -14,7 +14,7 @@ import type { ExportTask } from '../transfer/crontab-write.js';
 import type { ImportDraft, ImportPlan } from '../transfer/import-plan.js';
 import type { CoreParts } from './core-parts.js';
 import { ServiceError, invalid, notFound } from './service-error.js';
-import { definitionOf } from './task-handlers.js';
+import { definitionOf } from './task-writes.js';
 
 type TransferHandlers = Pick<Handlers, 'transfer:preview' | 'transfer:import' | 'transfer:export'>;
 type TaskWrites = Pick<Handlers, 'tasks:create' | 'tasks:delete'>;
