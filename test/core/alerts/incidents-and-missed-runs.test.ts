@@ -180,6 +180,7 @@ describe("dead man's switch", () => {
     // 10:00 waits for AC power and starts at 10:25, inside its 30 min deadline.
     await m.clock.advance(3600_000 + 25 * 60_000);
     start(T0 + 3600_000, m.clock.now());
+    await m.monitor.whenIdle();
     // 11:00 never starts: judged after grace and deadline (11:32), not at 11:02.
     await m.clock.advance(35 * 60_000 + 31 * 60_000);
     await m.monitor.whenIdle();
@@ -190,6 +191,7 @@ describe("dead man's switch", () => {
 
     // 11:00 starts late (recovery); from now on the task skips runs its conditions hold back.
     start(T0 + 2 * 3600_000, m.clock.now());
+    await m.monitor.whenIdle();
     m.monitor.watchTask({ ...hourly, conditions: { ...conditions, policy: 'skip' } });
     // 12:00 is skipped on battery, as the task asks: no second alert at 12:02 or later.
     await m.clock.advance(28 * 60_000);
@@ -203,6 +205,9 @@ describe("dead man's switch", () => {
         }),
       ),
     );
+    // Records are judged on a later turn (after any alert still being sent): let this one be
+    // judged before the clock passes the 12:00 run's deadline, as it would be in real time.
+    await m.monitor.whenIdle();
     await m.clock.advance(10 * 60_000);
     await m.monitor.whenIdle();
     expect(kinds()).toEqual(['missed', 'recovery']);
