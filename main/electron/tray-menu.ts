@@ -85,11 +85,18 @@ export function stateLine(state: TrayState): string {
   return `Scheduler running${active}${failed}`;
 }
 
-/** "Cluster unreachable: ..." while a configured cluster cannot be reached; null otherwise. */
+/**
+ * "Cluster unreachable: ..." while a configured cluster cannot be reached, "Cluster: Redis at ...
+ * evicts keys ...: set ..." while Redis answers but cannot be used (its setting is the fix, not
+ * the network); null otherwise.
+ */
 export function clusterLine(status: SchedulerStatus | null): string | null {
   const cluster = status?.cluster;
-  if (!cluster || cluster.connected) return null;
-  return `Cluster unreachable${cluster.error ? `: ${cluster.error}` : ''}`;
+  if (!cluster) return null;
+  const why = cluster.error?.replace(/^Cluster: /, '') ?? null;
+  if (cluster.trouble === 'unfit' && why !== null) return `Cluster: ${why}`;
+  if (cluster.connected) return null;
+  return `Cluster unreachable${why !== null ? `: ${why}` : ''}`;
 }
 
 /** Tooltip: the state, the next run, and the vault warning when there is one. */

@@ -210,6 +210,7 @@ describe('the tray and a cluster', () => {
     error: connected
       ? null
       : 'Redis at redis://:****@cache:6379 is not reachable (connection refused)',
+    trouble: connected ? null : ('unreachable' as const),
     workers: [],
     queues: [],
     warnings: [],
@@ -221,6 +222,19 @@ describe('the tray and a cluster', () => {
       '⚠ Cluster unreachable: Redis at redis://:****@cache:6379 is not reachable (connection refused)',
     );
     expect(trayTooltip(down)).toContain('⚠ Cluster unreachable');
+  });
+
+  it('says a Redis that evicts keys does so, with the setting to change, not that it is unreachable', () => {
+    const evicting =
+      'Cluster: Redis at redis://:****@cache:6379 evicts keys (maxmemory-policy allkeys-lru), so it may drop queued runs and their locks: set "maxmemory-policy noeviction" in redis.conf (or run: redis-cli CONFIG SET maxmemory-policy noeviction)';
+    for (const connected of [false, true]) {
+      const unfit = { ...cluster(connected), error: evicting, trouble: 'unfit' as const };
+      const shown = state({ status: status({ cluster: unfit }) });
+      const line = labels(buildTrayMenu(shown)).find((l) => l.includes('Cluster'));
+      expect(line).toBe(`⚠ ${evicting}`);
+      expect(trayTooltip(shown)).not.toContain('unreachable');
+      expect(trayTooltip(shown)).toContain('set "maxmemory-policy noeviction"');
+    }
   });
 
   it('says nothing about the cluster while it is connected', () => {

@@ -86,6 +86,34 @@ export function connectRedis(urlText: string, options: ConnectOptions = {}): Red
   return new Redis(url, redisOptions);
 }
 
+/**
+ * Redis answers but Crontray cannot use it: it may evict keys, or it is full and refuses writes.
+ * Told apart from "unreachable" because the fix is a setting on the server, not the network.
+ */
+export class RedisUnfitError extends Error {}
+
+const MB = 1024 * 1024;
+
+/**
+ * What is wrong with a Redis's memory settings for BullMQ, from its `INFO memory`, as a sentence
+ * saying how to fix it; null when nothing is. An evicting policy may drop job locks and queued
+ * runs; a noeviction Redis that reached maxmemory refuses every write.
+ */
+export function redisMemoryProblem(info: string, url: string): string | null {
+  const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+  const where = redactRedisUrl(url);
+  const policy = field('maxmemory_policy') ?? 'unknown';
+  if (policy !== 'noeviction') {
+    return `Redis at ${where} evicts keys (maxmemory-policy ${policy}), so it may drop queued runs and their locks: set "maxmemory-policy noeviction" in redis.conf (or run: redis-cli CONFIG SET maxmemory-policy noeviction)`;
+  }
+  const used = Number(field('used_memory'));
+  const max = Number(field('maxmemory'));
+  if (max > 0 && used >= max) {
+    return `Redis at ${where} refuses writes: it is full (${Math.round(used / MB)} MB used of maxmemory ${Math.round(max / MB)} MB, maxmemory-policy noeviction): raise maxmemory in redis.conf (or run: redis-cli CONFIG SET maxmemory 1gb) or free memory there`;
+  }
+  return null;
+}
+
 /** A sentence for what went wrong talking to Redis, saying what to do. */
 export function describeRedisError(error: unknown, url: string): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -99,6 +127,9 @@ export function describeRedisError(error: unknown, url: string): string {
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) {
     return `Redis host in ${where} was not found: check the host name`;
   }
+  if (/^OOM /.test(message)) {
+    return `Redis at ${where} refuses writes: it reached its maxmemory (${message}): raise maxmemory in redis.conf (or run: redis-cli CONFIG SET maxmemory 1gb) or free memory there`;
+  }
   if (/ETIMEDOUT|timed out/i.test(message)) {
     return `Redis at ${where} did not answer in time: check the host, port and firewall`;
   }
@@ -106,9 +137,10 @@ export function describeRedisError(error: unknown, url: string): string {
 }
 
 /**
- * Connects and checks the server is fit for BullMQ: it answers, accepts the password and runs
- * with maxmemory-policy noeviction (job locks are keys with expiry; an evicting Redis loses them).
- * Throws a sentence saying how to fix what is wrong.
+ * Connects and checks the server is fit for BullMQ: it answers, accepts the password, runs
+ * with maxmemory-policy noeviction (job locks are keys with expiry; an evicting Redis loses them)
+ * and has room to write. Throws a sentence saying how to fix what is wrong (a RedisUnfitError
+ * when Redis answered but cannot be used).
  */
 export async function checkRedis(client: Redis, url: string, timeoutMs = 5000): Promise<void> {
   // ioredis rejects connect() with "Connection is closed"; the reason came as an 'error' event.
@@ -126,18 +158,13 @@ export async function checkRedis(client: Redis, url: string, timeoutMs = 5000): 
   } finally {
     client.off('error', remember);
   }
-  let policy: string;
+  let problem: string | null;
   try {
-    const info = await withTimeout(client.info('memory'), timeoutMs);
-    policy = /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? 'unknown';
+    problem = redisMemoryProblem(await withTimeout(client.info('memory'), timeoutMs), url);
   } catch (error) {
     throw new Error(`Cluster: ${describeRedisError(error, url)}`, { cause: error });
   }
-  if (policy !== 'noeviction') {
-    throw new Error(
-      `Cluster: Redis at ${redactRedisUrl(url)} runs with maxmemory-policy ${policy}; Crontray needs noeviction, or Redis may drop queued runs. Fix: set "maxmemory-policy noeviction" in redis.conf (or run: redis-cli CONFIG SET maxmemory-policy noeviction) and try again`,
-    );
-  }
+  if (problem !== null) throw new RedisUnfitError(`Cluster: ${problem}`);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

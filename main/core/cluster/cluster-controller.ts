@@ -5,6 +5,7 @@ import { silentLogger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import {
   CLUSTER_PREFIX,
+  RedisUnfitError,
   bullQueueName,
   checkRedis,
   connectRedis,
@@ -38,7 +39,8 @@ export interface ClusterControllerOptions {
   graceMs?: number;
   /** Told about every record written and every change of connection. */
   onRecord?: (record: RunRecordInput) => void;
-  onStatusChange?: (connected: boolean, error: string | null) => void;
+  /** `unfit`: Redis answered but cannot be used (it may evict keys, or it is full). */
+  onStatusChange?: (connected: boolean, error: string | null, unfit: boolean) => void;
 }
 
 /**
@@ -58,6 +60,8 @@ export class ClusterController {
   #missed: MissedWhileDown | null = null;
   #connected = false;
   #lastError: string | null = null;
+  /** The last start failed because Redis is unfit, not unreachable. */
+  #unfit = false;
   #syncing: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -93,11 +97,14 @@ export class ClusterController {
       await checkRedis(redis, url);
     } catch (error) {
       this.#redis = null;
+      redis.disconnect();
+      this.#unfit = error instanceof RedisUnfitError;
       // Unreachable at start is the same as lost later: its tasks' due times are recorded missed.
       this.#setConnected(false, error instanceof Error ? error.message : String(error));
       this.#missed.start();
       throw error;
     }
+    this.#unfit = false;
     await redis.set(KEY_ID_KEY, this.#options.key.id);
     this.#results = new ResultsConsumer(
       redis,
@@ -136,7 +143,7 @@ export class ClusterController {
     if (connected) this.#lastError = null;
     if (connected) this.#missed?.stop();
     else if (!this.#closed) this.#missed?.start();
-    this.#options.onStatusChange?.(connected, this.#lastError);
+    this.#options.onStatusChange?.(connected, this.#lastError, !connected && this.#unfit);
   }
 
   /** Runs sync steps one after another, so two changes never write the same scheduler at once. */
@@ -279,6 +286,7 @@ export class ClusterController {
       url: this.#options.redisUrl,
       connected: this.#connected,
       error: this.#lastError,
+      unfit: !this.#connected && this.#unfit,
       queues: [...queues].map((name) => ({
         name,
         queue: redis === null ? null : this.#queue(name),

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { StoredTask } from '../model/task.js';
 import type { VaultGetResult } from '../store/vault.js';
-import { redactRedisUrl } from './cluster-connection.js';
+import { RedisUnfitError, redactRedisUrl } from './cluster-connection.js';
 import { ClusterController } from './cluster-controller.js';
 import { ClusterKey } from './cluster-key.js';
 import type { ClusterStatus } from './cluster-status.js';
@@ -49,6 +49,7 @@ export class ClusterLink {
       url: redactRedisUrl(options.redisUrl),
       connected: false,
       error: 'connecting',
+      trouble: null,
       workers: [],
       queues: [],
       warnings: [],
@@ -69,12 +70,11 @@ export class ClusterLink {
       key,
       sink: o.sink,
       logger: o.logger,
-      onStatusChange: (connected, error) => {
+      onStatusChange: (connected, error, unfit) => {
         if (!connected && !this.#closed) {
-          o.notice(
-            'warning',
-            `The cluster is unreachable: ${error ?? 'connection lost'}. Reconnecting.`,
-          );
+          const why = error?.replace(/^Cluster: /, '') ?? 'connection lost';
+          if (unfit) o.notice('error', `Cluster not started: ${why}.`);
+          else o.notice('warning', `The cluster is unreachable: ${why}. Reconnecting.`);
         }
         void this.#refreshStatus();
       },
@@ -96,7 +96,8 @@ export class ClusterLink {
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.#snapshot = { ...this.#snapshot, connected: false, error: message };
+      const trouble = error instanceof RedisUnfitError ? 'unfit' : 'unreachable';
+      this.#snapshot = { ...this.#snapshot, connected: false, error: message, trouble };
       this.#options.logger.warn(`${message} (retrying in ${this.#retryMs / 1000} s)`);
       this.#retry = setTimeout(() => void this.#tryStart(), this.#retryMs);
       this.#retry.unref();

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { redactRedisUrl } from './cluster-connection.js';
+import { redactRedisUrl, redisMemoryProblem } from './cluster-connection.js';
 import { workerHeartbeat } from './cluster-payloads.js';
 import { WORKERS_KEY } from './cluster-worker.js';
 
@@ -37,8 +37,13 @@ export interface ClusterStatus {
   /** The Redis URL with its password hidden. */
   url: string;
   connected: boolean;
-  /** Why it is not connected (a sentence), or null. */
+  /** Why it is not connected, or why Redis cannot be used (a sentence), or null. */
   error: string | null;
+  /**
+   * What kind of trouble `error` is: Redis cannot be reached, or it answers but Crontray cannot
+   * use it (it may evict keys, or it is full and refuses writes: a setting to change there).
+   */
+  trouble: 'unreachable' | 'unfit' | null;
   workers: ClusterWorkerView[];
   queues: ClusterQueueView[];
   /** Sentences for the user: a queue no worker serves, a worker that refused, ... */
@@ -50,6 +55,8 @@ export interface StatusSources {
   url: string;
   connected: boolean;
   error: string | null;
+  /** The controller could not start because Redis is unfit (see RedisUnfitError). */
+  unfit?: boolean;
   queues: { name: string; queue: Queue | null; tasks: number }[];
   now?: number;
 }
@@ -61,15 +68,27 @@ export async function readClusterStatus(s: StatusSources): Promise<ClusterStatus
     url: redactRedisUrl(s.url),
     connected: s.connected,
     error: s.error,
+    trouble: null,
     workers: [],
     queues: [],
     warnings: [],
   };
   if (!s.connected || s.redis === null) {
+    const why = s.error?.replace(/^Cluster: /, '') ?? null;
+    status.trouble = s.unfit === true ? 'unfit' : 'unreachable';
     status.warnings.push(
-      `The cluster is unreachable${s.error !== null ? `: ${s.error}` : ''}. Tasks on this computer run as usual; cluster tasks are recorded missed until it is back.`,
+      s.unfit === true && why !== null
+        ? `${why}. Tasks on this computer run as usual; cluster tasks are recorded missed until it is fixed.`
+        : `The cluster is unreachable${why !== null ? `: ${why}` : ''}. Tasks on this computer run as usual; cluster tasks are recorded missed until it is back.`,
     );
     return status;
+  }
+  // Checked on every refresh: a policy changed with CONFIG SET, or a Redis that filled up since.
+  const memory = redisMemoryProblem(await s.redis.info('memory'), s.url);
+  if (memory !== null) {
+    status.trouble = 'unfit';
+    status.error = memory;
+    status.warnings.push(`${memory}.`);
   }
   const raw = await s.redis.hgetall(WORKERS_KEY);
   for (const text of Object.values(raw)) {

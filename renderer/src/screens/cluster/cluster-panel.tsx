@@ -32,9 +32,7 @@ function StatusView({ status }: { status: ClusterStatus }) {
         role="status"
         className={status.connected ? 'info' : 'warning'}
       >
-        {status.connected
-          ? `Connected to ${status.url}.`
-          : `Not connected to ${status.url}${status.error === 'connecting' ? ': connecting…' : status.error ? `: ${status.error}` : '.'}`}
+        {stateLine(status)}
       </p>
       {status.warnings.length > 0 && (
         <ul className="warning" aria-label="Cluster warnings" data-testid="cluster-warnings">
@@ -47,6 +45,19 @@ function StatusView({ status }: { status: ClusterStatus }) {
       {status.connected && <QueuesTable status={status} />}
     </>
   );
+}
+
+/** Connected or not, and why; an unfit Redis's fix is in the warnings, so it is not said twice. */
+function stateLine(status: ClusterStatus): string {
+  const why = status.error?.replace(/^Cluster: /, '') ?? null;
+  if (status.trouble === 'unfit') {
+    return status.connected
+      ? `Connected to ${status.url}, but Redis's memory settings must change (see below).`
+      : `Not connected to ${status.url}: Redis answers, but its memory settings must change first (see below).`;
+  }
+  if (status.connected) return `Connected to ${status.url}.`;
+  if (why === 'connecting') return `Not connected to ${status.url}: connecting…`;
+  return `Not connected to ${status.url}${why !== null ? `: ${why}` : '.'}`;
 }
 
 function workerState(w: ClusterStatus['workers'][number]): string {
