@@ -15,6 +15,7 @@ import type { Trigger } from './run-trigger.js';
 import { TRIGGER, triggerOf } from './run-trigger.js';
 import type { TimingContext } from './schedule-times.js';
 import { errorText } from './scheduler-error.js';
+import { uniformDueAt } from './uniform-wake.js';
 import type { RegisteredTask, TaskRegistry } from './task-registry.js';
 import type { ConditionGate } from '../conditions/condition-gate.js';
 
@@ -146,38 +147,66 @@ export class DueHandler<TAction> {
   /**
    * Handles every node due at `now`. Tasks and retries only when `scheduling` (started, or
    * runPending); run deadlines always. Returns the runs it created, skipped and missed included.
+   * With `stream` (a timer's wake) and a uniform wake (`uniform-wake.ts`), each run starts as soon
+   * as its task is handled: of 1,000 tasks due in one second, the first no longer waits for the
+   * other 999 to be planned, and the order is the one the sort would give.
    */
-  handle(now: number, scheduling: boolean): ActiveRun<TAction>[] {
-    const { heap, lifecycle } = this.deps;
+  handle(now: number, scheduling: boolean, stream = false): ActiveRun<TAction>[] {
+    const { heap } = this.deps;
     const triggers: Trigger<RegisteredTask<TAction>>[] = [];
     const created: ActiveRun<TAction>[] = [];
     const deferred: SchedulerNode<TAction>[] = [];
     const missedTasks: string[] = [];
+    const streamAt = stream && scheduling ? uniformDueAt(heap.values(), now) : null;
     for (let node = heap.peek(); node && node.dueAt <= now; node = heap.peek()) {
       heap.pop();
       if (node.kind === 'task') {
-        if (scheduling) this.#taskDue(node, now, triggers, created, missedTasks);
-        else deferred.push(node);
+        if (!scheduling) deferred.push(node);
+        else {
+          const from = triggers.length;
+          this.#taskDue(node, now, triggers, created, missedTasks);
+          if (streamAt !== null) this.#submitDueAt(triggers, from, streamAt, created);
+        }
       } else if (node.kind === 'retry') {
         const t = scheduling ? this.deps.retries.due(node) : null;
         if (!scheduling) deferred.push(node);
         else if (t) triggers.push(t);
-      } else lifecycle.deadlinePassed(node);
+      } else this.deps.lifecycle.deadlinePassed(node);
     }
     for (const node of deferred) heap.push(node);
     if (missedTasks.length > 0) this.#logMissed(missedTasks);
     triggers.sort((a, b) =>
       compareRank(a.task.def.priority, a.scheduledFor, b.task.def.priority, b.scheduledFor),
     );
-    // Each run starts as soon as it is admitted (a free slot allowing): with 1,000 tasks due in
-    // the same second, the first no longer waits for the other 999 to be admitted.
-    for (const t of triggers) {
-      // An in-process action started just before may have removed a task due with it.
-      if (t.task.removed) continue;
-      created.push(lifecycle.submit(t));
-      lifecycle.startAlone();
-    }
+    // Each run starts as soon as it is admitted (a free slot allowing).
+    for (const t of triggers) this.#submit(t, created);
     return created;
+  }
+
+  #submit(t: Trigger<RegisteredTask<TAction>>, created: ActiveRun<TAction>[]): void {
+    // An in-process action started just before may have removed a task due with it.
+    if (t.task.removed) return;
+    created.push(this.deps.lifecycle.submit(t));
+    this.deps.lifecycle.startAlone();
+  }
+
+  /**
+   * Submits the triggers from `from` on that stand for `at`, the wake's one due instant: in a
+   * uniform wake none ranks before them. The others (a task's later instants) stay for the sort.
+   */
+  #submitDueAt(
+    triggers: Trigger<RegisteredTask<TAction>>[],
+    from: number,
+    at: number,
+    created: ActiveRun<TAction>[],
+  ): void {
+    let kept = from;
+    for (let i = from; i < triggers.length; i++) {
+      const t = triggers[i] as Trigger<RegisteredTask<TAction>>;
+      if (t.scheduledFor === at) this.#submit(t, created);
+      else triggers[kept++] = t;
+    }
+    triggers.length = kept;
   }
 
   #taskDue(

@@ -50,8 +50,12 @@ export class NextRunHeap<T extends HeapNode> {
   }
 
   pop(): T | undefined {
-    const top = this.#items[0];
-    if (top) this.remove(top);
+    const items = this.#items;
+    const top = items[0];
+    if (top === undefined) return undefined;
+    const last = items.pop() as T;
+    top.heapIndex = -1;
+    if (last !== top) this.#fillRoot(last);
     return top;
   }
 
@@ -71,6 +75,29 @@ export class NextRunHeap<T extends HeapNode> {
   /** Every node, in no particular order. */
   values(): readonly T[] {
     return this.#items;
+  }
+
+  /**
+   * Puts `node` (taken from the end) at the root's place: the hole sinks to a leaf along the
+   * earlier child, one comparison a level, and `node` rises from there (Floyd's method). A node
+   * from the end belongs near the bottom, so this makes about half the comparisons of sifting it
+   * down from the top: popping 1,000 tasks due together is that much cheaper.
+   */
+  #fillRoot(node: T): void {
+    const items = this.#items;
+    const n = items.length;
+    let i = 0;
+    for (let left = 1; left < n; left = 2 * i + 1) {
+      const right = left + 1;
+      const child = right < n && before(items[right] as T, items[left] as T) ? right : left;
+      const c = items[child] as T;
+      items[i] = c;
+      c.heapIndex = i;
+      i = child;
+    }
+    items[i] = node;
+    node.heapIndex = i;
+    this.#up(i);
   }
 
   #fix(i: number): void {

@@ -93,13 +93,14 @@ export class RunLifecycle<TAction> {
 
   /** Starts waiting runs while slots are free; writes 'queued' for those left waiting. */
   pump(): void {
-    const { queue, recorder, globalConcurrency } = this.deps;
-    queue.startReady(
-      () => this.runningCount < globalConcurrency,
-      (run) => this.#start(run),
-    );
+    const { queue, recorder } = this.deps;
+    queue.startReady(this.#slotFree, this.#startRun);
     if (queue.length > 0) for (const run of queue.unannounced()) recorder.write(run);
   }
+
+  // Made once: a pump per run started (1,000 in one second) would make two closures each.
+  readonly #slotFree = (): boolean => this.runningCount < this.deps.globalConcurrency;
+  readonly #startRun = (run: ActiveRun<TAction>): void => this.#start(run);
 
   /**
    * Starts the one waiting run when a slot is free. Cheap whatever waits: with more than one
@@ -144,7 +145,7 @@ export class RunLifecycle<TAction> {
 
   #context(run: ActiveRun<TAction>): RunContext {
     const record = run.record;
-    return {
+    const context: RunContext = {
       runId: record.runId,
       taskId: run.task.id,
       attempt: record.attempt,
@@ -159,8 +160,10 @@ export class RunLifecycle<TAction> {
         return run.controller.signal;
       },
       timeoutMs: run.timeoutMs,
-      ...(run.chain !== null && { parent: parentContext(run.chain) }),
     };
+    // Added, not spread in: a spread makes every context (one per run) on V8's slow path.
+    if (run.chain !== null) context.parent = parentContext(run.chain);
+    return context;
   }
 
   /**

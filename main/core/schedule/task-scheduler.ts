@@ -348,7 +348,7 @@ export class TaskScheduler<TAction = InProcessAction> {
       this.#fire('wake', now);
       this.#gate?.recheck();
     }
-    const created = this.#due.handle(now, this.#started || manual);
+    const created = this.#due.handle(now, this.#started || manual, !manual);
     this.#lifecycle.pump();
     this.#arm();
     return created;

@@ -80,6 +80,50 @@ describe('concurrency', () => {
     expect(order).toEqual(['high-late', 'mid', 'low-early', 'low-late']);
   });
 
+  it('starts tasks due in the same second in the order they were registered, and the ones left waiting in that order too', async () => {
+    const { scheduler, clock, sink } = makeScheduler({ globalConcurrency: 2 });
+    const order: string[] = [];
+    const gates = [deferred(), deferred()];
+    for (const name of ['a', 'b', 'c', 'd']) {
+      await scheduler.scheduleCron({
+        name,
+        pattern: '1 0 8 * * *',
+        timezone: 'UTC',
+        action: () => (order.push(name), gates[order.length - 1]?.promise),
+      });
+    }
+    scheduler.start();
+    await clock.advance(SEC);
+    expect(order).toEqual(['a', 'b']);
+    const waiting = sink.finalRecords().filter((r) => r.status === 'queued');
+    expect(waiting.map((r) => r.name)).toEqual(['c', 'd']);
+    for (const g of gates) g.resolve();
+    await clock.advance(0);
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('starts the higher priority first among tasks due in the same second, whatever order they were registered in', async () => {
+    const { scheduler, clock } = makeScheduler({ globalConcurrency: 1 });
+    const order: string[] = [];
+    for (const [name, priority] of [
+      ['low', 0],
+      ['high', 5],
+      ['low2', 0],
+    ] as const) {
+      await scheduler.scheduleCron({
+        name,
+        priority,
+        pattern: '1 0 8 * * *',
+        timezone: 'UTC',
+        action: () => void order.push(name),
+      });
+    }
+    scheduler.start();
+    await clock.advance(SEC);
+    await clock.advance(0);
+    expect(order).toEqual(['high', 'low', 'low2']);
+  });
+
   it('runNow goes through the same overlap path: skipped while a run is going', async () => {
     const { scheduler, clock } = makeScheduler();
     const gate = deferred();
