@@ -8,6 +8,20 @@ function row(label, x) {
   return `| ${label} | ${x.completed.toLocaleString('en-US')} of ${x.expected.toLocaleString('en-US')} | ${x.lost} | ${x.duplicated} | ${num(x.latenessMs?.median, 1)} | ${num(x.latenessMs?.p99, 1)} | ${x.loadAverage ? x.loadAverage.map((l) => l.toFixed(1)).join('/') : '-'} |`;
 }
 
+/** Where a cluster run's time goes, when the child measured it (CPU of each process, scripts). */
+function costLine(c) {
+  const cpu = c?.cpuMsPerRun;
+  const scripts = c?.redisScriptsPerRun;
+  if (!cpu || !scripts) return [];
+  const workers = Object.keys(cpu)
+    .filter((k) => k.startsWith('worker'))
+    .reduce((sum, k) => sum + cpu[k], 0);
+  return [
+    `Cost per run due in the window (until every one of them ended): CPU ${num(cpu.total, 2)} ms in all (controller ${num(cpu.controller, 2)}, workers ${num(workers, 2)}, redis-server ${num(cpu.redis, 2)}); Lua scripts in Redis ${num(scripts.bullmq, 2)} of BullMQ's and ${num(scripts.locks, 2)} task-lock scripts.`,
+    '',
+  ];
+}
+
 /** Lines for RESULTS.md; empty when the cluster section did not run. */
 export function clusterSection(cluster) {
   if (!cluster) return [];
@@ -26,5 +40,6 @@ export function clusterSection(cluster) {
     '',
     `Target (nothing lost or duplicated, p99 lateness <= 250 ms): ${c && !c.error ? (ok ? 'met' : '**not met**') : '-'}.`,
     '',
+    ...costLine(c),
   ];
 }
