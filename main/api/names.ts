@@ -9,6 +9,7 @@ export const channelNames = [
   'scheduler:start',
   'scheduler:stop',
   'scheduler:pause',
+  'scheduler:until',
   'tasks:list',
   'tasks:get',
   'tasks:create',

@@ -145,6 +145,23 @@ function casesFor(
   };
   const cases: Record<string, ChannelCase> = {
     'scheduler:pause': { base: { minutes: 5 }, fields: [num(['minutes'])] },
+    'scheduler:until': {
+      base: { until: Date.now() + 3600_000 },
+      // null is valid (it clears the setting); a past time, a year ahead or a fraction are not.
+      fields: [
+        {
+          path: ['until'],
+          values: fc.oneof(
+            traversal,
+            hugeString,
+            fc.boolean(),
+            badDate,
+            fc.constantFrom(0, Date.now() - 1000, Date.now() + 400 * 24 * 3600_000, 0.5),
+            deeplyNested,
+          ),
+        },
+      ],
+    },
     'tasks:list': { base: { project: 'p' }, fields: [name(['project']), name(['group'])] },
     'tasks:get': { base: { id: taskId }, fields: [id(['id'])] },
     'tasks:delete': { base: { id: taskId }, fields: [id(['id'])] },

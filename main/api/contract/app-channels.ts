@@ -32,6 +32,11 @@ export interface SchedulerStatus {
   tasks: number;
   enabledTasks: number;
   activeRuns: number;
+  /**
+   * The global "Do not run until …" while it lasts (set by `scheduler:until`), or null: runs due
+   * before `until` are recorded 'skipped'; Run now still runs.
+   */
+  doNotRunUntil?: { from: number; until: number } | null;
   /** Runs waiting for their task's conditions ("waiting for AC power"), for the tray. */
   waiting?: { taskId: string; name: string; waitingFor: string }[];
   nextRun: { taskId: string; name: string; at: number } | null;
@@ -59,6 +64,26 @@ export const appChannels = {
           .int()
           .min(0)
           .max(7 * 24 * 60),
+      })
+      .strict(),
+  ),
+
+  /**
+   * The global "Do not run until …": `until` in epoch ms (in the future, at most a year ahead)
+   * sets it; null clears it ("Run now again"). The scheduler keeps running; runs due before then
+   * are recorded 'skipped' with the reason, and Run now still runs.
+   */
+  'scheduler:until': channel<SchedulerStatus>()(
+    z
+      .object({
+        until: z
+          .number({ message: 'expected a date and time (epoch milliseconds), or null to clear' })
+          .int({ message: 'expected a whole number of milliseconds' })
+          .min(0, { message: 'expected a date and time after 1970' })
+          .max(8_640_000_000_000_000, {
+            message: 'expected a date and time a JavaScript Date can hold',
+          })
+          .nullable(),
       })
       .strict(),
   ),

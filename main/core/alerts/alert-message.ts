@@ -77,7 +77,8 @@ export function alertTask(
   return { id: run.taskId, name: run.name, project: run.project, group: run.group };
 }
 
-function seconds(ms: number): string {
+/** A duration in seconds: "1.5 s", "120 s". */
+export function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
@@ -108,6 +109,7 @@ export function slowText(
   return `Task '${task.name}' (${task.project} / ${task.group}) ran for ${seconds(durationMs)}, longer than ${seconds(limitMs)} (${why}).`;
 }
 
-export function missedText(task: AlertTask, dueAt: number, graceMs: number, why: string): string {
-  return `Task '${task.name}' (${task.project} / ${task.group}) was due at ${new Date(dueAt).toISOString()} and ${why} within ${seconds(graceMs)} of that time.`;
+/** `allowance`: "120 s of that time", or "2 min grace + 30 min waiting for AC power". */
+export function missedText(task: AlertTask, dueAt: number, allowance: string, why: string): string {
+  return `Task '${task.name}' (${task.project} / ${task.group}) was due at ${new Date(dueAt).toISOString()} and ${why} within ${allowance}.`;
 }

@@ -23,6 +23,7 @@ import type { Verdict } from './alert-rules.js';
 import { alertSecretValues } from './alert-secrets.js';
 import { PING_CHANNEL_ID, channelDelivery } from './channel-delivery.js';
 import { DeadManSwitch } from './dead-man-switch.js';
+import { allowanceText } from './missed-allowance.js';
 import type { SwitchRules, WatchedTask } from './dead-man-switch.js';
 import type { DesktopNotifier } from './desktop-notifier.js';
 import { IncidentBook } from './incident-book.js';
@@ -198,7 +199,7 @@ export class AlertMonitor {
       return;
     }
     if (run.status === 'skipped' && run.scheduledFor !== null)
-      this.deadman.skipped(run.taskId, run.scheduledFor);
+      this.deadman.skipped(run.taskId, run.scheduledFor, run.skipReason);
     const settings = this.config.settings();
     const rules = effectiveRules(settings, task);
     const before = this.incidents.watch(run.taskId);
@@ -299,7 +300,8 @@ export class AlertMonitor {
     if (w.missedIncidentId !== null) return;
     const why = rules.expect === 'ping' ? 'no result was reported' : 'no run started';
     const more = count > 1 ? ` (${count} due times in a row)` : '';
-    const text = (task: AlertTask) => `${missedText(task, dueAt, rules.graceMs, why)}${more}`;
+    const allowance = allowanceText(t, rules.graceMs);
+    const text = (task: AlertTask) => `${missedText(task, dueAt, allowance, why)}${more}`;
     const incident = this.incidents.open({
       id: randomUUID(),
       kind: 'missed',

@@ -1,10 +1,12 @@
 import type { TaskConditions } from '../model/conditions.js';
+import type { SkipReason } from '../model/run.js';
 import type { Schedule } from '../model/schedule.js';
 import { CronCache } from '../schedule/cron-cache.js';
 import { nextDueAfter } from '../schedule/schedule-times.js';
 import type { TriggerPlan } from '../schedule/trigger-plan.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import type { AlertTask } from './alert-message.js';
+import { lateAllowance } from './missed-allowance.js';
 import type { IncidentBook } from './incident-book.js';
 
 /** What the switch needs to know of a task to work out its due times. */
@@ -48,6 +50,12 @@ export interface DeadManSwitchOptions {
  * switch looks again soon after it wakes.
  */
 const MAX_WAIT_MS = 30_000;
+/** Skips that are the user's rule at work, not a run gone missing. */
+const EXCUSED_SKIPS: ReadonlySet<SkipReason> = new Set([
+  'conditions',
+  'quiet-window',
+  'do-not-run-until',
+]);
 /** Due times judged one by one per task and check; past that the rest is counted at once. */
 const JUDGE_BUDGET = 1000;
 
@@ -91,12 +99,13 @@ export class DeadManSwitch {
   }
 
   /**
-   * A run due at `scheduledFor` was recorded 'skipped'. For a task whose conditions skip runs,
-   * that is the user's rule at work, not a run gone missing. Skips of other tasks (the overlap
-   * policy) stay unexcused: they are what the switch is there to catch.
+   * A run due at `scheduledFor` was recorded 'skipped'. Skipped by the user's own rules (the
+   * task's conditions, its quiet window, a global "Do not run until …") it is accounted for; skipped
+   * by the overlap policy, or for no reason the record names (older records), it is not: that is
+   * what the switch is there to catch.
    */
-  skipped(taskId: string, scheduledFor: number): void {
-    if (this.#tasks.get(taskId)?.conditions?.policy !== 'skip') return;
+  skipped(taskId: string, scheduledFor: number, reason: SkipReason | undefined): void {
+    if (reason === undefined || !EXCUSED_SKIPS.has(reason)) return;
     this.#onTime(taskId, scheduledFor);
   }
 
@@ -192,13 +201,4 @@ export class DeadManSwitch {
     if (this.#timer) this.#o.clock.clearTimer(this.#timer);
     this.#timer = null;
   }
-}
-
-/**
- * How late past the grace a run may legitimately start: the plan's random delay, plus the wait
- * deadline of a task whose runs wait for their conditions.
- */
-function lateAllowance(t: WatchedTask | undefined): number {
-  const c = t?.conditions;
-  return (t?.plan?.jitterMs ?? 0) + (c?.policy === 'wait' ? c.deadlineMs : 0);
 }

@@ -143,6 +143,7 @@ export async function processTick(
     await send({
       ...base,
       status: 'skipped',
+      skipReason: 'overlap',
       startedAt: null,
       endedAt: Date.now(),
       error: `Skipped: ${busyReason(data)}.`,

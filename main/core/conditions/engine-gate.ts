@@ -38,8 +38,8 @@ export function engineGate<TAction>(
       },
       skip: (t, why) =>
         t.chain
-          ? recorder.notRun(t, 'skipped', why)
-          : recorder.skipped(t.task, t.scheduledFor ?? o.clock.now(), why),
+          ? recorder.notRun(t, 'skipped', why, 'conditions')
+          : recorder.skipped(t.task, t.scheduledFor ?? o.clock.now(), why, 'conditions'),
       miss: (t, why) =>
         t.chain ? recorder.notRun(t, 'missed', why) : recorder.missed(t.task, t.scheduledFor, why),
       changed: (taskId) => emit({ type: 'task:changed', taskId }),

@@ -25,6 +25,13 @@ export const runTrigger = z.enum([
   'chain',
 ]);
 
+/**
+ * Why a run was recorded 'skipped': its task's overlap policy, its conditions (policy 'skip', or
+ * a later due time took the place of a waiting run), its quiet window, or the global "Do not
+ * run until …".
+ */
+export const skipReason = z.enum(['overlap', 'conditions', 'quiet-window', 'do-not-run-until']);
+
 /** A run of a task, by the keys the history finds it with. */
 export const runRef = z.object({
   runId: z.string().min(1).max(64),
@@ -78,10 +85,13 @@ export const runRecord = z.object({
   parent: runRef.optional(),
   /** The runs this run's end started through chains ("after task A"). Absent when none. */
   chained: z.array(runRef).max(20).optional(),
+  /** Why a 'skipped' run was skipped; absent on other runs and on records from before it was kept. */
+  skipReason: skipReason.optional(),
 });
 
 export type RunStatus = z.output<typeof runStatus>;
 export type RunTrigger = z.output<typeof runTrigger>;
+export type SkipReason = z.output<typeof skipReason>;
 export type BoundedOutput = z.output<typeof boundedOutput>;
 export type RunRecord = z.output<typeof runRecord>;
 export type RunRef = z.output<typeof runRef>;

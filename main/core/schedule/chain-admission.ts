@@ -46,7 +46,7 @@ export class ChainAdmission<TAction> {
       const after = t.chain ? `after '${t.chain.parent.name}' (run ${t.chain.parent.runId})` : '';
       if (plan.quietPolicy === 'skip') {
         const reason = `Skipped: the run ${after} came at ${iso(now)}, inside the ${describeQuietWindow(quiet.window)} (until ${iso(quiet.to)}).`;
-        recorder.notRun(t, 'skipped', reason);
+        recorder.notRun(t, 'skipped', reason, 'quiet-window');
         return;
       }
       this.#defer(t, quiet.to - now);

@@ -322,7 +322,7 @@ export class DueHandler<TAction> {
       const quiet = p.quietAt(at);
       if (quiet === null) return true;
       const reason = `Skipped: due at ${iso(at)}, inside the ${describeQuietWindow(quiet.window)} (until ${iso(quiet.to)}).`;
-      created.push(this.deps.recorder.skipped(task, at, reason));
+      created.push(this.deps.recorder.skipped(task, at, reason, 'quiet-window'));
       return false;
     };
     const catchUps = plan.catchUps.filter(runs);

@@ -54,6 +54,8 @@ export interface RunLifecycleDeps<TAction> {
   chains: ChainJournal;
   /** Where a chained run goes: the child's quiet windows and conditions decide (ChainAdmission). */
   admitChained: (t: Trigger<RegisteredTask<TAction>>) => void;
+  /** Why a run due at `scheduledFor` must not start now ("Do not run until …"), or null. */
+  hold?: (scheduledFor: number | null) => string | null;
 }
 
 /** Runs from trigger to final record: admission, start, signal, timeout, abort and finish. */
@@ -70,13 +72,12 @@ export class RunLifecycle<TAction> {
     const { recorder, queue } = this.deps;
     const run = recorder.newRun(t);
     const task = t.task;
+    // Run now is the one way past a "Do not run until …"; every other trigger is held.
+    const held = t.trigger === TRIGGER.manual ? null : this.deps.hold?.(t.scheduledFor);
+    if (held) return recorder.skip(run, held, 'do-not-run-until');
     if (!t.forced) {
       const decision = admission(task);
-      if (decision.kind === 'skip') {
-        run.record.error = decision.reason;
-        recorder.settle(run, 'skipped');
-        return run;
-      }
+      if (decision.kind === 'skip') return recorder.skip(run, decision.reason, 'overlap');
       if (decision.kind === 'replace') {
         for (const other of [...this.active.values()])
           if (other.task === task)

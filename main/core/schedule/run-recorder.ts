@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { RunStatus } from '../model/run.js';
+import type { RunStatus, SkipReason } from '../model/run.js';
 import type { Clock } from '../time/clock.js';
 import { ActiveRun, newRunRecord } from './active-run.js';
 import type { EngineEvent } from './engine-event.js';
@@ -56,9 +56,19 @@ export class RunRecorder<TAction> {
   }
 
   /** A due time not run by the task's own rule (a quiet window): written 'skipped', with the reason. */
-  skipped(task: RegisteredTask<TAction>, scheduledFor: number, reason: string): ActiveRun<TAction> {
-    const run = this.newRun(triggerOf(task, TRIGGER.schedule, scheduledFor));
+  skipped(
+    task: RegisteredTask<TAction>,
+    scheduledFor: number,
+    reason: string,
+    kind: SkipReason,
+  ): ActiveRun<TAction> {
+    return this.skip(this.newRun(triggerOf(task, TRIGGER.schedule, scheduledFor)), reason, kind);
+  }
+
+  /** Writes a run that will not start 'skipped', with the reason for a person and its kind. */
+  skip(run: ActiveRun<TAction>, reason: string, kind: SkipReason): ActiveRun<TAction> {
     run.record.error = reason;
+    run.record.skipReason = kind;
     this.settle(run, 'skipped');
     return run;
   }
@@ -71,9 +81,11 @@ export class RunRecorder<TAction> {
     t: Trigger<RegisteredTask<TAction>>,
     status: 'skipped' | 'missed',
     reason: string,
+    kind?: SkipReason,
   ): ActiveRun<TAction> {
     const run = this.newRun(t);
     run.record.error = reason;
+    if (kind !== undefined) run.record.skipReason = kind;
     this.settle(run, status);
     return run;
   }

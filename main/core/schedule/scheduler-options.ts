@@ -83,10 +83,16 @@ export interface TaskSchedulerOptions<TAction> {
    * so a crash between them neither loses nor repeats the child. Default `nullChainJournal`.
    */
   chains?: ChainJournal;
+  /**
+   * The host's "Do not run until …": the reason a run due at `scheduledFor` (null: now) must not
+   * start, or null. Such a run is written 'skipped' with that reason; Run now is never held.
+   * Default none.
+   */
+  hold?: (scheduledFor: number | null) => string | null;
 }
 
 /** The options with every default filled in. */
-type OptionalSettings = 'onEvent' | 'state' | 'conditions' | 'onWaitingChange';
+type OptionalSettings = 'onEvent' | 'state' | 'conditions' | 'onWaitingChange' | 'hold';
 
 export type SchedulerSettings<TAction> = Required<
   Omit<TaskSchedulerOptions<TAction>, OptionalSettings>

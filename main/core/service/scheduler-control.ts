@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { CoreParts } from './core-parts.js';
 import type { EventHub } from './event-hub.js';
+import type { DoNotRunUntil } from './do-not-run-until.js';
 
 export interface SchedulerControlOptions {
   clock: Clock;
@@ -15,6 +16,8 @@ export interface SchedulerControlOptions {
   lastRunFailed: () => boolean;
   /** After the engine started (chained runs a crash left pending start then). */
   afterStart?: (parts: CoreParts) => void;
+  /** The global "Do not run until …" once the service is open. */
+  hold?: () => DoNotRunUntil | null;
 }
 
 const CHECKPOINT_MS = 60_000;
@@ -95,6 +98,16 @@ export class SchedulerControl {
     return status;
   }
 
+  /** Sets the global "Do not run until …" (`until` in epoch ms) or clears it (null). */
+  async doNotRunUntil(until: number | null): Promise<SchedulerStatus> {
+    this.#o.parts();
+    const hold = this.#o.hold?.();
+    if (!hold) throw new Error('The "Do not run until" setting is not open');
+    if (until === null) await hold.clear();
+    else await hold.set(until);
+    return this.status();
+  }
+
   clearPause(): void {
     if (this.#pauseTimer) this.#o.clock.clearTimer(this.#pauseTimer);
     this.#pauseTimer = null;
@@ -128,6 +141,7 @@ export class SchedulerControl {
       sessionId: session?.sessionId ?? null,
       startedAt: session?.startedAt ?? null,
       pausedUntil: this.#pausedUntil,
+      doNotRunUntil: this.#o.hold?.()?.current() ?? null,
       tasks: parts.store.taskCount(),
       enabledTasks: enabled,
       activeRuns,

@@ -37,6 +37,7 @@ import { appHandlers } from './app-handlers.js';
 import { ClusterSwitch, clusterHandlers } from './cluster-wiring.js';
 import { searchTimelineHandlers } from './search-timeline-handlers.js';
 import { WaitingRunsStore } from '../conditions/waiting-runs-store.js';
+import { DoNotRunUntil } from './do-not-run-until.js';
 import type { ServiceOptions } from './service-options.js';
 
 export type { ServiceOptions } from './service-options.js';
@@ -64,6 +65,7 @@ export class CrontrayService {
   #notifier: DesktopNotifier | null = null;
   #waiting: WaitingRunsStore | null = null;
   #chains: PendingChains | null = null;
+  #hold: DoNotRunUntil | null = null;
   readonly #control: SchedulerControl;
   #opening: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
@@ -83,6 +85,7 @@ export class CrontrayService {
       parts: () => this.#require(),
       lastRunFailed: () => this.#pipeline?.lastRunFailed ?? false,
       afterStart: (parts) => this.#chains?.resumeOnce(parts),
+      hold: () => this.#hold,
     });
     this.handlers = this.#createHandlers();
   }
@@ -142,6 +145,8 @@ export class CrontrayService {
     const waiting = await WaitingRunsStore.open(dataDir, { logger, nowMs: clock.now(), notice });
     this.#waiting = waiting;
     this.#chains = await PendingChains.open(dataDir, clock, notice);
+    this.#hold = await DoNotRunUntil.open(dataDir, clock, notice);
+    this.#hold.onChange = () => this.events.emit('scheduler:state', this.#control.status());
     const engine = this.#createEngine(store, vault, ledger, dispatcher, pipeline);
     this.#parts = {
       dataDir,
@@ -209,6 +214,7 @@ export class CrontrayService {
       conditions: this.#options.conditions,
       onWaitingChange: (runs) => this.#waiting?.save(runs),
       ...(this.#chains && { chains: this.#chains }),
+      ...(this.#hold && { hold: this.#hold.hold.bind(this.#hold) }),
     });
   }
 
@@ -297,6 +303,7 @@ export class CrontrayService {
       await this.stop(reason, { cancelRunning: true });
       await this.#waiting?.flush();
       await this.#chains?.flush();
+      await this.#hold?.close();
       await parts.cluster?.close();
       await this.#pipeline?.close();
       await this.#alerts?.monitor.close();
@@ -332,6 +339,7 @@ export class CrontrayService {
       'scheduler:start': async () => this.start(),
       'scheduler:stop': async () => this.stop('stopped'),
       'scheduler:pause': async ({ minutes }) => this.#control.pause(minutes),
+      'scheduler:until': async ({ until }) => this.#control.doNotRunUntil(until),
       'tasks:list': task('tasks:list'),
       'tasks:get': task('tasks:get'),
       'tasks:create': task('tasks:create'),

@@ -188,6 +188,10 @@ describe("dead man's switch", () => {
     await m.clock.advance(60_000);
     await m.monitor.whenIdle();
     expect(kinds()).toEqual(['missed']);
+    const missed = JSON.parse(hook.received[0]!.body.toString()) as { text: string };
+    expect(missed.text).toBe(
+      "Task 'nightly' (home / backups) was due at 2026-03-02T11:00:00.000Z and no run started within 2 min grace + 30 min waiting for AC power.",
+    );
 
     // 11:00 starts late (recovery); from now on the task skips runs its conditions hold back.
     start(T0 + 2 * 3600_000, m.clock.now());
@@ -200,6 +204,7 @@ describe("dead man's switch", () => {
         run({
           runId: 'skip12',
           status: 'skipped',
+          skipReason: 'conditions',
           scheduledFor: T0 + 3 * 3600_000,
           startedAt: null,
         }),

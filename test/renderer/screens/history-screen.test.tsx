@@ -146,6 +146,43 @@ describe('history', () => {
     );
   });
 
+  it('says in a sentence why a skipped run did not run, beside the reason its record gives', async () => {
+    renderHistory(
+      {
+        'history:runs': pagedRuns(3),
+        'history:run': () => ({
+          ...run(1),
+          status: 'skipped',
+          startedAt: null,
+          stdout: null,
+          stderr: null,
+          skipReason: 'do-not-run-until',
+          error:
+            'Skipped: Crontray was told not to run until 08:00 Thursday 3 December; Run now still runs a task.',
+        }),
+      },
+      { project: 'home', group: 'nightly', name: 'backup', runId: 'run-1' },
+    );
+    expect((await screen.findByTestId('run-skip-reason')).textContent).toBe(
+      'Crontray was told not to run until a later time ("Do not run until …").',
+    );
+    expect(screen.getByTestId('run-error').textContent).toContain(
+      'until 08:00 Thursday 3 December',
+    );
+  });
+
+  it('says nothing about skipping for a run that was not skipped', async () => {
+    renderHistory(
+      {
+        'history:runs': pagedRuns(3),
+        'history:run': () => ({ ...run(1), stdout: null, stderr: null }),
+      },
+      { project: 'home', group: 'nightly', name: 'backup', runId: 'run-1' },
+    );
+    await screen.findByTestId('run-worker');
+    expect(screen.queryByTestId('run-skip-reason')).toBeNull();
+  });
+
   it("shows the run a chained run started after, and the runs a parent's end started, as links", async () => {
     const ref = (name: string, runId: string) => ({
       runId,

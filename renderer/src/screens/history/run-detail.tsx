@@ -1,4 +1,4 @@
-import type { BoundedOutput, RunRecord } from '../../../../main/core/model/run.js';
+import type { BoundedOutput, RunRecord, SkipReason } from '../../../../main/core/model/run.js';
 import { useApi } from '../../api/api-context.js';
 import { LoadView } from '../../components/load-view.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -6,6 +6,14 @@ import { formatAbsolute, formatDuration } from '../../format/time-format.js';
 import { useLoad } from '../../hooks/use-load.js';
 import type { RunRef } from '../../routing/route.js';
 import { hrefOf } from '../../routing/route.js';
+
+/** Why a skipped run did not run, as a sentence; the record's error has the details. */
+const SKIP_REASONS: Record<SkipReason, string> = {
+  overlap: "The task's previous run was still going, and its overlap policy skips a new one.",
+  conditions: "The task's conditions (power, network or idle) did not hold.",
+  'quiet-window': "It was due inside one of the task's quiet windows.",
+  'do-not-run-until': 'Crontray was told not to run until a later time ("Do not run until …").',
+};
 
 /** One run in full: times, outcome, and its captured output. */
 export function RunDetail({ run, version }: { run: RunRef; version: number }) {
@@ -44,6 +52,12 @@ export function RunDetail({ run, version }: { run: RunRef; version: number }) {
               <dd data-testid="run-worker">
                 {r.worker === undefined ? 'this computer' : `cluster worker ${r.worker}`}
               </dd>
+              {r.skipReason !== undefined && (
+                <>
+                  <dt>Why skipped</dt>
+                  <dd data-testid="run-skip-reason">{SKIP_REASONS[r.skipReason]}</dd>
+                </>
+              )}
               <dt>Attempt</dt>
               <dd>{r.attempt}</dd>
               <dt>Exit code</dt>
