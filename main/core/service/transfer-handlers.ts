@@ -12,6 +12,7 @@ import { writeBundle } from '../transfer/bundle-write.js';
 import { writeCrontab } from '../transfer/crontab-write.js';
 import type { ExportTask } from '../transfer/crontab-write.js';
 import type { ImportDraft, ImportPlan } from '../transfer/import-plan.js';
+import { orderByChains, remapLinks } from '../transfer/import-chains.js';
 import type { CoreParts } from './core-parts.js';
 import { ServiceError, invalid, notFound } from './service-error.js';
 import { definitionOf } from './task-writes.js';
@@ -42,7 +43,13 @@ async function planOf(
   parts: CoreParts,
   source: Source,
   forPreview: boolean,
-): Promise<ImportPlan & { source: 'crontab' | 'bundle'; secretsSealed: boolean }> {
+): Promise<
+  ImportPlan & {
+    source: 'crontab' | 'bundle';
+    secretsSealed: boolean;
+    outside: (taskId: string) => string | null;
+  }
+> {
   const kind =
     source.format === 'auto'
       ? looksLikeBundle(source.text)
@@ -79,6 +86,8 @@ async function planOf(
     };
   }
   const drafts: ImportDraft[] = [];
+  // Bundle ids of tasks already here (imported before): links to them follow the task here.
+  const twins = new Map<string, string>();
   for (const draft of plan.drafts) {
     const row = plan.rows[draft.row]!;
     const task = draft.task;
@@ -91,6 +100,7 @@ async function planOf(
           t.group === (task.group ?? 'default'),
       );
     if (twin) {
+      if (draft.sourceId !== undefined) twins.set(draft.sourceId, twin.id);
       plan.rows[draft.row] = {
         ...row,
         outcome: 'exists',
@@ -111,7 +121,18 @@ async function planOf(
     }
     drafts.push(draft);
   }
-  return { ...plan, drafts, source: kind };
+  const outside = (taskId: string) =>
+    twins.get(taskId) ?? (parts.store.getTask(taskId) ? taskId : null);
+  const chained = orderByChains(drafts, outside);
+  for (const { draft, field, message } of chained.refused) {
+    const row = plan.rows[draft.row]!;
+    plan.rows[draft.row] = {
+      ...row,
+      outcome: 'skipped',
+      message: `not imported: ${field}: ${message}`,
+    };
+  }
+  return { ...plan, drafts: chained.ordered, source: kind, outside };
 }
 
 function checkSchedule(parts: CoreParts, task: z.output<typeof taskCreateInput>): string | null {
@@ -155,10 +176,14 @@ export function transferHandlers(parts: CoreParts, tasks: TaskWrites): TransferH
     const tick = progress(parts, 'import', request.operationId ?? null, plan.drafts.length);
     tick(0);
     const created: { id: string; name: string }[] = [];
+    // Bundle id -> new id, so a task created later runs after its parent's new id.
+    const newIds = new Map<string, string>();
+    const idOf = (taskId: string) => newIds.get(taskId) ?? plan.outside(taskId);
     for (const draft of plan.drafts) {
       try {
-        const view = await tasks['tasks:create'](taskCreateInput.parse(draft.task));
+        const view = await tasks['tasks:create'](taskCreateInput.parse(remapLinks(draft, idOf)));
         created.push({ id: view.id, name: view.name });
+        if (draft.sourceId !== undefined) newIds.set(draft.sourceId, view.id);
       } catch (error) {
         // All or nothing: take back what this import created, then say where it stopped.
         for (const done of created.reverse())
@@ -194,7 +219,9 @@ export function transferHandlers(parts: CoreParts, tasks: TaskWrites): TransferH
     }
     const locked = list.filter((t) => t.action === null);
     const written = await writeBundle(
-      list.flatMap((t) => (t.action ? [{ definition: t.definition, action: t.action }] : [])),
+      list.flatMap((t) =>
+        t.action ? [{ id: t.id, definition: t.definition, action: t.action }] : [],
+      ),
       request.passphrase === undefined
         ? { exportedAt: now }
         : { exportedAt: now, passphrase: request.passphrase },

@@ -33,6 +33,11 @@ export const sealedSecrets = z
 
 export const bundleTask = z
   .object({
+    /**
+     * The task's id where it was exported (optional: older bundles have none). Imported tasks get
+     * new ids; this lets links between tasks of the bundle (`triggers.after`) follow them.
+     */
+    id: z.string().min(1).max(64).optional(),
     /** Everything but the action; secret values inside the action are blank ('') here. */
     definition: taskDefinition.strict(),
     action: actionSchema,

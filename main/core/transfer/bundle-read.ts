@@ -140,7 +140,11 @@ export async function readBundle(
       name: def.name,
     });
     const mine = secrets.filter((s) => s.task === index);
-    drafts.push({ row: index, task: { ...def, action: restoreSecrets(task.action, mine) } });
+    drafts.push({
+      row: index,
+      task: { ...def, action: restoreSecrets(task.action, mine) },
+      ...(task.id !== undefined ? { sourceId: task.id } : {}),
+    });
   });
   return { rows, drafts, secretsSealed: bundle.secrets !== null };
 }

@@ -6,6 +6,8 @@ import type { Bundle, BundleTask, SecretValue } from './bundle-format.js';
 import { seal } from './bundle-crypto.js';
 
 export interface BundleInputTask {
+  /** The task's id here, so an import can remap chain links to the new ids. */
+  id?: string;
   definition: TaskDefinition;
   action: Action;
 }
@@ -54,7 +56,11 @@ export async function writeBundle(
   const secrets: SecretValue[] = [];
   input.forEach((entry, index) => {
     const taken = takeSecrets(entry.action, index);
-    tasks.push({ definition: entry.definition, action: taken.action });
+    tasks.push({
+      ...(entry.id !== undefined ? { id: entry.id } : {}),
+      definition: entry.definition,
+      action: taken.action,
+    });
     secrets.push(...taken.secrets);
   });
   const checksum = checksumOf(tasks);

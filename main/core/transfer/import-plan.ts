@@ -26,6 +26,8 @@ export interface ImportDraft {
   /** Index of its row in `rows`. */
   row: number;
   task: TaskCreateInput & { name: string };
+  /** A bundle task's id where it was exported: chain links to it follow its new id. */
+  sourceId?: string;
 }
 
 export interface ImportPlan {
