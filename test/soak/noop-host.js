@@ -33,10 +33,14 @@ const transport = await startHttpTransport({
 });
 console.log(`Open: ${transport.url}`);
 
+// Sampled after a full collection, so a figure is what is live rather than where the
+// collector happened to be. ArrayBuffers are reported beside the heap: the history keeps its
+// runs in typed arrays, whose memory lies outside the JavaScript heap but is still the host's.
 const heap = () => {
   globalThis.gc?.();
   const m = process.memoryUsage();
-  console.log(`HEAP ${JSON.stringify({ at: Date.now(), heapUsed: m.heapUsed, rss: m.rss })}`);
+  const sample = { at: Date.now(), heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, rss: m.rss };
+  console.log(`HEAP ${JSON.stringify(sample)}`);
 };
 setInterval(heap, 5000).unref();
 process.on('SIGUSR2', heap);

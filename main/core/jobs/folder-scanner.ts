@@ -27,7 +27,7 @@ export interface ScanRequest {
 }
 
 export interface ScanChanges {
-  upserts: { key: string; summary: RunSummary; mtimeMs: number }[];
+  upserts: { key: string; summary: RunSummary; sig: FileSig }[];
   removals: string[];
   /** Task folders present after the scan, as absolute paths, for the watcher. */
   folders: string[];
@@ -37,9 +37,18 @@ interface DirState {
   mtimeMs: number;
   /** The folder changed at the last scan: look once more, since a coarse mtime can hide a second change. */
   confirm: boolean;
-  files: Set<string>;
   /** Its last listing held a temp file of a write in flight (or one a crash left). */
   temps: boolean;
+}
+
+/**
+ * What the scanner asks of the history about the runs it holds: the file stat each summary
+ * was read with (kept in the run index's columns, not here) and the runs of a folder, so a
+ * folder listed again shows which files went.
+ */
+export interface ScanBook {
+  sigOf(key: string): FileSig | undefined;
+  runIdsOf(task: string): string[];
 }
 
 /** One file's stat when it was last read: unchanged means the summary in memory is current. */
@@ -57,6 +66,9 @@ export interface KnownFolder {
   confirm: boolean;
 }
 
+/** What a run file's name can be (idSchema): the index keeps run ids as ASCII bytes. */
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A folder whose mtime is this close to a scan's start may change again within the same tick of a coarse clock. */
 const COARSE_MTIME_MS = 2_000;
 
@@ -64,15 +76,16 @@ const COARSE_MTIME_MS = 2_000;
  * Tracks the status folder between scans so a scan touches as little as possible: a task
  * folder is listed only when its mtime moved (adding, removing or renaming over a file, which
  * is how atomic writes land, all move it); its files are re-read only when their mtime or size
- * changed. Unfinished runs, unreadable files and invalidated runs are re-checked every scan
- * whatever their folder did, and a `full` scan re-stats everything for writers that edit
- * files in place.
+ * changed from the stat the history holds (ScanBook). Unfinished runs, unreadable files and
+ * invalidated runs are re-checked every scan whatever their folder did, and a `full` scan
+ * re-stats everything for writers that edit files in place. Per run, the scanner itself keeps
+ * nothing: only per folder, and for the few runs it must re-check.
  */
 export class FolderScanner {
   readonly #root: string;
   readonly #now: () => number;
+  readonly #book: ScanBook;
   readonly #dirs = new Map<string, DirState>();
-  readonly #sigs = new Map<string, FileSig>();
   /** Keys re-checked on every scan. */
   readonly #hot = new Set<string>();
   /** Keys read again even if their stat is unchanged. */
@@ -81,8 +94,9 @@ export class FolderScanner {
   /** Wall-clock start of the last scan: file mtimes are wall-clock too. */
   #lastScanAt = 0;
 
-  constructor(root: string, now: () => number) {
+  constructor(root: string, now: () => number, book: ScanBook) {
     this.#root = root;
+    this.#book = book;
     this.#now = now;
   }
 
@@ -96,9 +110,8 @@ export class FolderScanner {
     this.#hot.add(key);
   }
 
-  /** Read everything again on the next scan. */
+  /** List every folder again on the next scan (the owner forgets the files' stats). */
   invalidateAll(): void {
-    this.#sigs.clear();
     for (const state of this.#dirs.values()) state.confirm = true;
   }
 
@@ -112,45 +125,40 @@ export class FolderScanner {
 
   /**
    * Every folder as the run index file keeps it: a folder whose listing may not be the whole
-   * truth next time (temp files, files not read yet or unreadable, a change too close to the
-   * last scan for a coarse mtime) is marked to be listed again.
+   * truth next time (temp files, unreadable files, a change too close to the last scan for a
+   * coarse mtime) is marked to be listed again. The index file marks folders with runs it
+   * could not save a stat for.
    */
   *known(): Generator<KnownFolder> {
+    const unreadable = new Set(
+      [...this.#unreadable.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))),
+    );
     for (const [rel, state] of this.#dirs) {
-      let confirm =
-        state.confirm || state.temps || state.mtimeMs >= this.#lastScanAt - COARSE_MTIME_MS;
-      for (const name of state.files) {
-        if (confirm) break;
-        if (this.sigOf(`${rel}/${name}`) === undefined) confirm = true;
-      }
+      const confirm =
+        state.confirm ||
+        state.temps ||
+        unreadable.has(rel) ||
+        state.mtimeMs >= this.#lastScanAt - COARSE_MTIME_MS;
       yield { rel, mtimeMs: state.mtimeMs, confirm };
     }
   }
 
-  /** The stat a run file had when its summary in memory was read; undefined when it must be read again. */
-  sigOf(key: string): FileSig | undefined {
-    if (this.#forced.has(key) || this.#unreadable.has(key)) return undefined;
-    return this.#sigs.get(key);
+  /** True for a run that must be read again whatever its stat says (invalidated or unreadable). */
+  mustRead(key: string): boolean {
+    return this.#forced.has(key) || this.#unreadable.has(key);
   }
 
   /**
    * Starts from what a run index file kept instead of nothing, so the next scan lists only
-   * folders that moved (or are marked) and re-reads only files whose stat changed. Give every
-   * folder first, then its files; an unfinished run is re-checked on every scan as usual.
+   * folders that moved (or are marked). The stats of its runs are in the run index.
    */
   restoreFolder(folder: KnownFolder): void {
-    this.#dirs.set(folder.rel, {
-      mtimeMs: folder.mtimeMs,
-      confirm: folder.confirm,
-      files: new Set(),
-      temps: false,
-    });
+    this.#dirs.set(folder.rel, { mtimeMs: folder.mtimeMs, confirm: folder.confirm, temps: false });
   }
 
-  restoreFile(rel: string, name: string, key: string, sig: FileSig, unfinished: boolean): void {
-    this.#dirs.get(rel)?.files.add(name);
-    this.#sigs.set(key, sig);
-    if (unfinished) this.#hot.add(key);
+  /** A run the index file holds as unfinished: re-checked on every scan, as usual. */
+  restoreUnfinished(key: string): void {
+    this.#hot.add(key);
   }
 
   /**
@@ -158,27 +166,26 @@ export class FolderScanner {
    * the next scan finds it unchanged instead of reading and parsing it again (at a run per
    * second per task, the re-reads were most of a scan's work). Unknown if it is already gone.
    */
-  noteWritten(key: string, path: string, unfinished: boolean): void {
+  noteWritten(key: string, path: string, unfinished: boolean): FileSig | undefined {
+    let sig: FileSig;
     try {
       const { mtimeMs, size } = statSync(path);
-      this.#sigs.set(key, { mtimeMs, size });
+      sig = { mtimeMs, size };
     } catch {
-      return; // Deleted already: the next scan finds it absent.
+      return undefined; // Deleted already: the next scan finds it absent.
     }
     this.#forced.delete(key);
     this.#unreadable.delete(key);
     if (unfinished) this.#hot.add(key);
     else this.#hot.delete(key);
+    return sig;
   }
 
   /** Forget a file we deleted ourselves. */
   forget(key: string): void {
-    this.#sigs.delete(key);
     this.#hot.delete(key);
     this.#forced.delete(key);
     this.#unreadable.delete(key);
-    const slash = key.lastIndexOf('/');
-    this.#dirs.get(key.slice(0, slash))?.files.delete(key.slice(slash + 1));
   }
 
   async scan(request: ScanRequest = {}): Promise<ScanChanges> {
@@ -210,9 +217,9 @@ export class FolderScanner {
         continue;
       const { files: names, temps } = readTaskFolder(task.dir);
       const files = new Set(names);
-      if (state)
-        for (const old of state.files) if (!files.has(old)) this.#remove(`${rel}/${old}`, changes);
-      this.#dirs.set(rel, { mtimeMs, confirm: moved, files, temps });
+      for (const old of this.#filesOf(rel))
+        if (!files.has(old)) this.#remove(`${rel}/${old}`, changes);
+      this.#dirs.set(rel, { mtimeMs, confirm: moved, temps });
       for (const name of names) {
         await slicer.maybeYield();
         const key = `${rel}/${name}`;
@@ -220,9 +227,9 @@ export class FolderScanner {
         this.#check(key, join(task.dir, name), changes);
       }
     }
-    for (const [rel, state] of this.#dirs) {
+    for (const rel of this.#dirs.keys()) {
       if (present.has(rel)) continue;
-      for (const name of state.files) this.#remove(`${rel}/${name}`, changes);
+      for (const name of this.#filesOf(rel)) this.#remove(`${rel}/${name}`, changes);
       this.#dirs.delete(rel);
     }
     for (const key of [...this.#hot]) {
@@ -233,15 +240,24 @@ export class FolderScanner {
     return changes;
   }
 
+  /** The file names the history and the unreadable list know in a folder. */
+  #filesOf(rel: string): Set<string> {
+    const names = new Set(this.#book.runIdsOf(rel).map((id) => `${id}.json`));
+    for (const key of this.#unreadable.keys())
+      if (key.startsWith(`${rel}/`) && key.lastIndexOf('/') === rel.length)
+        names.add(key.slice(rel.length + 1));
+    return names;
+  }
+
   #remove(key: string, changes: ScanChanges): void {
     this.forget(key);
     changes.removals.push(key);
   }
 
   #check(key: string, path: string, changes: ScanChanges): void {
-    const known = this.#sigs.get(key);
     const forced = this.#forced.delete(key);
-    if (known && !forced) {
+    const known = forced || this.#unreadable.has(key) ? undefined : this.#book.sigOf(key);
+    if (known) {
       try {
         const st = statSync(path);
         if (st.mtimeMs === known.mtimeMs && st.size === known.size) return;
@@ -281,17 +297,17 @@ export class FolderScanner {
         record.project !== project ||
         record.group !== group ||
         record.name !== name ||
-        `${record.runId}.json` !== file
+        `${record.runId}.json` !== file ||
+        !RUN_ID.test(record.runId)
       ) {
         throw new Error(
           `run record ${path} says ${record.project}/${record.group}/${record.name}/${record.runId}; it belongs in that folder`,
         );
       }
-      this.#sigs.set(key, { mtimeMs, size });
       this.#unreadable.delete(key);
       if (UNFINISHED.has(record.status)) this.#hot.add(key);
       else this.#hot.delete(key);
-      changes.upserts.push({ key, summary: toSummary(record), mtimeMs });
+      changes.upserts.push({ key, summary: toSummary(record), sig: { mtimeMs, size } });
     } catch (error) {
       this.#markUnreadable(key, path, `JobCache: ${(error as Error).message}`);
     }

@@ -11,12 +11,12 @@ import type { ScanChanges, UnreadableFile } from './folder-scanner.js';
 import { FolderScanner } from './folder-scanner.js';
 import { RefreshLoop } from './refresh-loop.js';
 import { RunIndexFile } from './run-index-file.js';
-import type { Page, RunFilter } from './run-index.js';
+import type { IndexEntry, Page, RunFilter } from './run-index.js';
 import { entryFor, RunIndex } from './run-index.js';
 import type { DashboardStats, ProjectSummary } from './job-stats.js';
 import { dashboardStats, projectSummaries } from './job-stats.js';
 import type { RunSummary } from './run-summary.js';
-import { toSummary, UNFINISHED } from './run-summary.js';
+import { runTime, toSummary, UNFINISHED } from './run-summary.js';
 import type { JobCacheOptions, JobCacheStart, JobChange } from './job-cache-options.js';
 import { keyOf, runKeyOf } from './job-cache-options.js';
 
@@ -62,7 +62,10 @@ export class JobCache {
     this.#staleAfterMs = options.staleAfterMs ?? 90_000;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
-    this.#scanner = new FolderScanner(this.statusDir, () => this.#clock.now());
+    this.#scanner = new FolderScanner(this.statusDir, () => this.#clock.now(), {
+      sigOf: (key) => this.#index.sigOf(key),
+      runIdsOf: (task) => this.#index.runIdsOf(task),
+    });
     this.#loop = new RefreshLoop({
       statusDir: this.statusDir,
       mode: this.mode,
@@ -105,17 +108,10 @@ export class JobCache {
     this.#loop.begin();
     const loaded = this.#indexFile ? await this.#indexFile.load() : { kind: 'missing' as const };
     if (loaded.kind === 'loaded') {
-      this.#index.load(loaded.entries);
+      this.#index.apply(loaded.entries, []);
       for (const folder of loaded.folders) this.#scanner.restoreFolder(folder);
-      loaded.entries.forEach((e, i) =>
-        this.#scanner.restoreFile(
-          e.task,
-          loaded.names[i]!,
-          e.key,
-          loaded.sigs[i]!,
-          UNFINISHED.has(e.summary.status),
-        ),
-      );
+      for (const e of loaded.entries)
+        if (UNFINISHED.has(e.summary.status)) this.#scanner.restoreUnfinished(e.key);
       this.#version++;
     }
     await this.#loop.scanNow({ full: false });
@@ -160,9 +156,9 @@ export class JobCache {
     await this.#loop.exclusive(async () => {
       const version = this.#version;
       try {
-        // A copy: put() may insert while the save yields, and must not shift what it walks.
-        await file.save(this.#scanner.known(), this.#index.oldestFirst().slice(), (key) =>
-          this.#scanner.sigOf(key),
+        // oldest() walks a copy of the order: put() may insert while the save yields.
+        await file.save(this.#scanner.known(), this.#index.oldest(), (key) =>
+          this.#scanner.mustRead(key),
         );
         this.#savedVersion = version;
       } catch (error) {
@@ -181,7 +177,7 @@ export class JobCache {
    */
   needsRecovery(): { runFiles: string[]; tempFolders: string[] } {
     const runFiles = this.unreadable().map((u) => u.path);
-    for (const e of this.#index.all())
+    for (const e of this.#index.unfinished())
       if (e.summary.status === 'running') runFiles.push(join(this.statusDir, ...e.key.split('/')));
     return { runFiles, tempFolders: this.#scanner.foldersWithTempFiles() };
   }
@@ -198,10 +194,9 @@ export class JobCache {
    */
   put(record: RunRecord): void {
     const key = keyOf(record);
-    const summary = toSummary(record);
-    this.#index.apply([entryFor(key, summary, this.#clock.now())], []);
     const path = runRecordPath(this.statusDir, record);
-    this.#scanner.noteWritten(key, path, UNFINISHED.has(record.status));
+    const sig = this.#scanner.noteWritten(key, path, UNFINISHED.has(record.status));
+    this.#index.apply([entryFor(key, toSummary(record), this.#clock.now(), sig)], []);
     this.#version++;
   }
   // ---- queries -----------------------------------------------------------------------------
@@ -212,19 +207,19 @@ export class JobCache {
   }
 
   getJob(project: string, group: string, name: string, runId: string): RunSummary | undefined {
-    return this.#index.get(keyOf({ project, group, name, runId }))?.summary;
+    return this.#index.get(keyOf({ project, group, name, runId }));
   }
 
   /** Every task folder ('project/group/name') with runs in the history. */
-  taskFolders(): IterableIterator<string> {
+  taskFolders(): Iterable<string> {
     return this.#index.tasks();
   }
 
   /** Every run of one task, newest first. */
   getJobRuns(project: string, group: string, name: string): RunSummary[] {
-    const keys = this.#index.keysOfTask(`${project}/${group}/${name}`);
-    const entries = [...keys].map((k) => this.#index.get(k)!);
-    return entries.sort((a, b) => b.at - a.at || (a.key < b.key ? -1 : 1)).map((e) => e.summary);
+    const runs = this.#index.runsOf(`${project}/${group}/${name}`);
+    const at = new Map(runs.map((r) => [r, runTime(r)]));
+    return runs.sort((a, b) => at.get(b)! - at.get(a)! || (a.runId < b.runId ? -1 : 1));
   }
 
   /** Moves whenever a run of this task's folder is added, changed or removed (tasks:list caches by it). */
@@ -239,13 +234,7 @@ export class JobCache {
     name: string,
     match: (run: RunSummary) => boolean,
   ): RunSummary | undefined {
-    let best: { at: number; key: string; summary: RunSummary } | undefined;
-    for (const key of this.#index.keysOfTask(`${project}/${group}/${name}`)) {
-      const e = this.#index.get(key)!;
-      if (best && (e.at < best.at || (e.at === best.at && e.key > best.key))) continue;
-      if (match(e.summary)) best = e;
-    }
-    return best?.summary;
+    return this.#index.latestOf(`${project}/${group}/${name}`, match);
   }
 
   /** The full record, output included, read from disk (history:run). Null when there is no such run. */
@@ -271,7 +260,7 @@ export class JobCache {
     if (this.#projectsCache?.version !== this.#version) {
       this.#projectsCache = {
         version: this.#version,
-        projects: projectSummaries(this.#index.all()),
+        projects: projectSummaries(this.#index.newest()),
       };
     }
     return this.#projectsCache.projects;
@@ -281,7 +270,7 @@ export class JobCache {
   getRunningJobs(): RunSummary[] {
     const cutoff = this.#clock.now() - this.#staleAfterMs;
     return this.#index
-      .all()
+      .unfinished()
       .filter(
         (e) =>
           e.summary.status === 'running' &&
@@ -295,7 +284,7 @@ export class JobCache {
     const since = this.#clock.now() - (options.hours ?? 24) * 3600_000;
     const limit = options.limit ?? 50;
     const out: RunSummary[] = [];
-    for (const e of this.#index.all()) {
+    for (const e of this.#index.newest()) {
       if (e.at < since || out.length >= limit) break;
       out.push(e.summary);
     }
@@ -307,7 +296,7 @@ export class JobCache {
     const now = this.#clock.now();
     const cached = this.#statsCache;
     if (cached && cached.version === this.#version && now - cached.at < 60_000) return cached.stats;
-    const stats = dashboardStats(this.#index.all(), {
+    const stats = dashboardStats(this.#index.newest(), {
       now,
       unreadableFiles: this.unreadable().map((u) => u.path),
     });
@@ -329,7 +318,7 @@ export class JobCache {
       throw new RangeError(`JobCache: ${path} is outside ${this.statusDir}`);
     }
     const key = keyOf(runKey);
-    const existed = this.#index.get(key) !== undefined;
+    const existed = this.#index.has(key);
     await rm(path, { force: true });
     this.#scanner.forget(key);
     if (existed) {
@@ -342,6 +331,7 @@ export class JobCache {
   /** Re-read one run (or, without arguments, everything) on the next scan. */
   invalidate(project?: string, group?: string, name?: string, runId?: string): void {
     if (project === undefined || group === undefined || name === undefined || runId === undefined) {
+      this.#index.forgetSigs();
       this.#scanner.invalidateAll();
       return;
     }
@@ -372,11 +362,15 @@ export class JobCache {
   #apply(changes: ScanChanges): void {
     const added: RunSummary[] = [];
     const updated: RunSummary[] = [];
-    const entries = changes.upserts.map((u) => {
-      (this.#index.get(u.key) ? updated : added).push(u.summary);
-      return entryFor(u.key, u.summary, Math.round(u.mtimeMs));
-    });
-    const removals = changes.removals.filter((k) => this.#index.get(k) !== undefined);
+    const entries: IndexEntry[] = [];
+    for (const u of changes.upserts) {
+      const held = this.#index.sigOf(u.key);
+      // put() gave a newer version while the scan yielded: the scan's read is older.
+      if (held && held.mtimeMs > u.sig.mtimeMs) continue;
+      (this.#index.has(u.key) ? updated : added).push(u.summary);
+      entries.push(entryFor(u.key, u.summary, Math.round(u.sig.mtimeMs), u.sig));
+    }
+    const removals = changes.removals.filter((k) => this.#index.has(k));
     if (entries.length === 0 && removals.length === 0) return;
     this.#index.apply(entries, removals);
     this.#changed({ reason: 'scan', added, updated, removed: removals.map(runKeyOf) });

@@ -68,7 +68,7 @@ class TotalsBuilder {
 }
 
 /** Per-project summaries from the index, in project name order. */
-export function projectSummaries(entries: readonly IndexEntry[]): ProjectSummary[] {
+export function projectSummaries(entries: Iterable<IndexEntry>): ProjectSummary[] {
   const byProject = new Map<
     string,
     {
@@ -113,7 +113,7 @@ export function projectSummaries(entries: readonly IndexEntry[]): ProjectSummary
 
 /** Everything the dashboard shows, in one pass over the (newest-first) index. */
 export function dashboardStats(
-  entries: readonly IndexEntry[],
+  entries: Iterable<IndexEntry>,
   options: { now: number; unreadableFiles: string[]; pointsPerTask?: number },
 ): DashboardStats {
   const pointsPerTask = options.pointsPerTask ?? 50;

@@ -99,11 +99,8 @@ export type LoadedIndex =
   | {
       kind: 'loaded';
       folders: KnownFolder[];
-      /** Oldest first, for RunIndex.load(). */
+      /** Oldest first, each with its file's stat when read. */
       entries: IndexEntry[];
-      /** Each entry's file name and stat when read, in the same order, for the scanner. */
-      names: string[];
-      sigs: FileSig[];
     }
   | { kind: 'missing' }
   /** Written by another version of Crontray: rebuilt without a word, as a cache would be. */
@@ -202,13 +199,13 @@ export class RunIndexFile {
 
   /**
    * Writes `entries` (the index, oldest first) with the stat each file had when read
-   * (`sigOf`), and the task folders as the scanner knows them. A run without a stat (written
-   * by this process and not read back yet) is left out and its folder marked to be listed.
+   * (`entry.sig`, unless `mustRead` says it is to be read again), and the task folders as the
+   * scanner knows them. A run without a stat is left out and its folder marked to be listed.
    */
   async save(
     folders: Iterable<KnownFolder>,
-    entries: readonly IndexEntry[],
-    sigOf: (key: string) => FileSig | undefined,
+    entries: Iterable<IndexEntry>,
+    mustRead: (key: string) => boolean,
   ): Promise<void> {
     const slicer = new TimeSlicer();
     const place = new Map<string, number>();
@@ -224,7 +221,7 @@ export class RunIndexFile {
     for (const entry of entries) {
       await slicer.maybeYield();
       const at = place.get(entry.task);
-      const sig = sigOf(entry.key);
+      const sig = mustRead(entry.key) ? undefined : entry.sig;
       if (at === undefined || sig === undefined) {
         if (at !== undefined) folderRows[at]![4] = true;
         continue;
@@ -304,8 +301,6 @@ async function parseIndex(bytes: Buffer): Promise<LoadedIndex> {
   }));
   const slicer = new TimeSlicer();
   const entries: IndexEntry[] = [];
-  const names: string[] = [];
-  const sigs: FileSig[] = [];
   for (let line = 2; line < lines.length; line++) {
     await slicer.maybeYield();
     const parsed = chunkLine.safeParse(parseJson(lines[line]!));
@@ -323,22 +318,19 @@ async function parseIndex(bytes: Buffer): Promise<LoadedIndex> {
     for (let i = 0; i < n; i++) {
       const folder = folders[c[0][i]!];
       if (!folder) throw new Damaged(`line ${line + 1} names a task folder it does not list`);
-      const name = `${c[1][i]!}.json`;
-      const key = `${folder.rel}/${name}`;
       const summary = summaryOf(folderPlaces[c[0][i]!]!, c, i);
       entries.push({
-        key,
+        key: `${folder.rel}/${c[1][i]!}.json`,
         task: folder.rel,
         at: runTime(summary) || Math.round(c[2][i]!),
         summary,
+        sig: { mtimeMs: c[2][i]!, size: c[3][i]! },
       });
-      names.push(name);
-      sigs.push({ mtimeMs: c[2][i]!, size: c[3][i]! });
     }
   }
   if (entries.length !== header.runs)
     throw new Damaged(`it holds ${entries.length} runs, its header says ${header.runs}`);
-  return { kind: 'loaded', folders, entries, names, sigs };
+  return { kind: 'loaded', folders, entries };
 }
 
 function parseJson(line: string): unknown {

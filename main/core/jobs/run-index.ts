@@ -1,204 +1,315 @@
-import type { RunStatus } from '../model/run.js';
+import type { FileSig } from './folder-scanner.js';
+import { DEAD, RunColumns, statusCode } from './run-columns.js';
+import type { Page, Position, RunFilter } from './run-filter.js';
+import { decodeCursor, encodeCursor, rowMatcher } from './run-filter.js';
 import type { RunSummary } from './run-summary.js';
 import { runTime } from './run-summary.js';
+import { TaskFolders } from './task-folders.js';
 
-/** One run in the index. `key` is its path under the status folder: 'project/group/name/runId.json'. */
+export type { Page, RunFilter } from './run-filter.js';
+
+/** One run given to the index. `key` is its path under the status folder: 'project/group/name/runId.json'. */
 export interface IndexEntry {
   key: string;
   /** The task folder part of the key: 'project/group/name'. */
   task: string;
   at: number;
   summary: RunSummary;
+  /** The file's stat when this summary was read or written; absent: unknown, read it again. */
+  sig?: FileSig;
 }
 
-/** What listAllJobs filters on; every field is optional. */
-export interface RunFilter {
-  project?: string;
-  group?: string;
-  name?: string;
-  taskId?: string;
-  sessionId?: string;
-  status?: RunStatus | RunStatus[];
-  /** Runs at or after this instant (epoch ms, by start time, else due time). */
-  from?: number;
-  /** Runs at or before this instant. */
-  to?: number;
-  /** Page size. Default 100, at most 1000. */
-  limit?: number;
-  /** From a previous page's nextCursor. */
-  cursor?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-  /** How many runs match the filter in all. */
-  total: number;
-}
+/** Compaction waits for this many removed rows, and for them to be a quarter of all. */
+const COMPACT_AFTER = 4096;
 
 /**
- * Storage order: oldest first, and for equal times the larger key first, so the reverse is the
- * order callers see (newest first, equal times by key) and a new run is usually an append.
- */
-function earlier(a: { at: number; key: string }, b: { at: number; key: string }): boolean {
-  return a.at < b.at || (a.at === b.at && a.key > b.key);
-}
-
-/**
- * Every run, kept sorted so a page is a walk from a binary-searched start rather than a sort
- * per query. The array runs oldest first: runs arrive roughly in time order, so inserting one
- * (or replacing a 'running' record with its final state) touches the tail instead of shifting
- * the whole array. Big batches (the first scan) rebuild with one sort.
+ * Every run, in columns (RunColumns: about a hundred bytes a run, off the garbage-collected
+ * heap), with a time order kept as row numbers so a page is a walk from a binary-searched start
+ * rather than a sort per query. The order runs oldest first, equal times by the larger key
+ * first, so its reverse is what callers see (newest first, equal times by key) and a new run
+ * is usually an append. Summaries are made when a reader asks for them.
  */
 export class RunIndex {
-  readonly #byKey = new Map<string, IndexEntry>();
-  readonly #byTask = new Map<string, Set<string>>();
-  /** Oldest first (see earlier()). */
-  #sorted: IndexEntry[] = [];
-  /** all()'s newest-first copy, built on demand and dropped on every change. */
-  #newestFirst: IndexEntry[] | null = null;
+  readonly #rows = new RunColumns();
+  readonly #folders = new TaskFolders();
+  /** Live rows, oldest first (see #earlier). */
+  #order = new Int32Array(1024);
+  #live = 0;
+  #dead = 0;
   /** Bumped on every change; totals computed for a filter stay valid until it moves. */
   #version = 0;
   #totals = new Map<string, number>();
   #totalsVersion = -1;
-  /** The index version at each task folder's last change: never reset, so never mistaken for an older one. */
-  readonly #taskVersions = new Map<string, number>();
 
   get size(): number {
-    return this.#byKey.size;
+    return this.#live;
   }
 
-  get(key: string): IndexEntry | undefined {
-    return this.#byKey.get(key);
+  has(key: string): boolean {
+    return this.#rowOf(key) !== undefined;
   }
 
-  /** Every entry, newest first. */
-  all(): readonly IndexEntry[] {
-    this.#newestFirst ??= this.#sorted.slice().reverse();
-    return this.#newestFirst;
+  get(key: string): RunSummary | undefined {
+    const row = this.#rowOf(key);
+    return row === undefined ? undefined : this.#summary(row);
   }
 
-  keysOfTask(task: string): ReadonlySet<string> {
-    return this.#byTask.get(task) ?? new Set();
+  /** The stat the run's file had when its summary was read or written; undefined when unknown. */
+  sigOf(key: string): FileSig | undefined {
+    const row = this.#rowOf(key);
+    if (row === undefined) return undefined;
+    const mtimeMs = this.#rows.fileMtime[row]!;
+    return Number.isNaN(mtimeMs) ? undefined : { mtimeMs, size: this.#rows.fileSize[row]! };
   }
 
-  tasks(): IterableIterator<string> {
-    return this.#byTask.keys();
+  /** Notes the file's stat for a run in the index (or forgets it with null: read it again). */
+  setSig(key: string, sig: FileSig | null): void {
+    const row = this.#rowOf(key);
+    if (row === undefined) return;
+    this.#rows.fileMtime[row] = sig?.mtimeMs ?? NaN;
+    this.#rows.fileSize[row] = sig?.size ?? 0;
+  }
+
+  /** Forgets every file's stat: each is read again on the next scan that lists its folder. */
+  forgetSigs(): void {
+    this.#rows.fileMtime.fill(NaN);
+  }
+
+  /** Every entry, newest first, made one at a time. */
+  *newest(): Generator<IndexEntry> {
+    for (let i = this.#live - 1; i >= 0; i--) yield this.#entry(this.#order[i]!);
+  }
+
+  /**
+   * Every entry as it is now, oldest first (the order the run index file keeps), with its
+   * file's stat. Safe to walk across awaits: changes made meanwhile show in rows not yet
+   * reached, removed ones are passed over, and rows are not renumbered until the walk ends.
+   */
+  *oldest(): Generator<IndexEntry> {
+    const order = this.#order.slice(0, this.#live);
+    this.#pinned++;
+    try {
+      for (const row of order) {
+        if (this.#rows.status[row] === DEAD) continue;
+        const entry = this.#entry(row);
+        const mtimeMs = this.#rows.fileMtime[row]!;
+        if (!Number.isNaN(mtimeMs)) entry.sig = { mtimeMs, size: this.#rows.fileSize[row]! };
+        yield entry;
+      }
+    } finally {
+      this.#pinned--;
+    }
+  }
+
+  /** Walks of oldest() in progress: rows keep their numbers meanwhile. */
+  #pinned = 0;
+
+  /** Runs that are not over (queued or running), as entries. */
+  unfinished(): IndexEntry[] {
+    const out: IndexEntry[] = [];
+    const queued = statusCode.get('queued')!;
+    const running = statusCode.get('running')!;
+    for (let i = this.#live - 1; i >= 0; i--) {
+      const row = this.#order[i]!;
+      const s = this.#rows.status[row]!;
+      if (s === queued || s === running) out.push(this.#entry(row));
+    }
+    return out;
+  }
+
+  /** The run ids of one task folder ('project/group/name'). */
+  runIdsOf(task: string): string[] {
+    const folder = this.#folders.find(task);
+    if (!folder) return [];
+    const out: string[] = [];
+    for (let i = 0; i < folder.n; i++) out.push(this.#rows.runId(folder.rows[i]!));
+    return out;
+  }
+
+  /** Every run of one task folder, as summaries, in no particular order. */
+  runsOf(task: string): RunSummary[] {
+    const folder = this.#folders.find(task);
+    if (!folder) return [];
+    const out: RunSummary[] = [];
+    for (let i = 0; i < folder.n; i++) out.push(this.#rows.summary(folder.rows[i]!, folder));
+    return out;
+  }
+
+  /** The newest run of a task folder that `match` accepts, newest by time then key. */
+  latestOf(task: string, match: (run: RunSummary) => boolean): RunSummary | undefined {
+    const folder = this.#folders.find(task);
+    if (!folder) return undefined;
+    let best: { row: number; run: RunSummary } | undefined;
+    // Rows are in run id order, close to random in time: few beat the best so far.
+    for (let i = 0; i < folder.n; i++) {
+      const row = folder.rows[i]!;
+      if (best && !this.#earlier(best.row, row)) continue;
+      const run = this.#rows.summary(row, folder);
+      if (match(run)) best = { row, run };
+    }
+    return best?.run;
+  }
+
+  /** Task folders ('project/group/name') with runs in the index. */
+  *tasks(): Generator<string> {
+    for (const folder of this.#folders.all()) if (folder.n > 0) yield folder.rel;
   }
 
   /** Moves whenever a run of the task folder ('project/group/name') is added, changed or removed. */
   taskVersion(task: string): number {
-    return this.#taskVersions.get(task) ?? 0;
+    return this.#folders.find(task)?.version ?? 0;
   }
 
-  /** Every entry, oldest first: the order the run index file keeps, so load() need not sort. */
-  oldestFirst(): readonly IndexEntry[] {
-    return this.#sorted;
-  }
-
-  /**
-   * Fills an empty index with `entries` (from the run index file), oldest first as
-   * oldestFirst() gave them: a start-up then takes 100,000 runs without a sort. Entries out of
-   * order or repeated are put right, at the cost of that sort.
-   */
-  load(entries: IndexEntry[]): void {
-    if (this.#byKey.size > 0) return this.apply(entries, []);
+  /** Applies a batch: removals, then upserts. A big batch is ordered with one sort at its end. */
+  apply(upserts: readonly IndexEntry[], removals: readonly string[]): void {
     this.#version++;
-    this.#newestFirst = null;
-    let ordered = true;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      if (i > 0 && !earlier(entries[i - 1]!, entry)) ordered = false;
-      this.#byKey.set(entry.key, entry);
-      let keys = this.#byTask.get(entry.task);
-      if (!keys) {
-        this.#byTask.set(entry.task, (keys = new Set()));
-        this.#taskVersions.set(entry.task, this.#version);
-      }
-      keys.add(entry.key);
-    }
-    this.#sorted =
-      ordered && this.#byKey.size === entries.length
-        ? entries
-        : [...this.#byKey.values()].sort((a, b) => (earlier(a, b) ? -1 : earlier(b, a) ? 1 : 0));
-  }
-
-  /** Applies a batch: upserts then removals. */
-  apply(upserts: IndexEntry[], removals: string[]): void {
-    this.#version++;
-    this.#newestFirst = null;
     const bulk = upserts.length + removals.length > 512;
     for (const key of removals) this.#remove(key, bulk);
     for (const entry of upserts) {
-      this.#taskVersions.set(entry.task, this.#version);
-      if (this.#byKey.has(entry.key)) this.#remove(entry.key, bulk);
-      this.#byKey.set(entry.key, entry);
-      let keys = this.#byTask.get(entry.task);
-      if (!keys) this.#byTask.set(entry.task, (keys = new Set()));
-      keys.add(entry.key);
-      if (bulk) continue;
-      const last = this.#sorted[this.#sorted.length - 1];
-      if (last === undefined || earlier(last, entry)) this.#sorted.push(entry);
-      else this.#sorted.splice(this.#lowerBound(entry), 0, entry);
+      const folder = this.#folders.get(entry.task);
+      folder.version = this.#version;
+      const runId = entry.key.slice(entry.task.length + 1, -'.json'.length);
+      const mtime = entry.sig?.mtimeMs ?? NaN;
+      const size = entry.sig?.size ?? 0;
+      const found = this.#folders.search(folder, runId, this.#rows);
+      if (found.row !== undefined) {
+        const row = found.row;
+        const moved = this.#rows.at[row] !== entry.at;
+        if (moved && !bulk) this.#unorder(row);
+        this.#rows.set(row, entry.summary, entry.at, mtime, size);
+        if (moved && !bulk) this.#insertOrdered(row);
+        continue;
+      }
+      const row = this.#rows.push(folder.id, entry.summary, entry.at, mtime, size);
+      this.#folders.insert(folder, found.at, row);
+      if (bulk) this.#live++;
+      else this.#insertOrdered(row);
     }
-    if (bulk)
-      this.#sorted = [...this.#byKey.values()].sort((a, b) =>
-        earlier(a, b) ? -1 : earlier(b, a) ? 1 : 0,
-      );
+    if (bulk) this.#resort();
+    if (this.#pinned === 0 && this.#dead >= COMPACT_AFTER && this.#dead * 4 >= this.#rows.length)
+      this.#compact();
   }
 
   #remove(key: string, bulk: boolean): void {
-    const entry = this.#byKey.get(key);
-    if (!entry) return;
-    this.#taskVersions.set(entry.task, this.#version);
-    this.#byKey.delete(key);
-    const keys = this.#byTask.get(entry.task);
-    keys?.delete(key);
-    if (keys?.size === 0) this.#byTask.delete(entry.task);
-    if (bulk) return;
-    const i = this.#lowerBound(entry);
-    if (this.#sorted[i] === entry) this.#sorted.splice(i, 1);
-    else this.#sorted = this.#sorted.filter((e) => e !== entry);
+    const slash = key.lastIndexOf('/');
+    const folder = this.#folders.find(key.slice(0, slash));
+    if (!folder) return;
+    const found = this.#folders.search(folder, key.slice(slash + 1, -'.json'.length), this.#rows);
+    if (found.row === undefined) return;
+    folder.version = this.#version;
+    if (bulk) this.#live--;
+    else this.#unorder(found.row);
+    this.#folders.removeAt(folder, found.at);
+    this.#rows.status[found.row] = DEAD;
+    this.#dead++;
   }
 
-  /** First position (oldest first) whose entry is not earlier than `pos`. */
-  #lowerBound(pos: { at: number; key: string }): number {
+  #rowOf(key: string): number | undefined {
+    const slash = key.lastIndexOf('/');
+    const folder = this.#folders.find(key.slice(0, slash));
+    if (!folder || !key.endsWith('.json')) return undefined;
+    return this.#folders.search(folder, key.slice(slash + 1, -'.json'.length), this.#rows).row;
+  }
+
+  #keyOf(row: number): string {
+    return `${this.#folders.byId(this.#rows.folder[row]!).rel}/${this.#rows.runId(row)}.json`;
+  }
+
+  #summary(row: number): RunSummary {
+    return this.#rows.summary(row, this.#folders.byId(this.#rows.folder[row]!));
+  }
+
+  #entry(row: number): IndexEntry {
+    const folder = this.#folders.byId(this.#rows.folder[row]!);
+    const summary = this.#rows.summary(row, folder);
+    return {
+      key: `${folder.rel}/${summary.runId}.json`,
+      task: folder.rel,
+      at: this.#rows.at[row]!,
+      summary,
+    };
+  }
+
+  /** Storage order: earlier time first; for equal times the larger key first. */
+  #earlier(a: number, b: number): boolean {
+    const ta = this.#rows.at[a]!;
+    const tb = this.#rows.at[b]!;
+    return ta < tb || (ta === tb && this.#keyOf(a) > this.#keyOf(b));
+  }
+
+  #earlierThan(row: number, pos: Position): boolean {
+    const t = this.#rows.at[row]!;
+    return t < pos.at || (t === pos.at && this.#keyOf(row) > pos.key);
+  }
+
+  /** First place in the order whose row is not earlier than `pos` (or row `pos`). */
+  #lowerBound(pos: Position | number): number {
     let lo = 0;
-    let hi = this.#sorted.length;
+    let hi = this.#live;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (earlier(this.#sorted[mid]!, pos)) lo = mid + 1;
+      const row = this.#order[mid]!;
+      const before =
+        typeof pos === 'number' ? this.#earlier(row, pos) : this.#earlierThan(row, pos);
+      if (before) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  /** Places a row that is not in the order yet. */
+  #insertOrdered(row: number): void {
+    if (this.#live === this.#order.length) {
+      const grown = new Int32Array(Math.ceil(this.#live * 1.25));
+      grown.set(this.#order);
+      this.#order = grown;
+    }
+    const last = this.#live === 0 ? undefined : this.#order[this.#live - 1];
+    const at = last === undefined || this.#earlier(last, row) ? this.#live : this.#lowerBound(row);
+    this.#order.copyWithin(at + 1, at, this.#live);
+    this.#order[at] = row;
+    this.#live++;
+  }
+
+  /** Takes a row out of the order. */
+  #unorder(row: number): void {
+    let at = this.#lowerBound(row);
+    if (this.#order[at] !== row) at = this.#order.subarray(0, this.#live).indexOf(row);
+    if (at < 0) return;
+    this.#order.copyWithin(at, at + 1, this.#live);
+    this.#live--;
+  }
+
+  /** After a bulk batch: the order rebuilt from the live rows with one sort. */
+  #resort(): void {
+    const rows: number[] = [];
+    for (let row = 0; row < this.#rows.length; row++)
+      if (this.#rows.status[row] !== DEAD) rows.push(row);
+    rows.sort((a, b) => (this.#earlier(a, b) ? -1 : this.#earlier(b, a) ? 1 : 0));
+    this.#order = new Int32Array(Math.max(1024, Math.ceil(rows.length * 1.25)));
+    this.#order.set(rows);
+    this.#live = rows.length;
+  }
+
+  #compact(): void {
+    const map = this.#rows.compact((row) => this.#rows.status[row] !== DEAD);
+    for (let i = 0; i < this.#live; i++) this.#order[i] = map[this.#order[i]!]!;
+    this.#folders.renumber(map);
+    this.#dead = 0;
+  }
+
   /** One page of runs matching `filter`, newest first. */
   query(filter: RunFilter = {}): Page<RunSummary> {
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 100)), 1000);
-    const statuses =
-      filter.status === undefined
-        ? null
-        : new Set(Array.isArray(filter.status) ? filter.status : [filter.status]);
-    const matches = (s: RunSummary) =>
-      (filter.project === undefined || s.project === filter.project) &&
-      (filter.group === undefined || s.group === filter.group) &&
-      (filter.name === undefined || s.name === filter.name) &&
-      (filter.taskId === undefined || s.taskId === filter.taskId) &&
-      (filter.sessionId === undefined || s.sessionId === filter.sessionId) &&
-      (statuses === null || statuses.has(s.status));
-
-    // The time window is a contiguous slice of the sorted array, walked from its newest end.
+    const matches = rowMatcher(filter, this.#rows, this.#folders);
+    // The time window is a contiguous slice of the order, walked from its newest end.
     // An empty key sorts after every real key at the same time, so these bounds take whole instants.
     const top =
-      (filter.to === undefined
-        ? this.#sorted.length
-        : this.#lowerBound({ at: filter.to, key: '' })) - 1;
+      (filter.to === undefined ? this.#live : this.#lowerBound({ at: filter.to, key: '' })) - 1;
     const bottom =
       filter.from === undefined ? 0 : this.#lowerBound({ at: filter.from - 1, key: '' });
     const cursor = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
-    // The page starts just past the cursor's entry: the newest entry earlier than it.
+    // The page starts just past the cursor's run: the newest run earlier than it.
     const start = cursor ? Math.min(top, this.#lowerBound(cursor) - 1) : top;
 
     // Later pages reuse the total counted for the first one, so paging stays a short walk.
@@ -219,16 +330,16 @@ export class RunIndex {
     const knownTotal = this.#totals.get(totalKey);
     const items: RunSummary[] = [];
     let total = 0;
-    let last: IndexEntry | undefined;
+    let last: number | undefined;
     let more = false;
     for (let i = knownTotal === undefined ? top : start; i >= bottom; i--) {
-      const entry = this.#sorted[i]!;
-      if (!matches(entry.summary)) continue;
+      const row = this.#order[i]!;
+      if (!matches(row)) continue;
       total++;
       if (i > start) continue;
       if (items.length < limit) {
-        items.push(entry.summary);
-        last = entry;
+        items.push(this.#summary(row));
+        last = row;
       } else {
         more = true;
         if (knownTotal !== undefined) break;
@@ -236,27 +347,22 @@ export class RunIndex {
     }
     if (knownTotal === undefined) this.#totals.set(totalKey, total);
     else total = knownTotal;
-    return { items, nextCursor: more && last ? encodeCursor(last) : null, total };
+    const nextCursor =
+      more && last !== undefined
+        ? encodeCursor({ at: this.#rows.at[last]!, key: this.#keyOf(last) })
+        : null;
+    return { items, nextCursor, total };
   }
 }
 
-function encodeCursor(entry: { at: number; key: string }): string {
-  return Buffer.from(JSON.stringify([entry.at, entry.key])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: number; key: string } {
-  try {
-    const [at, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'number' && typeof key === 'string') return { at, key };
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new RangeError(
-    'JobCache: cursor is not one this cache issued; pass nextCursor from the previous page unchanged',
-  );
-}
-
-export function entryFor(key: string, summary: RunSummary, fallbackTime: number): IndexEntry {
+export function entryFor(
+  key: string,
+  summary: RunSummary,
+  fallbackTime: number,
+  sig?: FileSig,
+): IndexEntry {
   const at = runTime(summary) || fallbackTime;
-  return { key, task: key.slice(0, key.lastIndexOf('/')), at, summary };
+  const entry: IndexEntry = { key, task: key.slice(0, key.lastIndexOf('/')), at, summary };
+  if (sig) entry.sig = sig;
+  return entry;
 }

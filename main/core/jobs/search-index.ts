@@ -1,5 +1,4 @@
 import { Index } from 'flexsearch';
-import type { RunSummary } from './run-summary.js';
 
 /**
  * The full-text index of runs' output and errors, on FlexSearch: each run's words map to a
@@ -14,8 +13,8 @@ export class SearchIndex {
   // only a coarse relevance, enough to order hits that are then sorted newest first anyway.
   readonly #index = new Index({ tokenize: 'strict', resolution: 3 });
   readonly #idOf = new Map<string, number>();
-  /** The run each number stands for, so a hit needs no lookup by key. */
-  readonly #runOf = new Map<number, RunSummary>();
+  /** The run key each number stands for (the same string #idOf holds). */
+  readonly #keyOf = new Map<number, string>();
   #nextId = 1;
 
   get size(): number {
@@ -26,18 +25,17 @@ export class SearchIndex {
     return this.#idOf.has(key);
   }
 
-  /** Adds or replaces run `key`: its summary and the text to find it by; no text, no entry. */
-  put(key: string, run: RunSummary, text: string): void {
+  /** Adds or replaces run `key` with the text to find it by; no text, no entry. */
+  put(key: string, text: string): void {
     if (!/[\p{L}\p{N}]/u.test(text)) return this.remove(key);
     const known = this.#idOf.get(key);
     if (known !== undefined) {
-      this.#runOf.set(known, run);
       this.#index.update(known, text);
       return;
     }
     const id = this.#nextId++;
     this.#idOf.set(key, id);
-    this.#runOf.set(id, run);
+    this.#keyOf.set(id, key);
     this.#index.add(id, text);
   }
 
@@ -46,17 +44,17 @@ export class SearchIndex {
     if (id === undefined) return;
     this.#index.remove(id);
     this.#idOf.delete(key);
-    this.#runOf.delete(id);
+    this.#keyOf.delete(id);
   }
 
-  /** The runs whose text holds every one of `words` (already normalised) that `accept` takes. */
-  runsWithAll(words: readonly string[], accept: (run: RunSummary) => boolean): RunSummary[] {
+  /** The keys of the runs whose text holds every one of `words` (already normalised). */
+  keysWithAll(words: readonly string[]): string[] {
     if (this.size === 0 || words.length === 0) return [];
-    const runs: RunSummary[] = [];
+    const keys: string[] = [];
     for (const id of this.#index.search(words.join(' '), { limit: this.size }) as number[]) {
-      const run = this.#runOf.get(id);
-      if (run !== undefined && accept(run)) runs.push(run);
+      const key = this.#keyOf.get(id);
+      if (key !== undefined) keys.push(key);
     }
-    return runs;
+    return keys;
   }
 }

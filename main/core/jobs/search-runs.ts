@@ -57,11 +57,6 @@ export class RunSearch {
   readonly #nameWords = new Map<string, ReadonlySet<string>>();
   /** Runs read or taken so far: the progress shown while the index is built. */
   #processed = 0;
-  /**
-   * Runs take() indexed, with the state it saw: the scan that finds the same file reports the
-   * same state, and reading it again would only repeat the work (a run a second, per task).
-   */
-  readonly #taken = new Map<string, string>();
   /** Runs to read (again) into the index. */
   readonly #queue = new Set<string>();
   #unsubscribe: (() => void) | null = null;
@@ -103,12 +98,8 @@ export class RunSearch {
     if (this.#stopped) return;
     const key = keyOf(record);
     this.#queue.delete(key);
-    const run = this.#summaryOf(key);
-    if (run) this.#index.put(key, run, textOf(record));
+    if (this.#summaryOf(key)) this.#index.put(key, textOf(record));
     this.#processed++;
-    // A scan reports every file written; this bound only matters if one never comes.
-    if (this.#taken.size >= 10_000) this.#taken.clear();
-    this.#taken.set(key, stateOf(record));
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -163,7 +154,10 @@ export class RunSearch {
             ? accept
             : (run: RunSummary) =>
                 folders.has(`${run.project}/${run.group}/${run.name}`) && accept(run);
-        found.push(...this.#index.runsWithAll(lacking, inGroup));
+        for (const key of this.#index.keysWithAll(lacking)) {
+          const run = this.#summaryOf(key);
+          if (run && inGroup(run)) found.push(run);
+        }
         continue;
       }
       for (const folder of folders) {
@@ -187,13 +181,13 @@ export class RunSearch {
     return this.#jobs.getJob(project, group, name, file.slice(0, -'.json'.length));
   }
 
+  /**
+   * Runs found by a scan. The scan no longer reports records this process wrote (JobCache.put
+   * notes their files' stat), so take() and this do not overlap but in the rare scan that reads
+   * a file before put() is told of it: that file is then read twice.
+   */
   #follow(change: JobChange): void {
-    for (const run of [...change.added, ...change.updated]) {
-      const key = keyOf(run);
-      const taken = this.#taken.get(key);
-      this.#taken.delete(key);
-      if (taken !== stateOf(run)) this.#queue.add(key);
-    }
+    for (const run of [...change.added, ...change.updated]) this.#queue.add(keyOf(run));
     for (const removed of change.removed) {
       const key = keyOf(removed);
       this.#queue.delete(key);
@@ -233,8 +227,7 @@ export class RunSearch {
       );
       batch.forEach((key, i) => {
         const record = records[i];
-        const run = record ? this.#summaryOf(key) : undefined;
-        if (record && run) this.#index.put(key, run, textOf(record));
+        if (record && this.#summaryOf(key)) this.#index.put(key, textOf(record));
         else this.#index.remove(key);
       });
       this.#processed += batch.length;
@@ -251,11 +244,6 @@ export class RunSearch {
     listing.cursor = page.nextCursor ?? undefined;
     if (page.nextCursor === null) this.#listing = null;
   }
-}
-
-/** What tells two versions of a run's record apart. */
-function stateOf(r: Pick<RunSummary, 'status' | 'startedAt' | 'endedAt' | 'heartbeatAt'>): string {
-  return `${r.status} ${r.startedAt} ${r.endedAt} ${r.heartbeatAt}`;
 }
 
 /** Takes up to `n` items out of a set, oldest first. */

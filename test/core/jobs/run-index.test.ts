@@ -127,7 +127,7 @@ describe('RunIndex', () => {
           const got = allPages(index, filter);
           expect(got.keys).toEqual(want);
           expect(new Set(got.totals)).toEqual(new Set([want.length]));
-          expect(index.all().map((e) => e.key)).toEqual(expected(model, {}));
+          expect([...index.newest()].map((e) => e.key)).toEqual(expected(model, {}));
           expect(index.size).toBe(model.size);
         },
       ),
@@ -144,5 +144,42 @@ describe('RunIndex', () => {
     expect(page.total).toBe(6);
     expect(page.items.filter((s) => s.runId === 'r9')).toHaveLength(1);
     expect(index.query({ status: 'running' }).total).toBe(0);
+  });
+
+  it('still finds, pages and counts every remaining run after thousands were removed one by one', () => {
+    const index = new RunIndex();
+    const names = ['a', 'b', 'c'];
+    for (let i = 0; i < 6000; i++)
+      index.apply([entry(`r${i}`, names[i % 3]!, T0 + Math.floor(i / 2), 'succeeded')], []);
+    // One at a time, as retention and deletes do: enough to make the index reclaim the rows.
+    for (let i = 0; i < 6000; i++)
+      if (i % 5 !== 0) index.apply([], [`home/g/${names[i % 3]}/r${i}.json`]);
+    index.apply([entry('r5', 'c', T0 + 9999, 'failed')], []);
+    expect(index.size).toBe(1200);
+    expect(index.get('home/g/c/r5.json')?.status).toBe('failed');
+    expect(index.get('home/g/b/r7.json')).toBeUndefined();
+    expect(index.get('home/g/a/r3000.json')?.runId).toBe('r3000');
+    const { keys, totals } = allPages(index, { name: 'a', limit: 7 });
+    expect(keys).toEqual(
+      expected(new Map([...index.newest()].map((e) => [e.key, e])), { name: 'a' }),
+    );
+    expect(totals[0]).toBe(400);
+    expect(index.query({ limit: 1 }).items[0]?.runId).toBe('r5');
+  });
+
+  it('gives back every time of a run exactly, also fractions, far-apart times and nulls', () => {
+    const index = new RunIndex();
+    const odd = {
+      ...summary('odd', 'a', T0, 'succeeded'),
+      scheduledFor: T0 - 90 * 86_400_000,
+      startedAt: T0 + 0.25,
+      endedAt: null,
+      heartbeatAt: T0 + 5,
+    };
+    const plain = { ...summary('plain', 'a', T0, 'running'), endedAt: null, heartbeatAt: T0 + 7 };
+    index.apply([entryFor('home/g/a/odd.json', { ...odd, durationMs: null }, 0)], []);
+    index.apply([entryFor('home/g/a/plain.json', { ...plain, durationMs: null }, 0)], []);
+    expect(index.get('home/g/a/odd.json')).toEqual({ ...odd, durationMs: null });
+    expect(index.get('home/g/a/plain.json')).toEqual({ ...plain, durationMs: null });
   });
 });

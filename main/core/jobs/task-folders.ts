@@ -1,0 +1,97 @@
+import type { RunColumns } from './run-columns.js';
+
+/** One task folder ('project/group/name') and its runs' rows, sorted by run id. */
+export interface TaskFolder {
+  id: number;
+  rel: string;
+  project: string;
+  group: string;
+  name: string;
+  rows: Int32Array;
+  n: number;
+  /** The index version at its last change: never reset, so never mistaken for an older one. */
+  version: number;
+}
+
+/**
+ * The task folders of the history by name and by number (a row keeps the number), each with
+ * its rows sorted by run id: a run is found by a binary search in its folder instead of a map
+ * entry per run.
+ */
+export class TaskFolders {
+  readonly #byRel = new Map<string, TaskFolder>();
+  readonly #byId: TaskFolder[] = [];
+
+  find(rel: string): TaskFolder | undefined {
+    return this.#byRel.get(rel);
+  }
+
+  /** The folder, made empty when new. */
+  get(rel: string): TaskFolder {
+    let folder = this.#byRel.get(rel);
+    if (!folder) {
+      const [project = '', group = '', name = ''] = rel.split('/');
+      folder = {
+        id: this.#byId.length,
+        rel,
+        project,
+        group,
+        name,
+        rows: new Int32Array(4),
+        n: 0,
+        version: 0,
+      };
+      this.#byRel.set(rel, folder);
+      this.#byId.push(folder);
+    }
+    return folder;
+  }
+
+  byId(id: number): TaskFolder {
+    return this.#byId[id]!;
+  }
+
+  all(): readonly TaskFolder[] {
+    return this.#byId;
+  }
+
+  /** The row holding `runId` in the folder, or where one would go. */
+  search(
+    folder: TaskFolder,
+    runId: string,
+    rows: RunColumns,
+  ): { row: number | undefined; at: number } {
+    let lo = 0;
+    let hi = folder.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = rows.compareId(folder.rows[mid]!, runId);
+      if (c === 0) return { row: folder.rows[mid]!, at: mid };
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return { row: undefined, at: lo };
+  }
+
+  insert(folder: TaskFolder, at: number, row: number): void {
+    if (folder.n === folder.rows.length) {
+      const grown = new Int32Array(folder.rows.length * 2);
+      grown.set(folder.rows);
+      folder.rows = grown;
+    }
+    folder.rows.copyWithin(at + 1, at, folder.n);
+    folder.rows[at] = row;
+    folder.n++;
+  }
+
+  removeAt(folder: TaskFolder, at: number): void {
+    folder.rows.copyWithin(at, at + 1, folder.n);
+    folder.n--;
+  }
+
+  /** After the rows were compacted: old row number → new. */
+  renumber(map: Int32Array): void {
+    for (const folder of this.#byId)
+      for (let i = 0; i < folder.n; i++) folder.rows[i] = map[folder.rows[i]!]!;
+  }
+}
