@@ -99,7 +99,9 @@ async function runsOf(a: App, id: string): Promise<RunSummary[]> {
   return (await a.call<Page<RunSummary>>('history:runs', { taskId: id })).items;
 }
 
-describe('kill -9 while a run waits for its conditions', () => {
+// Two real processes per test (one killed, one restarted): on a loaded 2-core machine the pair
+// has taken 15-20 s, so these tests get more than the suite's 20 s.
+describe('kill -9 while a run waits for its conditions', { timeout: 60_000 }, () => {
   it('after a restart the run still waits, and runs exactly once when the charger goes in', async () => {
     const { task, power, ranFile } = await waitingTask({ deadlineMs: 2 * HOUR });
     const restartedAt = Date.now();

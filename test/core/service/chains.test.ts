@@ -78,7 +78,13 @@ describe('chains through the service', () => {
     expect((child.stdout?.head ?? '') + (child.stdout?.tail ?? '')).toBe(
       `${parentRun.runId}|succeeded|copied 42 files\n`,
     );
-    const parent = await call('history:run', { ...key, name: 'backup', runId: parentRun.runId });
+    // The child starts as the parent ends, alongside the write of the parent's final record (the
+    // one that lists it): on a loaded machine the child's record can land first.
+    let parent = await call('history:run', { ...key, name: 'backup', runId: parentRun.runId });
+    for (let i = 0; i < 200 && parent.chained === undefined; i++) {
+      await delay(25);
+      parent = await call('history:run', { ...key, name: 'backup', runId: parentRun.runId });
+    }
     expect(parent.chained?.map((r) => [r.name, r.runId])).toEqual([['sync', childId]]);
   });
 
