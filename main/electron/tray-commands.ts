@@ -30,6 +30,12 @@ export async function runTrayCommand(
       return call('scheduler:pause', { minutes: command.minutes });
     case 'resume':
       return call('scheduler:pause', { minutes: 0 });
+    case 'until':
+      return call('scheduler:until', { until: command.at });
+    case 'runAgain':
+      return call('scheduler:until', { until: null });
+    case 'untilPick':
+      return targets.openWindow();
     case 'runNow':
       return call('tasks:runNow', { id: command.taskId });
     case 'open':

@@ -1,5 +1,6 @@
 import type { SchedulerStatus, UpdateStatus } from '../api/contract.js';
 import type { MenuItemConstructorOptions } from 'electron';
+import { untilWords } from '../api/until-words.js';
 import { trayUpdateItems } from './update-policy.js';
 
 /** What the tray shows; rebuilt from the service on every event. */
@@ -25,6 +26,12 @@ export type TrayCommand =
   | { kind: 'runNow'; taskId: string }
   | { kind: 'pause'; minutes: number }
   | { kind: 'resume' }
+  /** "Do not run until …" a preset time (epoch ms). */
+  | { kind: 'until'; at: number }
+  /** "Until…": the window's date-time field. */
+  | { kind: 'untilPick' }
+  /** "Run now again": clears "Do not run until …". */
+  | { kind: 'runAgain' }
   | { kind: 'open' }
   | { kind: 'checkUpdates' }
   | { kind: 'quit' };
@@ -79,6 +86,8 @@ export function stateLine(state: TrayState): string {
   if (status.pausedUntil !== null && status.pausedUntil > state.now) {
     return `Paused until ${clockTime(status.pausedUntil)}`;
   }
+  const until = heldUntil(state);
+  if (until !== null) return `Not running until ${untilWords(until, state.now, 'short')}`;
   if (!status.running) return 'Scheduler stopped';
   const failed = status.lastRunFailed ? ', last run failed' : '';
   const active = status.activeRuns > 0 ? `, ${status.activeRuns} running` : '';
@@ -116,6 +125,47 @@ export function trayTooltip(state: TrayState): string {
   const cluster = clusterLine(state.status);
   if (cluster) lines.push(`⚠ ${cluster}`);
   return lines.join('\n');
+}
+
+/** The "Do not run until …" time while it lasts, or null. */
+function heldUntil(state: TrayState): number | null {
+  const until = state.status?.doNotRunUntil?.until ?? null;
+  return until !== null && until > state.now ? until : null;
+}
+
+/** 08:00 on the next day (after `now`) for which `accept` holds, local time. */
+function nextMorning(now: number, accept: (d: Date) => boolean): number {
+  const d = new Date(now);
+  d.setHours(8, 0, 0, 0);
+  do d.setDate(d.getDate() + 1);
+  while (!accept(d));
+  return d.getTime();
+}
+
+/** "Do not run until …": presets, "Until…" (the window), or "Run now again" while it holds. */
+function untilItems(state: TrayState): TrayMenuItem[] {
+  if (heldUntil(state) !== null)
+    return [
+      { type: 'normal', label: 'Run now again', enabled: true, command: { kind: 'runAgain' } },
+    ];
+  const at = (label: string, when: number): TrayMenuItem => ({
+    type: 'normal',
+    label,
+    enabled: true,
+    command: { kind: 'until', at: when },
+  });
+  const submenu: TrayMenuItem[] = [
+    at(
+      'Until tomorrow 08:00',
+      nextMorning(state.now, () => true),
+    ),
+    at(
+      'Until Monday 08:00',
+      nextMorning(state.now, (d) => d.getDay() === 1),
+    ),
+    { type: 'normal', label: 'Until…', enabled: true, command: { kind: 'untilPick' } },
+  ];
+  return [{ type: 'normal', label: 'Do not run until', enabled: state.status !== null, submenu }];
 }
 
 /** Start/Stop and Pause; while paused, one "Resume now" replaces them. */
@@ -190,6 +240,7 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     ...incidentItems(state.incidents ?? []),
     { type: 'separator' },
     ...schedulerItems(running, paused, status !== null),
+    ...untilItems(state),
     { type: 'normal', label: 'Run now', enabled: status !== null, submenu: runNow },
     { type: 'separator' },
     { type: 'normal', label: 'Open Crontray', enabled: true, command: { kind: 'open' } },

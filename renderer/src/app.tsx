@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Api, AppInfo, SchedulerStatus } from '../../main/api/contract.js';
 import { ApiProvider, useApi } from './api/api-context.js';
 import { Banners } from './components/banners.js';
+import { DoNotRunUntil } from './components/do-not-run-until.js';
 import { messageOf } from './format/error-message.js';
 import { formatAbsolute } from './format/time-format.js';
 import { useLoad } from './hooks/use-load.js';
@@ -170,6 +171,7 @@ function SchedulerControl({
           <button type="button" onClick={() => void toggle()} disabled={busy}>
             {status.running ? 'Stop scheduler' : 'Start scheduler'}
           </button>
+          <DoNotRunUntil status={status} onStatus={onStatus} />
         </>
       )}
       {actionError && (

@@ -60,6 +60,7 @@ describe('the tray menu', () => {
       '---',
       'Start scheduler',
       'Pause for 1 hour',
+      'Do not run until',
       'Run now',
       '---',
       'Open Crontray',
