@@ -1,43 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_START, useServices } from '../../support/service-fixture.js';
+import { mkdtemp, readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CrontrayService } from '../../../main/core/service/service.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
 import { FakeConditions } from '../../../main/core/conditions/fake-conditions.js';
-import type { Envelope } from '../../../main/api/channel.js';
-import type { Channel, RequestOf, ResponseOf } from '../../../main/api/contract.js';
 
-const START = Date.UTC(2026, 5, 1, 8, 0, 0); // a Monday
-const dirs: string[] = [];
-const services: CrontrayService[] = [];
+const START = SERVICE_START; // a Monday
 
-async function open(conditions: FakeConditions, dataDir?: string, clock = new VirtualClock(START)) {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'crontray-conditions-')));
-  if (!dataDir) dirs.push(dir);
-  const service = new CrontrayService({
-    dataDir: dir,
-    host: 'headless',
-    version: '1.2.3',
-    testMode: true,
-    clock,
-    historyMode: 'polling',
-    conditions,
-  });
-  await service.open();
-  services.push(service);
-  const call = async <C extends Channel>(c: C, request?: RequestOf<C>): Promise<ResponseOf<C>> => {
-    const envelope = (await service.call(c, request)) as Envelope<ResponseOf<C>>;
-    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-    return envelope.value;
-  };
-  const fail = async (c: Channel, request: unknown) => {
-    const envelope = await service.call(c, request);
-    if (envelope.ok) throw new Error(`${c} unexpectedly succeeded`);
-    return envelope.error;
-  };
-  return { dir, service, call, fail, clock };
-}
+const openService = useServices('crontray-conditions-');
+const open = (conditions: FakeConditions, dataDir?: string, clock = new VirtualClock(START)) =>
+  openService({ conditions, clock, ...(dataDir ? { dataDir } : {}) });
 
 /** Polls (real time: the run is a real process) until the task's last run has ended. */
 async function lastRunEnded(call: Awaited<ReturnType<typeof open>>['call'], id: string) {
@@ -48,11 +21,6 @@ async function lastRunEnded(call: Awaited<ReturnType<typeof open>>['call'], id: 
   }
   throw new Error('the run did not end within 5 s');
 }
-
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
 
 const sync = {
   name: 'sync',
@@ -119,8 +87,7 @@ describe('conditions through the service', () => {
     const task = await first.call('tasks:create', sync);
     await first.call('scheduler:start');
     await first.clock.advanceTo(START + 3600_000 + 1000);
-    await first.service.close();
-    services.splice(services.indexOf(first.service), 1);
+    await first.close();
     const kept = JSON.parse(
       await readFile(join(first.dir, 'conditions', 'waiting.json'), 'utf8'),
     ) as { runs: { taskId: string }[] };
@@ -140,10 +107,13 @@ describe('conditions through the service', () => {
 
   it('a waiting list that is not ours is moved aside with a notice, never trusted', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crontray-conditions-'));
-    dirs.push(dir);
     await mkdir(join(dir, 'conditions'), { recursive: true });
     await writeFile(join(dir, 'conditions', 'waiting.json'), '{"version":1,"runs":[{"taskId":5}]}');
-    const { service } = await open(new FakeConditions(), dir);
+    const { service } = await openService({
+      conditions: new FakeConditions(),
+      dataDir: dir,
+      removeDir: true,
+    });
     expect(service.startupNotices.map((n) => n.message).join('\n')).toContain(
       'runs waiting for their conditions could not be read',
     );

@@ -1,47 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { useServices } from '../../support/service-fixture.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CrontrayService } from '../../../main/core/service/service.js';
-import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
-import type { Envelope } from '../../../main/api/channel.js';
-import type { Channel, RequestOf, ResponseOf } from '../../../main/api/contract.js';
 
-const START = Date.UTC(2026, 5, 1, 8, 0, 0);
-const dirs: string[] = [];
-const services: CrontrayService[] = [];
-
-async function open() {
-  const dir = await mkdtemp(join(tmpdir(), 'crontray-chains-'));
-  dirs.push(dir);
-  const service = new CrontrayService({
-    dataDir: dir,
-    host: 'headless',
-    version: '1.2.3',
-    testMode: true,
-    clock: new VirtualClock(START),
-    historyMode: 'polling',
-  });
-  await service.open();
-  services.push(service);
-  const call = async <C extends Channel>(c: C, request?: RequestOf<C>): Promise<ResponseOf<C>> => {
-    const envelope = (await service.call(c, request)) as Envelope<ResponseOf<C>>;
-    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-    return envelope.value;
-  };
-  const fail = async (c: Channel, request: unknown) => {
-    const envelope = await service.call(c, request);
-    if (envelope.ok) throw new Error(`${c} unexpectedly succeeded`);
-    return envelope.error;
-  };
-  return { dir, service, call, fail };
-}
-
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
+const open = useServices('crontray-chains-');
 
 const never = { kind: 'cron' as const, pattern: '0 0 1 1 *' };
 const sh = (script: string) => ({ kind: 'shell' as const, mode: 'script' as const, script });

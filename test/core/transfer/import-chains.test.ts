@@ -1,41 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Envelope } from '../../../main/api/channel.js';
-import type { Channel, RequestOf, ResponseOf } from '../../../main/api/contract.js';
-import { CrontrayService } from '../../../main/core/service/service.js';
-import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
+import { describe, expect, it } from 'vitest';
+import { useServices } from '../../support/service-fixture.js';
 import { taskDefinition } from '../../../main/core/model/task.js';
 import { writeBundle } from '../../../main/core/transfer/bundle-write.js';
 
 const START = Date.UTC(2026, 5, 1, 8, 0, 0);
-const opened: { service: CrontrayService; dir: string }[] = [];
+const open = useServices('crontray-import-chains-');
 
-/** A service on its own data folder (a machine of its own), called through its envelope. */
+/** A service on its own data folder (a machine of its own). */
 async function machine() {
-  const dir = await mkdtemp(join(tmpdir(), 'crontray-import-chains-'));
-  const service = new CrontrayService({
-    ...{ dataDir: dir, host: 'headless', version: '0.0.0-test', testMode: true },
-    ...{ clock: new VirtualClock(START), historyMode: 'polling', resumeScheduler: false },
-  });
-  await service.open();
-  opened.push({ service, dir });
-  const call = async <C extends Channel>(channel: C, request?: RequestOf<C>) => {
-    const envelope = (await service.call(channel, request)) as Envelope<ResponseOf<C>>;
-    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-    return envelope.value;
-  };
+  const { call } = await open({ resumeScheduler: false });
   const byName = async (name: string) => (await call('tasks:list')).find((t) => t.name === name);
   return { call, byName };
 }
-
-afterEach(async () => {
-  for (const { service, dir } of opened.splice(0)) {
-    await service.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
 const shell = { kind: 'shell' as const, mode: 'exec' as const, program: 'true', args: [] };
 const daily = { kind: 'cron' as const, pattern: '0 3 * * *' };
