@@ -6,6 +6,7 @@ import type { HeapNode } from './next-run-heap.js';
 import { flatText } from './flat-id.js';
 import { SchedulerError, errorText } from './scheduler-error.js';
 import type { TaskState, TaskStateStore } from './task-state.js';
+import type { TaskInfo } from './task-inputs.js';
 import { parseTaskDefinition, scheduleKey, triggersKey } from './task-validation.js';
 import { TriggerPlan } from './trigger-plan.js';
 import { conditionsProblem } from '../conditions/condition-words.js';
@@ -263,4 +264,24 @@ export class TaskRegistry<TAction> {
       );
     }
   }
+}
+
+/** What callers see of a registered task (TaskScheduler.get and list). */
+export function taskInfo<TAction>(
+  task: RegisteredTask<TAction>,
+  nextDueAt: number | null,
+  waitingFor: TaskInfo<TAction>['waitingFor'],
+): TaskInfo<TAction> {
+  return {
+    id: task.id,
+    definition: task.def,
+    action: task.action,
+    createdAt: task.createdAt,
+    lastDueAt: task.lastDueAt,
+    cycles: task.cycles,
+    nextDueAt,
+    running: task.running,
+    queued: task.waiting,
+    waitingFor,
+  };
 }

@@ -26,7 +26,7 @@ import type {
   TaskPatch,
 } from './task-inputs.js';
 import { cronInput, intervalInput, onceInput, routineInput } from './task-inputs.js';
-import { type RegisteredTask, TaskRegistry } from './task-registry.js';
+import { type RegisteredTask, TaskRegistry, taskInfo } from './task-registry.js';
 import { type TriggerWindows, definitionRuns, triggerWindows } from './trigger-plan.js';
 import { WakeTimer } from './wake-timer.js';
 import { TaskChanges } from './task-changes.js';
@@ -372,18 +372,8 @@ export class TaskScheduler<TAction = InProcessAction> {
   }
 
   #info(task: RegisteredTask<TAction>): TaskInfo<TAction> {
-    return {
-      id: task.id,
-      definition: task.def,
-      action: task.action,
-      createdAt: task.createdAt,
-      lastDueAt: task.lastDueAt,
-      cycles: task.cycles,
-      nextDueAt: this.#heap.has(task) ? task.dueAt : null,
-      running: task.running,
-      queued: task.waiting,
-      waitingFor: this.#gate?.waitingFor(task.id) ?? null,
-    };
+    const nextDueAt = this.#heap.has(task) ? task.dueAt : null;
+    return taskInfo(task, nextDueAt, this.#gate?.waitingFor(task.id) ?? null);
   }
 
   /** A task changed: tell the host and re-arm. */
