@@ -74,6 +74,23 @@ export async function processTick(
   job: Job,
   signal: AbortSignal | undefined,
 ): Promise<string> {
+  const data = checkedTick(parts, job);
+  const base = await tickRun(parts, job, data);
+  if (base === 'missed') return 'missed';
+  const action = await readAction(parts, data, base);
+  return runTick(parts, { job, data, base, action }, signal);
+}
+
+/** The record fields of this attempt: who, when, which run id, why it runs. */
+type TickBase = ReturnType<typeof baseRecord> & {
+  runId: string;
+  attempt: number;
+  firstRunId: string | null;
+  worker: string;
+};
+
+/** The job's payload, refused when it is not a Crontray run or was sealed under another key. */
+function checkedTick(parts: TickProcessorParts, job: Job): TickData {
   const parsed = tickData.safeParse(job.data);
   if (!parsed.success) {
     const message = `Cluster worker: job ${job.id ?? '?'} on queue ${parts.queue} is not a Crontray run (${firstIssue(parsed.error, 'data')}); it was not run`;
@@ -81,17 +98,27 @@ export async function processTick(
     throw new UnrecoverableError(message);
   }
   const data = parsed.data;
-  const jobId = job.id ?? 'job';
-  const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
-  const scheduledFor = data.scheduledFor ?? job.opts.prevMillis ?? job.timestamp;
-  let trigger: RunTrigger = data.trigger ?? 'schedule';
-  const send = (record: RunRecordInput) => sendResult(parts, record);
-
   if (data.keyId !== parts.key.id) {
     const message = `Cluster worker ${parts.worker}: task '${data.name}' was sent under cluster key ${data.keyId}, but this worker has key ${parts.key.id}; copy cluster.key from the controller's data folder to this worker`;
     parts.onWrongKey(message);
     throw new Error(message);
   }
+  return data;
+}
+
+/**
+ * What this attempt is: a scheduler tick's first attempt goes through the catch-up plan first
+ * ('missed' when the plan does not run it), a later one is a retry.
+ */
+async function tickRun(
+  parts: TickProcessorParts,
+  job: Job,
+  data: TickData,
+): Promise<TickBase | 'missed'> {
+  const jobId = job.id ?? 'job';
+  const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+  const scheduledFor = data.scheduledFor ?? job.opts.prevMillis ?? job.timestamp;
+  let trigger: RunTrigger = data.trigger ?? 'schedule';
   // Read for every job, so a retry's or catch-up's entry never lingers.
   const plannedAt = parts.boundary.take(job);
   if (attempt === 1 && data.trigger === undefined) {
@@ -108,21 +135,26 @@ export async function processTick(
     data.trigger === undefined || data.trigger === 'catch-up'
       ? instantRunId(data.taskId, scheduledFor)
       : clusterRunId(jobId, 1);
-  const runId = attempt === 1 ? firstRunId : clusterRunId(jobId, attempt);
-  const base = {
+  return {
     ...baseRecord(data, scheduledFor, trigger),
-    runId,
+    runId: attempt === 1 ? firstRunId : clusterRunId(jobId, attempt),
     attempt,
     firstRunId: attempt > 1 ? firstRunId : null,
     worker: parts.worker,
   };
+}
 
-  let action: Action;
+/** The action, opened with the cluster key; a failed record (never retried) when it cannot be. */
+async function readAction(
+  parts: TickProcessorParts,
+  data: TickData,
+  base: TickBase,
+): Promise<Action> {
   try {
-    action = actionSchema.parse(JSON.parse(await parts.key.decrypt(data.action)));
+    return actionSchema.parse(JSON.parse(await parts.key.decrypt(data.action)));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    await send({
+    await sendResult(parts, {
       ...base,
       status: 'failed',
       startedAt: null,
@@ -131,7 +163,18 @@ export async function processTick(
     });
     throw new UnrecoverableError(reason);
   }
+}
 
+/** The run itself, under the task's lock: skipped when busy, else run, recorded, maybe retried. */
+async function runTick(
+  parts: TickProcessorParts,
+  tick: { job: Job; data: TickData; base: TickBase; action: Action },
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const { job, data, base, action } = tick;
+  const { runId, attempt, trigger, scheduledFor } = base;
+  const jobId = job.id ?? 'job';
+  const send = (record: RunRecordInput) => sendResult(parts, record);
   // One signal for everything that stops this run: replace, the timeout, BullMQ's own. (Node 20's
   // AbortSignal.any was a twentieth of a worker's time at a thousand runs a second.)
   const cancel = new AbortController();
