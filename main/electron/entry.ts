@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Settings } from '../api/contract.js';
 import { consoleLogger } from '../core/log/logger.js';
 import { fileLogger, teeLogger } from '../core/log/file-logger.js';
+import type { CrontrayService } from '../core/service/service.js';
 import { createService } from './create-service.js';
 import { launchedHidden } from './login-item.js';
 import { QuitSequence } from './quit-sequence.js';
@@ -84,7 +85,14 @@ async function start(): Promise<void> {
     dataDir,
     logger: teeLogger(logger, logFile),
   });
+  await setupDesktop(service, { root, quit, vaultWarning: vault.warning });
+}
 
+/** The window, IPC, tray, desktop alerts and power events, once the service is open. */
+async function setupDesktop(
+  service: CrontrayService,
+  { root, quit, vaultWarning }: { root: string; quit: QuitSequence; vaultWarning: string | null },
+): Promise<void> {
   const iconDir = join(root, 'dist', 'main', 'electron', 'icons');
   const window = new MainWindow({
     preloadPath: join(root, 'dist', 'preload', 'preload.cjs'),
@@ -109,7 +117,7 @@ async function start(): Promise<void> {
   setupTray({
     service,
     iconDir,
-    vaultWarning: vault.warning,
+    vaultWarning,
     testHooks: testHooksEnabled(process.argv, app.isPackaged),
     onCommand: (command) =>
       void runTrayCommand(command, {

@@ -1,5 +1,4 @@
 import { Menu, Tray, nativeImage } from 'electron';
-import type { Incident, TaskView, UpdateStatus } from '../api/contract.js';
 import type { Logger } from '../core/log/logger.js';
 import type { CrontrayService } from '../core/service/service.js';
 import { refreshDelay } from '../api/relative-refresh.js';
@@ -7,6 +6,7 @@ import { trayIconPath } from './tray-icons.js';
 import { buildTrayMenu, toMenuTemplate, trayIconState, trayTooltip } from './tray-menu.js';
 import type { TrayCommand, TrayMenuItem, TrayState } from './tray-menu.js';
 import { exposeTrayMenu } from './test-hooks.js';
+import { readTrayState } from './tray-state.js';
 
 export interface TrayOptions {
   service: CrontrayService;
@@ -60,31 +60,7 @@ export function setupTray(options: TrayOptions): () => void {
     try {
       do {
         again = false;
-        const [status, tasks, update, incidents] = await Promise.all([
-          service.call('scheduler:status', undefined),
-          service.call('tasks:list', undefined),
-          service.call('updates:status', undefined),
-          service.call('alerts:incidents', { open: true }),
-        ]);
-        state = {
-          ...state,
-          status: status.ok ? (status.value as TrayState['status']) : state.status,
-          tasks: tasks.ok
-            ? (tasks.value as TaskView[]).map((t) => ({
-                id: t.id,
-                name: t.name,
-                enabled: t.enabled,
-              }))
-            : state.tasks,
-          update: update.ok ? (update.value as UpdateStatus) : (state.update ?? null),
-          incidents: incidents.ok
-            ? (incidents.value as Incident[]).map((i) => ({
-                id: i.id,
-                taskName: i.task.name,
-                kind: i.kind,
-              }))
-            : state.incidents,
-        };
+        state = await readTrayState(service, state);
         render();
       } while (again);
     } catch (error) {

@@ -123,6 +123,101 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | G
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** GET /api/events: Server-Sent Events of every service event, with start-up notices first. */
+function openEventStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  service: HttpTransportOptions['service'],
+  clients: Set<ServerResponse>,
+): void {
+  if (req.method !== 'GET')
+    return refuse(res, { status: 405, message: 'Headless: use GET for /api/events' });
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+  });
+  res.write(': connected\n\n');
+  // A browser that connects late still learns what happened at start-up (a file moved aside).
+  for (const notice of service.startupNotices) {
+    res.write(`event: notice\ndata: ${JSON.stringify(notice)}\n\n`);
+  }
+  clients.add(res);
+  // A comment line now and then keeps proxies and idle-socket timers from closing the stream.
+  const keepAlive = setInterval(() => res.write(': ping\n\n'), 25_000);
+  keepAlive.unref();
+  req.on('close', () => {
+    clearInterval(keepAlive);
+    clients.delete(res);
+  });
+}
+
+/** POST /api/<channel>: a JSON body in, the service's envelope out with a matching status. */
+async function callChannel(
+  req: IncomingMessage,
+  res: ServerResponse,
+  channelName: string,
+  service: HttpTransportOptions['service'],
+  maxBody: number,
+): Promise<void> {
+  if (req.method !== 'POST')
+    return refuse(res, { status: 405, message: 'Headless: use POST for API calls' });
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    return refuse(res, {
+      status: 415,
+      message: 'Headless: Content-Type must be application/json',
+    });
+  }
+  const body = await readBody(req, maxBody);
+  if (typeof body !== 'string') {
+    // The rest of the body is never read, so this connection cannot carry another request.
+    res.shouldKeepAlive = false;
+    return refuse(res, body);
+  }
+  let payload: unknown;
+  try {
+    payload = body.trim() === '' ? undefined : JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'malformed JSON';
+    const envelope: Envelope<never> = {
+      ok: false,
+      error: { code: 'invalid', message: `(body): not valid JSON: ${reason}`, field: '(body)' },
+    };
+    return sendJson(res, 400, envelope);
+  }
+  const envelope = await service.call(channelName, payload);
+  sendJson(res, envelope.ok ? 200 : STATUS_BY_CODE[envelope.error.code], envelope);
+}
+
+/** The built renderer: immutable hashed assets, everything else revalidated. */
+async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  staticDir: string | null,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return refuse(res, { status: 405, message: 'Headless: method not allowed' });
+  }
+  const file = staticDir ? await readStatic(staticDir, path) : null;
+  if (!file) {
+    res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+    return;
+  }
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': file.type,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Cache-Control': path.startsWith('/assets/')
+      ? 'public, max-age=31536000, immutable'
+      : 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : file.body);
+}
+
 /**
  * Serves the contract over HTTP on 127.0.0.1: POST /api/<channel> with a JSON body, and
  * GET /api/events as Server-Sent Events. Also serves the built renderer.
@@ -142,85 +237,8 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     const denied = checkOrigin(req, port) ?? checkToken(req, token);
     if (denied) return refuse(res, denied);
 
-    if (path === '/api/events') {
-      if (req.method !== 'GET')
-        return refuse(res, { status: 405, message: 'Headless: use GET for /api/events' });
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-      });
-      res.write(': connected\n\n');
-      // A browser that connects late still learns what happened at start-up (a file moved aside).
-      for (const notice of service.startupNotices) {
-        res.write(`event: notice\ndata: ${JSON.stringify(notice)}\n\n`);
-      }
-      sseClients.add(res);
-      // A comment line now and then keeps proxies and idle-socket timers from closing the stream.
-      const keepAlive = setInterval(() => res.write(': ping\n\n'), 25_000);
-      keepAlive.unref();
-      req.on('close', () => {
-        clearInterval(keepAlive);
-        sseClients.delete(res);
-      });
-      return;
-    }
-
-    if (req.method !== 'POST')
-      return refuse(res, { status: 405, message: 'Headless: use POST for API calls' });
-    const type = req.headers['content-type'] ?? '';
-    if (!type.toLowerCase().startsWith('application/json')) {
-      return refuse(res, {
-        status: 415,
-        message: 'Headless: Content-Type must be application/json',
-      });
-    }
-    const body = await readBody(req, maxBody);
-    if (typeof body !== 'string') {
-      // The rest of the body is never read, so this connection cannot carry another request.
-      res.shouldKeepAlive = false;
-      return refuse(res, body);
-    }
-    let payload: unknown;
-    try {
-      payload = body.trim() === '' ? undefined : JSON.parse(body);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : 'malformed JSON';
-      const envelope: Envelope<never> = {
-        ok: false,
-        error: { code: 'invalid', message: `(body): not valid JSON: ${reason}`, field: '(body)' },
-      };
-      return sendJson(res, 400, envelope);
-    }
-    const channelName = path.slice('/api/'.length);
-    const envelope = await service.call(channelName, payload);
-    sendJson(res, envelope.ok ? 200 : STATUS_BY_CODE[envelope.error.code], envelope);
-  }
-
-  async function handleStatic(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-  ): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return refuse(res, { status: 405, message: 'Headless: method not allowed' });
-    }
-    const file = options.staticDir ? await readStatic(options.staticDir, path) : null;
-    if (!file) {
-      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('Not found');
-      return;
-    }
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': file.type,
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      'Cache-Control': path.startsWith('/assets/')
-        ? 'public, max-age=31536000, immutable'
-        : 'no-cache',
-    });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    if (path === '/api/events') return openEventStream(req, res, service, sseClients);
+    return callChannel(req, res, path.slice('/api/'.length), service, maxBody);
   }
 
   const server = createServer((req, res) => {
@@ -230,7 +248,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     const work =
       path === '/api' || path.startsWith('/api/')
         ? handleApi(req, res, path)
-        : handleStatic(req, res, path);
+        : serveStatic(req, res, path, options.staticDir);
     work.catch((error: unknown) => {
       logger.error('Headless: request failed', error);
       if (!res.headersSent)

@@ -3,6 +3,7 @@ import type { SchedulerStatus } from '../../main/api/contract.js';
 import { buildTrayMenu, trayTooltip } from '../../main/electron/tray-menu.js';
 import type { TrayMenuItem, TrayState } from '../../main/electron/tray-menu.js';
 import { runTrayCommand } from '../../main/electron/tray-commands.js';
+import { readTrayState } from '../../main/electron/tray-state.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { useDesktopService } from './electron-service.js';
 
@@ -81,5 +82,39 @@ describe('"Do not run until" tray commands', () => {
     await runTrayCommand({ kind: 'untilPick' }, targets);
     expect(opened).toBe(1);
     expect(logger.lines).toEqual([]);
+  });
+});
+
+describe('what the tray reads from the service', () => {
+  const desktop = useDesktopService();
+
+  it('shows a "Do not run until" set elsewhere at its next read, with the tasks', async () => {
+    const { service } = desktop;
+    await service.call('tasks:create', {
+      name: 'backup',
+      schedule: { kind: 'cron', pattern: '0 3 * * *' },
+      action: { kind: 'shell', mode: 'exec', program: 'true', args: [] },
+    });
+    const until = new Date(service.clock.now() + 86_400_000).setHours(8, 0, 0, 0);
+    await service.call('scheduler:until', { until });
+    const read = await readTrayState(service, state());
+    expect(read.tasks.map((t) => t.name)).toEqual(['backup']);
+    expect(read.status?.doNotRunUntil?.until).toBe(until);
+    expect(trayTooltip({ ...read, now: service.clock.now() }).split('\n')[0]).toMatch(
+      /^Not running until 08:00 \w{3} \d{1,2} \w{3}$/,
+    );
+  });
+
+  it('keeps what it showed when the service cannot answer, instead of an empty menu', async () => {
+    const failing = {
+      call: async () => ({
+        ok: false as const,
+        error: { code: 'unavailable' as const, message: 'still starting' },
+      }),
+    };
+    const before = state();
+    const read = await readTrayState(failing, before);
+    expect(read.tasks).toEqual(before.tasks);
+    expect(read.status).toEqual(before.status);
   });
 });

@@ -90,30 +90,10 @@ export async function readClusterStatus(s: StatusSources): Promise<ClusterStatus
     status.error = memory;
     status.warnings.push(`${memory}.`);
   }
-  const raw = await s.redis.hgetall(WORKERS_KEY);
-  for (const text of Object.values(raw)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      continue;
-    }
-    const beat = workerHeartbeat.safeParse(json);
-    if (!beat.success) continue;
-    const b = beat.data;
-    const alive = b.refused === null && now - b.heartbeatAt < WORKER_SILENT_MS;
-    status.workers.push({
-      name: b.name,
-      queue: b.queue,
-      host: b.host,
-      pid: b.pid,
-      concurrency: b.concurrency,
-      running: b.running,
-      heartbeatAt: b.heartbeatAt,
-      alive,
-      refused: b.refused,
-    });
-    if (b.refused !== null && now - b.heartbeatAt < 24 * 3600_000) status.warnings.push(b.refused);
+  for (const worker of await readWorkers(s.redis, now)) {
+    status.workers.push(worker);
+    if (worker.refused !== null && now - worker.heartbeatAt < 24 * 3600_000)
+      status.warnings.push(worker.refused);
   }
   status.workers.sort((a, b) => a.name.localeCompare(b.name));
   for (const q of s.queues) {
@@ -137,4 +117,32 @@ export async function readClusterStatus(s: StatusSources): Promise<ClusterStatus
     }
   }
   return status;
+}
+
+/** Every worker's last heartbeat; an entry that is not one (another tool's, a torn write) is left out. */
+async function readWorkers(redis: Redis, now: number): Promise<ClusterStatus['workers']> {
+  const workers: ClusterStatus['workers'] = [];
+  for (const text of Object.values(await redis.hgetall(WORKERS_KEY))) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const beat = workerHeartbeat.safeParse(json);
+    if (!beat.success) continue;
+    const b = beat.data;
+    workers.push({
+      name: b.name,
+      queue: b.queue,
+      host: b.host,
+      pid: b.pid,
+      concurrency: b.concurrency,
+      running: b.running,
+      heartbeatAt: b.heartbeatAt,
+      alive: b.refused === null && now - b.heartbeatAt < WORKER_SILENT_MS,
+      refused: b.refused,
+    });
+  }
+  return workers;
 }

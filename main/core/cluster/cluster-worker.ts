@@ -126,14 +126,28 @@ export class ClusterWorker {
       );
     }
     const connection = { connection: redis, prefix: CLUSTER_PREFIX };
-    this.#results = new Queue(RESULTS_QUEUE, connection);
-    this.#tasks = new Queue(bullQueueName(this.queue), {
+    const results = new Queue(RESULTS_QUEUE, connection);
+    const tasks = new Queue(bullQueueName(this.queue), {
       ...connection,
       settings: { repeatStrategy: crontrayRepeatStrategy },
     });
+    this.#results = results;
+    this.#tasks = tasks;
     await this.#subscribeCancels();
-    const parts = this.#parts(redis, this.#results, this.#tasks);
-    this.#worker = new Worker(
+    this.#worker = this.#takeJobs(connection, this.#parts(redis, results, tasks));
+    await this.#worker.waitUntilReady();
+    await this.#writeHeartbeat();
+    this.#heartbeat = setInterval(() => {
+      this.#writeHeartbeat().catch(() => undefined);
+    }, this.#options.heartbeatMs ?? 5000);
+    this.#logger.info(
+      `Cluster worker ${this.name}: serving queue ${this.queue} on ${redactRedisUrl(url)} with concurrency ${this.#options.concurrency ?? 1}`,
+    );
+  }
+
+  /** The BullMQ worker on this queue: runs each job through processTick with Crontray's backoff. */
+  #takeJobs(connection: { connection: Redis; prefix: string }, parts: TickProcessorParts): Worker {
+    const worker = new Worker(
       bullQueueName(this.queue),
       (job: Job, _token?: string, signal?: AbortSignal) => processTick(parts, job, signal),
       {
@@ -154,20 +168,11 @@ export class ClusterWorker {
         },
       },
     );
-    this.#worker.on('error', (error: Error) =>
-      this.#logger.warn(`Cluster worker: ${error.message}`),
-    );
-    this.#worker.on('failed', (job, error) =>
+    worker.on('error', (error: Error) => this.#logger.warn(`Cluster worker: ${error.message}`));
+    worker.on('failed', (job, error) =>
       this.#logger.debug(`Cluster worker: job ${job?.id ?? '?'} failed: ${error.message}`),
     );
-    await this.#worker.waitUntilReady();
-    await this.#writeHeartbeat();
-    this.#heartbeat = setInterval(() => {
-      this.#writeHeartbeat().catch(() => undefined);
-    }, this.#options.heartbeatMs ?? 5000);
-    this.#logger.info(
-      `Cluster worker ${this.name}: serving queue ${this.queue} on ${redactRedisUrl(url)} with concurrency ${this.#options.concurrency ?? 1}`,
-    );
+    return worker;
   }
 
   #parts(redis: Redis, results: Queue, tasks: Queue): TickProcessorParts {

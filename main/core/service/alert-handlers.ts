@@ -74,13 +74,7 @@ export function alertHandlers(
   };
   return {
     'alerts:settings:get': async () => maskSettings(monitor().config.settings()),
-    'alerts:settings:set': async (request) => {
-      const merged = withSecrets(() => mergeSettingsSecrets(request, monitor().config.settings()));
-      const settings = alertSettings.parse(merged);
-      await checkSmtpHosts(settings);
-      await monitor().config.setSettings(settings);
-      return maskSettings(settings);
-    },
+    'alerts:settings:set': async (request) => maskSettings(await saveSettings(monitor(), request)),
     'alerts:task:get': async ({ id }) => {
       requireTask(id);
       return taskView(id);
@@ -91,15 +85,7 @@ export function alertHandlers(
       return taskView(id);
     },
     'alerts:incidents': async (request) => monitor().incidents.list(request ?? {}),
-    'alerts:history': async ({ taskId, incidentId, limit }) =>
-      monitor()
-        .outbox.list(
-          (e) =>
-            e.type === 'alert' &&
-            (taskId === undefined || e.message.task?.id === taskId) &&
-            (incidentId === undefined || e.incidentId === incidentId),
-        )
-        .slice(0, limit),
+    'alerts:history': async (request) => sentAlerts(monitor(), request),
     'alerts:acknowledge': async ({ id }) => {
       const incident = monitor().incidents.get(id);
       if (!incident) throw notFound(`Alerts: no incident has id '${id}'`);
@@ -121,7 +107,33 @@ export function alertHandlers(
   };
 }
 
-type AlertConfig = ServiceAlerts['monitor']['config'];
+type AlertMonitor = ServiceAlerts['monitor'];
+type AlertConfig = AlertMonitor['config'];
+
+/** New alert settings: secrets left blank keep their stored values; SMTP hosts must resolve. */
+async function saveSettings(
+  monitor: AlertMonitor,
+  request: ParsedRequestOf<'alerts:settings:set'>,
+): Promise<AlertSettings> {
+  const merged = withSecrets(() => mergeSettingsSecrets(request, monitor.config.settings()));
+  const settings = alertSettings.parse(merged);
+  await checkSmtpHosts(settings);
+  await monitor.config.setSettings(settings);
+  return settings;
+}
+
+/** The alerts sent, newest first, of one task or one incident when asked. */
+function sentAlerts(monitor: AlertMonitor, request: ParsedRequestOf<'alerts:history'>) {
+  const { taskId, incidentId, limit } = request;
+  return monitor.outbox
+    .list(
+      (e) =>
+        e.type === 'alert' &&
+        (taskId === undefined || e.message.task?.id === taskId) &&
+        (incidentId === undefined || e.incidentId === incidentId),
+    )
+    .slice(0, limit);
+}
 
 /** A task's own alert settings as sent, checked against the known channels, secrets kept. */
 function checkedTaskAlerts(

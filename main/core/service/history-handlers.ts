@@ -1,4 +1,4 @@
-import type { Handlers } from '../../api/contract.js';
+import type { Handlers, ParsedRequestOf, ResponseOf } from '../../api/contract.js';
 import type { CoreParts } from './core-parts.js';
 import { ServiceError, invalid, notFound } from './service-error.js';
 
@@ -15,22 +15,7 @@ type HistoryHandlers = Pick<
 
 export function historyHandlers(parts: CoreParts): HistoryHandlers {
   return {
-    'history:sessions': async ({ limit, cursor }) => {
-      const page = await parts.ledger.list(cursor === undefined ? { limit } : { limit, cursor });
-      return {
-        items: page.sessions.map((s) => ({
-          sessionId: s.sessionId,
-          startedAt: s.startedAt,
-          endedAt: s.endedAt,
-          durationMs: s.durationMs ?? (s.endedAt === null ? parts.clock.now() - s.startedAt : null),
-          endReason: s.endReason,
-          cycles: s.cycles,
-          counts: s.counts,
-        })),
-        nextCursor: page.nextCursor,
-        total: page.sessions.length,
-      };
-    },
+    'history:sessions': async (request) => sessionsPage(parts, request),
     'history:runs': async (filter) => {
       try {
         return parts.jobs.listAllJobs(filter);
@@ -85,5 +70,26 @@ export function historyHandlers(parts: CoreParts): HistoryHandlers {
         throw error;
       }
     },
+  };
+}
+
+/** A page of scheduler sessions, newest first; a session still open counts its time so far. */
+async function sessionsPage(
+  parts: CoreParts,
+  { limit, cursor }: ParsedRequestOf<'history:sessions'>,
+): Promise<ResponseOf<'history:sessions'>> {
+  const page = await parts.ledger.list(cursor === undefined ? { limit } : { limit, cursor });
+  return {
+    items: page.sessions.map((s) => ({
+      sessionId: s.sessionId,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt,
+      durationMs: s.durationMs ?? (s.endedAt === null ? parts.clock.now() - s.startedAt : null),
+      endReason: s.endReason,
+      cycles: s.cycles,
+      counts: s.counts,
+    })),
+    nextCursor: page.nextCursor,
+    total: page.sessions.length,
   };
 }

@@ -72,6 +72,14 @@ export class CrontrayService {
   #delegated: Pick<Handlers, DelegatedChannel> | null = null;
   /** Things that happened while opening, repeated to each new window or browser that connects. */
   readonly startupNotices: EventMap['notice'][] = [];
+  /** Logs what happened while opening, keeps it for windows that connect later and tells those open. */
+  readonly #notice: Notice = (level, message) => {
+    this.#options.logger[level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info'](
+      message,
+    );
+    this.startupNotices.push({ level, message });
+    this.events.emit('notice', { level, message });
+  };
 
   constructor(options: ServiceOptions) {
     const testMode = options.testMode ?? false;
@@ -116,11 +124,7 @@ export class CrontrayService {
     const { dataDir, logger } = this.#options;
     const clock = this.clock;
     await mkdir(join(dataDir, 'logs'), { recursive: true });
-    const notice: Notice = (level, message) => {
-      logger[level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info'](message);
-      this.startupNotices.push({ level, message });
-      this.events.emit('notice', { level, message });
-    };
+    const notice = this.#notice;
     const { store, vault, ledger, cipher } = await openStores(
       { dataDir, clock, logger, testMode: this.#options.testMode, cipher: this.#options.cipher },
       notice,
@@ -175,11 +179,20 @@ export class CrontrayService {
       notice,
       onChange: () => this.events.emit('scheduler:state', this.#control.status()),
     });
-    await registerSavedTasks(this.#parts, notice);
-    engine.resumeWaiting(waiting.runs);
+    await this.#restore(this.#parts, alerts, waiting);
+  }
+
+  /** Saved tasks registered, waiting runs back, alerts watching, the scheduler resumed if it ran. */
+  async #restore(
+    parts: CoreParts,
+    alerts: ServiceAlerts,
+    waiting: WaitingRunsStore,
+  ): Promise<void> {
+    await registerSavedTasks(parts, this.#notice);
+    parts.engine.resumeWaiting(waiting.runs);
     // Before the scheduler resumes: a catch-up run that starts late does not excuse its due time.
     alerts.watchAll();
-    if (this.#options.resumeScheduler ?? true) await this.#resumeAfterRestart(notice);
+    if (this.#options.resumeScheduler ?? true) await this.#resumeAfterRestart(this.#notice);
   }
 
   #createEngine(
@@ -316,21 +329,6 @@ export class CrontrayService {
   #createHandlers(): Handlers {
     const o = this.#options;
     const parts = () => this.#require();
-    // Handlers exist before open(); the task and history ones are built once the parts are.
-    const delegate = <K extends DelegatedChannel>(key: K): Handlers[K] =>
-      ((request: unknown) => {
-        if (!this.#delegated) {
-          const tasks = taskHandlers(parts());
-          this.#delegated = {
-            ...tasks,
-            ...historyHandlers(parts()),
-            ...transferHandlers(parts(), tasks),
-          };
-        }
-        return (this.#delegated[key] as (r: unknown) => Promise<unknown>)(request);
-      }) as Handlers[K];
-    const task = delegate;
-    const history = delegate;
     return {
       ...appHandlers(o, this.clock, parts, async () => {
         await this.#alerts?.monitor.whenIdle();
@@ -340,29 +338,11 @@ export class CrontrayService {
       'scheduler:stop': async () => this.stop('stopped'),
       'scheduler:pause': async ({ minutes }) => this.#control.pause(minutes),
       'scheduler:until': async ({ until }) => this.#control.doNotRunUntil(until),
-      'tasks:list': task('tasks:list'),
-      'tasks:get': task('tasks:get'),
-      'tasks:create': task('tasks:create'),
-      'tasks:update': task('tasks:update'),
-      'tasks:delete': task('tasks:delete'),
-      'tasks:enable': task('tasks:enable'),
-      'tasks:disable': task('tasks:disable'),
-      'tasks:runNow': task('tasks:runNow'),
-      'runs:cancel': task('runs:cancel'),
+      ...this.#delegatedHandlers(),
       'tasks:preview': async (request) =>
         previewSchedule(parts().engine, request, this.clock.now()),
-      'history:sessions': history('history:sessions'),
-      'history:runs': history('history:runs'),
-      'history:run': history('history:run'),
-      'history:stats': history('history:stats'),
-      'history:delete': history('history:delete'),
-      'cache:list': history('cache:list'),
-      'cache:clear': history('cache:clear'),
       'vault:status': async () => this.#control.vaultStatus(),
       ...updateHandlers(o.updates ?? noUpdates),
-      'transfer:preview': delegate('transfer:preview'),
-      'transfer:import': delegate('transfer:import'),
-      'transfer:export': delegate('transfer:export'),
       ...searchTimelineHandlers(parts),
       ...alertHandlers(
         () => {
@@ -374,6 +354,44 @@ export class CrontrayService {
         this.clock,
       ),
       ...clusterHandlers(() => this.#cluster),
+    };
+  }
+
+  /** Handlers exist before open(); the task, history and transfer ones are built once the parts are. */
+  #delegatedHandlers(): Pick<Handlers, DelegatedChannel> {
+    const delegate = <K extends DelegatedChannel>(key: K): Handlers[K] =>
+      ((request: unknown) => {
+        if (!this.#delegated) {
+          const parts = this.#require();
+          const tasks = taskHandlers(parts);
+          this.#delegated = {
+            ...tasks,
+            ...historyHandlers(parts),
+            ...transferHandlers(parts, tasks),
+          };
+        }
+        return (this.#delegated[key] as (r: unknown) => Promise<unknown>)(request);
+      }) as Handlers[K];
+    return {
+      'tasks:list': delegate('tasks:list'),
+      'tasks:get': delegate('tasks:get'),
+      'tasks:create': delegate('tasks:create'),
+      'tasks:update': delegate('tasks:update'),
+      'tasks:delete': delegate('tasks:delete'),
+      'tasks:enable': delegate('tasks:enable'),
+      'tasks:disable': delegate('tasks:disable'),
+      'tasks:runNow': delegate('tasks:runNow'),
+      'runs:cancel': delegate('runs:cancel'),
+      'history:sessions': delegate('history:sessions'),
+      'history:runs': delegate('history:runs'),
+      'history:run': delegate('history:run'),
+      'history:stats': delegate('history:stats'),
+      'history:delete': delegate('history:delete'),
+      'cache:list': delegate('cache:list'),
+      'cache:clear': delegate('cache:clear'),
+      'transfer:preview': delegate('transfer:preview'),
+      'transfer:import': delegate('transfer:import'),
+      'transfer:export': delegate('transfer:export'),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../model/action.js';
 import { bundleSchema, bundleTask, secretValue } from './bundle-format.js';
-import type { BundleTask, SecretValue } from './bundle-format.js';
+import type { Bundle, BundleTask, SecretValue } from './bundle-format.js';
 import { unseal } from './bundle-crypto.js';
 import { checksumOf } from './bundle-write.js';
 import type { ImportDraft, ImportPlan, ImportRow } from './import-plan.js';
@@ -76,15 +76,8 @@ function restoreSecrets(action: Action, values: SecretValue[]): Action {
   return action;
 }
 
-/**
- * Reads a bundle into an import plan, or throws BundleError for a damaged bundle or a wrong
- * passphrase: then nothing at all is imported. Without a passphrase, a bundle with sealed
- * secrets can be previewed (`forPreview`) but not imported.
- */
-export async function readBundle(
-  text: string,
-  options: { passphrase?: string; forPreview?: boolean } = {},
-): Promise<ImportPlan & { secretsSealed: boolean }> {
+/** The bundle's JSON, checked against the schema and its checksum before anything is read. */
+function checkedBundle(text: string): Bundle {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -102,13 +95,25 @@ export async function readBundle(
       '(bundle)',
     );
   }
-  const bundle = parsed.data;
-  if (checksumOf(bundle.tasks) !== bundle.checksum) {
+  if (checksumOf(parsed.data.tasks) !== parsed.data.checksum) {
     throw new BundleError(
       'Bundle: damaged: its tasks do not match its checksum (the file was changed or cut); nothing was imported',
       'checksum',
     );
   }
+  return parsed.data;
+}
+
+/**
+ * Reads a bundle into an import plan, or throws BundleError for a damaged bundle or a wrong
+ * passphrase: then nothing at all is imported. Without a passphrase, a bundle with sealed
+ * secrets can be previewed (`forPreview`) but not imported.
+ */
+export async function readBundle(
+  text: string,
+  options: { passphrase?: string; forPreview?: boolean } = {},
+): Promise<ImportPlan & { secretsSealed: boolean }> {
+  const bundle = checkedBundle(text);
   const tasks = parseTasks(bundle.tasks);
   let secrets: SecretValue[] = [];
   if (bundle.secrets) {
