@@ -71,6 +71,71 @@ describe('the editor\'s "More triggers" section', () => {
     });
   });
 
+  it('offers every kind for a further schedule: an interval and a single date are sent as such', async () => {
+    const { fake, onSaved } = renderEditor({
+      'tasks:create': (input) => taskView({ name: input.name }),
+    });
+    type('Name', 'sync');
+    type('Program', 'echo');
+    fireEvent.click(screen.getByRole('button', { name: 'Add a schedule' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add a schedule' }));
+    type('Schedule 2: kind', 'interval');
+    expect(screen.queryByLabelText('Schedule 2: cron pattern')).toBeNull();
+    type('Schedule 2: every', '90');
+    type('Schedule 2: unit', 'minutes');
+    type('Schedule 3: kind', 'once');
+    type("Schedule 3: date and time (this computer's time)", '2027-01-15T07:30');
+    expect(await screen.findByText('note for schedule 3')).toBeTruthy();
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.callsTo('tasks:create')[0]?.triggers?.schedules).toEqual([
+      { schedule: { kind: 'interval', everyMs: 90 * 60_000 } },
+      { schedule: { kind: 'once', at: new Date('2027-01-15T07:30').getTime() } },
+    ]);
+  });
+
+  it('shows a stored interval and single date in their own fields, and keeps an interval with an end as it is', async () => {
+    const at = new Date('2027-03-01T18:45').getTime();
+    const bounded = { schedule: { kind: 'interval' as const, everyMs: 60_000, until: at } };
+    const stored = taskView({
+      id: 'abc',
+      triggers: {
+        schedules: [
+          { schedule: { kind: 'interval', everyMs: 7_200_000 } },
+          { schedule: { kind: 'once', at } },
+          bounded,
+        ],
+        jitterSec: 0,
+        quiet: { windows: [], policy: 'skip' },
+        events: [],
+        eventsOnly: false,
+        after: [],
+      },
+    });
+    const { fake, onSaved } = renderEditor(
+      { 'tasks:get': () => stored, 'tasks:update': () => stored },
+      'abc',
+    );
+    const every = await screen.findByLabelText<HTMLInputElement>('Schedule 2: every');
+    expect(every.value).toBe('2');
+    expect(screen.getByLabelText<HTMLSelectElement>('Schedule 2: unit').value).toBe('hours');
+    expect(
+      screen.getByLabelText<HTMLInputElement>("Schedule 3: date and time (this computer's time)")
+        .value,
+    ).toBe('2027-03-01T18:45');
+    expect(screen.queryByLabelText('Schedule 4: kind')).toBeNull();
+    type('Schedule 2: every', '3');
+    await waitFor(() => expect(save()).toHaveProperty('disabled', false));
+    fireEvent.click(save());
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.callsTo('tasks:update').at(-1)?.patch.triggers?.schedules).toEqual([
+      { schedule: { kind: 'interval', everyMs: 10_800_000 } },
+      { schedule: { kind: 'once', at } },
+      bounded,
+    ]);
+  });
+
   it('keeps the tasks a task runs after when its other triggers are edited and saved', async () => {
     const stored = taskView({
       id: 'abc',

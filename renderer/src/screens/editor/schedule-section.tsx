@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { PreviewState } from './use-schedule-preview.js';
 import type { SectionProps } from './section-props.js';
 import type { ScheduleKind } from './editor-form.js';
-import type { TimeUnit } from './time-units.js';
+import { TIME_UNIT_OPTIONS } from './time-units.js';
 import { SelectInput, TextInput } from './form-controls.js';
 import { presetPattern } from './cron-presets.js';
 import type { CronPreset } from './cron-presets.js';
@@ -16,13 +16,6 @@ const KINDS = [
   ['routine', 'Again after each run ends (routine)'],
   ['once', 'Once, at a date and time'],
 ] as const satisfies readonly (readonly [ScheduleKind, string])[];
-
-const UNITS = [
-  ['seconds', 'seconds'],
-  ['minutes', 'minutes'],
-  ['hours', 'hours'],
-  ['days', 'days'],
-] as const satisfies readonly (readonly [TimeUnit, string])[];
 
 const PRESETS: readonly [CronPreset, string][] = [
   ['every-minute', 'Every minute'],
@@ -154,7 +147,7 @@ export function ScheduleSection({
             path="schedule.everyUnit"
             label="Unit"
             value={form.everyUnit}
-            options={UNITS}
+            options={TIME_UNIT_OPTIONS}
             error={undefined}
             onChange={(everyUnit) => update({ everyUnit }, 'schedule.everyMs')}
           />
@@ -177,7 +170,7 @@ export function ScheduleSection({
             path="schedule.waitUnit"
             label="Unit"
             value={form.waitUnit}
-            options={UNITS}
+            options={TIME_UNIT_OPTIONS}
             error={undefined}
             onChange={(waitUnit) => update({ waitUnit }, 'schedule.waitMs')}
           />

@@ -16,3 +16,11 @@ export function splitUnit(ms: number): { value: string; unit: TimeUnit } {
   }
   return { value: String(ms / 1000), unit: 'seconds' };
 }
+
+/** The units as a select offers them. */
+export const TIME_UNIT_OPTIONS = [
+  ['seconds', 'seconds'],
+  ['minutes', 'minutes'],
+  ['hours', 'hours'],
+  ['days', 'days'],
+] as const satisfies readonly (readonly [TimeUnit, string])[];

@@ -5,11 +5,23 @@ import type {
   TaskTriggers,
   TaskTriggersInput,
 } from '../../../../main/core/model/triggers.js';
+import { toLocalInputValue } from '../../format/time-format.js';
+import { UNIT_MS, splitUnit } from './time-units.js';
+import type { TimeUnit } from './time-units.js';
 
-/** One more cron schedule as the inputs hold it; `key` keeps React rows stable. */
+/** The kinds a schedule besides the main one can have (a routine is the main schedule only). */
+export type ExtraScheduleKind = 'cron' | 'interval' | 'once';
+
+/** One more schedule as the inputs hold it; `key` keeps React rows stable. */
 export interface ScheduleRow {
   key: number;
+  kind: ExtraScheduleKind;
   pattern: string;
+  /** Interval: every this many `everyUnit`s. */
+  everyValue: string;
+  everyUnit: TimeUnit;
+  /** Once: a datetime-local value, in the browser's zone (as the main schedule's). */
+  onceAt: string;
   /** '' means the task's zone. */
   timezone: string;
 }
@@ -35,7 +47,7 @@ export interface ChainRow {
 /** The editor's "More triggers" section (issue 14): what `triggers` becomes. */
 export interface TriggersForm {
   schedules: ScheduleRow[];
-  /** Extra interval or once schedules (set through the API): not edited here, sent back as they are. */
+  /** Interval schedules with a start, an end or a count (set through the API): sent back as they are. */
   kept: TaskTriggersInput['schedules'] & object;
   jitterSeconds: string;
   windows: WindowRow[];
@@ -50,7 +62,41 @@ export interface TriggersForm {
 let nextKey = 1;
 
 export function newScheduleRow(): ScheduleRow {
-  return { key: nextKey++, pattern: '0 11 * * 6', timezone: '' };
+  return {
+    key: nextKey++,
+    kind: 'cron',
+    pattern: '0 11 * * 6',
+    everyValue: '1',
+    everyUnit: 'hours',
+    onceAt: '',
+    timezone: '',
+  };
+}
+
+/** The schedule a row stands for; an empty or bad value goes to the service, which names it. */
+function scheduleOf(
+  row: ScheduleRow,
+): NonNullable<TaskTriggersInput['schedules']>[number]['schedule'] {
+  if (row.kind === 'interval') {
+    const every = row.everyValue.trim() === '' ? Number.NaN : Number(row.everyValue);
+    return { kind: 'interval', everyMs: Math.round(every * UNIT_MS[row.everyUnit]) };
+  }
+  if (row.kind === 'once')
+    return { kind: 'once', at: row.onceAt ? new Date(row.onceAt).getTime() : Number.NaN };
+  return { kind: 'cron', pattern: row.pattern };
+}
+
+/** A stored extra schedule as a row, or null for one the editor keeps as it is. */
+function rowOf(e: TaskTriggers['schedules'][number]): ScheduleRow | null {
+  const row = { ...newScheduleRow(), timezone: e.timezone ?? '' };
+  const s = e.schedule;
+  if (s.kind === 'cron') return { ...row, pattern: s.pattern };
+  if (s.kind === 'once') return { ...row, kind: 'once', onceAt: toLocalInputValue(s.at) };
+  if (s.kind === 'interval' && s.startAt === undefined && s.until === undefined && !s.maxCycles) {
+    const { value, unit } = splitUnit(s.everyMs);
+    return { ...row, kind: 'interval', everyValue: value, everyUnit: unit };
+  }
+  return null;
 }
 
 export function newWindowRow(kind: QuietWindow['kind'] = 'daily'): WindowRow {
@@ -100,7 +146,7 @@ export function triggersOf(t: TriggersForm): TaskTriggersInput | undefined {
   return {
     schedules: [
       ...t.schedules.map((s) => ({
-        schedule: { kind: 'cron' as const, pattern: s.pattern },
+        schedule: scheduleOf(s),
         ...(s.timezone ? { timezone: s.timezone } : {}),
       })),
       ...t.kept,
@@ -121,16 +167,12 @@ export function previewTriggersOf(t: TriggersForm): TaskTriggersInput | undefine
   return triggersOf({ ...t, after: t.after.filter((l) => l.taskId !== '') });
 }
 
-/** The section for a stored task's triggers; extra schedules other than cron are kept as they are. */
+/** The section for a stored task's triggers; intervals with a start, end or count are kept as they are. */
 export function triggersFormOf(t: TaskTriggers | undefined): TriggersForm {
   const form = emptyTriggers();
   if (!t) return form;
-  form.schedules = t.schedules.flatMap((e) =>
-    e.schedule.kind === 'cron'
-      ? [{ key: nextKey++, pattern: e.schedule.pattern, timezone: e.timezone ?? '' }]
-      : [],
-  );
-  form.kept = t.schedules.filter((e) => e.schedule.kind !== 'cron');
+  form.schedules = t.schedules.flatMap((e) => rowOf(e) ?? []);
+  form.kept = t.schedules.filter((e) => rowOf(e) === null);
   form.jitterSeconds = String(t.jitterSec);
   form.windows = t.quiet.windows.map((w) => ({
     key: nextKey++,

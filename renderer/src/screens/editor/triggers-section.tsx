@@ -3,7 +3,8 @@ import { FieldError } from '../../components/field-error.js';
 import type { SectionProps } from './section-props.js';
 import { ChainEntries } from './chain-entries.js';
 import { CheckboxInput, SelectInput, TextInput } from './form-controls.js';
-import type { TriggersForm, WindowRow } from './triggers-form.js';
+import type { ExtraScheduleKind, ScheduleRow, TriggersForm, WindowRow } from './triggers-form.js';
+import { TIME_UNIT_OPTIONS } from './time-units.js';
 import { newScheduleRow, newWindowRow } from './triggers-form.js';
 
 const WINDOW_KINDS = [
@@ -16,6 +17,12 @@ const QUIET_POLICIES = [
   ['skip', "Skip them (recorded as 'skipped')"],
   ['defer', 'Run once when the window ends'],
 ] as const satisfies readonly (readonly [QuietPolicy, string])[];
+
+const SCHEDULE_KINDS = [
+  ['cron', 'Cron pattern'],
+  ['interval', 'Every fixed interval'],
+  ['once', 'Once, at a date and time'],
+] as const satisfies readonly (readonly [ExtraScheduleKind, string])[];
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -42,39 +49,21 @@ export function TriggersSection({
     <fieldset className="card" aria-label="More triggers">
       <legend>More triggers</legend>
       <h3>More schedules</h3>
-      {t.schedules.map((row, i) => {
-        const path = `triggers.schedules.${i}`;
-        const patch = (p: Partial<typeof row>, field: string) =>
-          set(
-            { schedules: t.schedules.map((r, j) => (j === i ? { ...r, ...p } : r)) },
-            `schedules.${i}.${field}`,
-          );
-        return (
-          <div className="grid-3" key={row.key}>
-            <TextInput
-              path={`${path}.schedule.pattern`}
-              label={`Schedule ${i + 2}: cron pattern`}
-              value={row.pattern}
-              spellCheck={false}
-              error={errorOf(`${path}.schedule.pattern`)}
-              onChange={(pattern) => patch({ pattern }, 'schedule.pattern')}
-            />
-            <TextInput
-              path={`${path}.timezone`}
-              label={`Schedule ${i + 2}: time zone (empty: the task's)`}
-              value={row.timezone}
-              error={errorOf(`${path}.timezone`)}
-              onChange={(timezone) => patch({ timezone }, 'timezone')}
-            />
-            <button
-              type="button"
-              onClick={() => set({ schedules: t.schedules.filter((_, j) => j !== i) }, 'schedules')}
-            >
-              Remove schedule {i + 2}
-            </button>
-          </div>
-        );
-      })}
+      {t.schedules.map((row, i) => (
+        <ExtraScheduleRow
+          key={row.key}
+          index={i}
+          row={row}
+          errorOf={errorOf}
+          onChange={(p, field) =>
+            set(
+              { schedules: t.schedules.map((r, j) => (j === i ? { ...r, ...p } : r)) },
+              `schedules.${i}.${field}`,
+            )
+          }
+          onRemove={() => set({ schedules: t.schedules.filter((_, j) => j !== i) }, 'schedules')}
+        />
+      ))}
       <button
         type="button"
         onClick={() => set({ schedules: [...t.schedules, newScheduleRow()] }, 'schedules')}
@@ -218,6 +207,90 @@ function QuietWindowRow({
       )}
       <button type="button" onClick={remove}>
         Remove quiet window {i + 1}
+      </button>
+    </div>
+  );
+}
+
+/** Schedule N besides the main one: its kind, what that kind needs, and a zone for a pattern. */
+function ExtraScheduleRow({
+  index,
+  row,
+  errorOf,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  row: ScheduleRow;
+  errorOf: SectionProps['errorOf'];
+  onChange: (patch: Partial<ScheduleRow>, field: string) => void;
+  onRemove: () => void;
+}) {
+  const path = `triggers.schedules.${index}`;
+  const n = index + 2;
+  return (
+    <div className="grid-3">
+      <SelectInput
+        path={`${path}.schedule.kind`}
+        label={`Schedule ${n}: kind`}
+        value={row.kind}
+        options={SCHEDULE_KINDS}
+        error={errorOf(`${path}.schedule.kind`)}
+        onChange={(kind) => onChange({ kind }, 'schedule.kind')}
+      />
+      {row.kind === 'cron' && (
+        <>
+          <TextInput
+            path={`${path}.schedule.pattern`}
+            label={`Schedule ${n}: cron pattern`}
+            value={row.pattern}
+            spellCheck={false}
+            error={errorOf(`${path}.schedule.pattern`)}
+            onChange={(pattern) => onChange({ pattern }, 'schedule.pattern')}
+          />
+          <TextInput
+            path={`${path}.timezone`}
+            label={`Schedule ${n}: time zone (empty: the task's)`}
+            value={row.timezone}
+            error={errorOf(`${path}.timezone`)}
+            onChange={(timezone) => onChange({ timezone }, 'timezone')}
+          />
+        </>
+      )}
+      {row.kind === 'interval' && (
+        <>
+          <TextInput
+            path={`${path}.schedule.everyMs`}
+            label={`Schedule ${n}: every`}
+            type="number"
+            min={0}
+            step="any"
+            value={row.everyValue}
+            error={errorOf(`${path}.schedule.everyMs`)}
+            onChange={(everyValue) => onChange({ everyValue }, 'schedule.everyMs')}
+          />
+          <SelectInput
+            path={`${path}.schedule.everyUnit`}
+            label={`Schedule ${n}: unit`}
+            value={row.everyUnit}
+            options={TIME_UNIT_OPTIONS}
+            error={undefined}
+            onChange={(everyUnit) => onChange({ everyUnit }, 'schedule.everyMs')}
+          />
+        </>
+      )}
+      {row.kind === 'once' && (
+        <TextInput
+          path={`${path}.schedule.at`}
+          label={`Schedule ${n}: date and time (this computer's time)`}
+          type="datetime-local"
+          value={row.onceAt}
+          error={errorOf(`${path}.schedule.at`)}
+          onChange={(onceAt) => onChange({ onceAt }, 'schedule.at')}
+        />
+      )}
+      <button type="button" onClick={onRemove}>
+        Remove schedule {n}
       </button>
     </div>
   );
