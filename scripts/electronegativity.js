@@ -77,7 +77,12 @@ function main(argv) {
     );
     const run = spawnSync(
       process.execPath,
-      [cli, '-i', app, '-e', ELECTRON_VERSION, '-r', '-v', 'false', '-o', output],
+      [
+        '--import',
+        new URL('./electronegativity-serial-writes.js', import.meta.url).href,
+        cli,
+        ...['-i', app, '-e', ELECTRON_VERSION, '-r', '-v', 'false', '-o', output],
+      ],
       {
         encoding: 'utf8',
         timeout: 240_000,
