@@ -52,6 +52,12 @@ export const detailsKey = (d: RunDetails): string =>
     d.fromCache,
   ]);
 
+/**
+ * `firstRunId` of a run that is its own first attempt (every run but a retry): kept as this marker
+ * so that the details tuple stays the same for most runs of a task. A run id is never empty.
+ */
+const OWN_ID = '';
+
 export const STATUSES: readonly RunStatus[] = runStatus.options;
 export const statusCode = new Map(STATUSES.map((s, i) => [s, i]));
 /** A removed row, until the next compaction. */
@@ -176,7 +182,7 @@ export class RunColumns {
     this.details[row] = this.detail.code({
       trigger: s.trigger,
       attempt: s.attempt,
-      firstRunId: s.firstRunId,
+      firstRunId: s.firstRunId === s.runId ? OWN_ID : s.firstRunId,
       exitCode: s.exitCode,
       httpStatus: s.httpStatus,
       error: s.error,
@@ -194,8 +200,9 @@ export class RunColumns {
     const d = this.detail.value(this.details[row]!);
     const [startedAt, scheduledFor, endedAt, heartbeatAt] = this.#times(row);
     const session = this.session[row]!;
+    const runId = this.runId(row);
     return {
-      runId: this.runId(row),
+      runId,
       taskId: this.taskIds.value(this.taskId[row]!),
       project: place.project,
       group: place.group,
@@ -208,7 +215,7 @@ export class RunColumns {
       endedAt,
       heartbeatAt,
       attempt: d.attempt,
-      firstRunId: d.firstRunId,
+      firstRunId: d.firstRunId === OWN_ID ? runId : d.firstRunId,
       exitCode: d.exitCode,
       httpStatus: d.httpStatus,
       error: d.error,

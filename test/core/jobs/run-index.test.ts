@@ -182,4 +182,26 @@ describe('RunIndex', () => {
     expect(index.get('home/g/a/odd.json')).toEqual({ ...odd, durationMs: null });
     expect(index.get('home/g/a/plain.json')).toEqual({ ...plain, durationMs: null });
   });
+
+  it('says which attempt chain each run belongs to: its own, a first run, or none on old records', () => {
+    const index = new RunIndex();
+    const first = { ...summary('first', 'a', T0, 'failed'), firstRunId: 'first' };
+    const retry = {
+      ...summary('retry', 'a', T0 + 60_000, 'succeeded'),
+      trigger: 'retry' as const,
+      attempt: 2,
+      firstRunId: 'first',
+    };
+    const old = summary('old', 'a', T0 - 60_000, 'succeeded');
+    for (const run of [first, retry, old])
+      index.apply([entryFor(`home/g/a/${run.runId}.json`, run, 0)], []);
+    expect(index.get('home/g/a/first.json')).toEqual(first);
+    expect(index.get('home/g/a/retry.json')).toEqual(retry);
+    expect(index.get('home/g/a/old.json')?.firstRunId).toBeNull();
+    expect(index.query({ name: 'a' }).items.map((r) => [r.runId, r.firstRunId])).toEqual([
+      ['retry', 'first'],
+      ['first', 'first'],
+      ['old', null],
+    ]);
+  });
 });
