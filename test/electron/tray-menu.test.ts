@@ -9,26 +9,11 @@ import {
 } from '../../main/electron/tray-menu.js';
 import type { TrayCommand, TrayMenuItem, TrayState } from '../../main/electron/tray-menu.js';
 import { trayIconPath } from '../../main/electron/tray-icons.js';
+import { schedulerStatus } from '../support/scheduler-status.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
-function status(overrides: Partial<SchedulerStatus> = {}): SchedulerStatus {
-  return {
-    running: false,
-    sessionId: null,
-    startedAt: null,
-    pausedUntil: null,
-    tasks: 2,
-    enabledTasks: 2,
-    activeRuns: 0,
-    nextRun: null,
-    lastRunFailed: false,
-    vault: { backend: 'test', secure: true, warning: null, entries: 0, locked: [] },
-    testMode: false,
-    now: NOW,
-    ...overrides,
-  };
-}
+const status = (overrides: Partial<SchedulerStatus> = {}) => schedulerStatus(NOW, overrides);
 
 function state(overrides: Partial<TrayState> = {}): TrayState {
   return {

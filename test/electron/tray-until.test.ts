@@ -6,27 +6,21 @@ import { runTrayCommand } from '../../main/electron/tray-commands.js';
 import { readTrayState } from '../../main/electron/tray-state.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { useDesktopService } from './electron-service.js';
+import { schedulerStatus } from '../support/scheduler-status.js';
 
 /** Wednesday 2 December 2026 14:05 on this computer's clock, whatever its zone. */
 const NOW = new Date(2026, 11, 2, 14, 5).getTime();
 
 function state(doNotRunUntil: SchedulerStatus['doNotRunUntil'] = null): TrayState {
   return {
-    status: {
+    status: schedulerStatus(NOW, {
       running: true,
       sessionId: 's1',
       startedAt: NOW - 60_000,
-      pausedUntil: null,
       doNotRunUntil,
       tasks: 1,
       enabledTasks: 1,
-      activeRuns: 0,
-      nextRun: null,
-      lastRunFailed: false,
-      vault: { backend: 'test', secure: true, warning: null, entries: 0, locked: [] },
-      testMode: false,
-      now: NOW,
-    },
+    }),
     tasks: [{ id: 't1', name: 'backup', enabled: true }],
     vaultWarning: null,
     now: NOW,

@@ -4,6 +4,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import type { SchedulerStatus, Settings } from '../../main/api/contract.js';
 import { App } from '../../renderer/src/app.js';
 import { fakeApi } from './fake-api.js';
+import { schedulerStatus } from '../support/scheduler-status.js';
 
 afterEach(() => {
   cleanup();
@@ -11,16 +12,9 @@ afterEach(() => {
   delete document.documentElement.dataset.theme;
 });
 
-const status: SchedulerStatus = {
-  running: false,
-  sessionId: null,
-  startedAt: null,
-  pausedUntil: null,
+const status: SchedulerStatus = schedulerStatus(0, {
   tasks: 0,
   enabledTasks: 0,
-  activeRuns: 0,
-  nextRun: null,
-  lastRunFailed: false,
   vault: {
     backend: 'plaintext',
     secure: false,
@@ -29,8 +23,7 @@ const status: SchedulerStatus = {
     locked: [],
   },
   testMode: true,
-  now: 0,
-};
+});
 
 const settings: Settings = {
   startAtLogin: false,

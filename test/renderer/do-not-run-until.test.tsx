@@ -6,27 +6,21 @@ import type { SchedulerStatus } from '../../main/api/contract.js';
 import { untilWords } from '../../main/api/until-words.js';
 import { App } from '../../renderer/src/app.js';
 import { fakeApi } from './fake-api.js';
+import { schedulerStatus } from '../support/scheduler-status.js';
 
 afterEach(() => {
   cleanup();
   window.location.hash = '';
 });
 
-const status: SchedulerStatus = {
+const status: SchedulerStatus = schedulerStatus(0, {
   running: true,
   sessionId: 's1',
   startedAt: 0,
-  pausedUntil: null,
-  doNotRunUntil: null,
   tasks: 0,
   enabledTasks: 0,
-  activeRuns: 0,
-  nextRun: null,
-  lastRunFailed: false,
-  vault: { backend: 'test', secure: true, warning: null, entries: 0, locked: [] },
   testMode: true,
-  now: 0,
-};
+});
 
 /** Next year's 3 December 08:00 on this computer's clock. */
 const year = new Date().getFullYear() + 1;

@@ -1,48 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CrontrayService } from '../../../main/core/service/service.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
 import { untilWords } from '../../../main/api/until-words.js';
-import type { Envelope } from '../../../main/api/channel.js';
-import type { Channel, RequestOf, ResponseOf } from '../../../main/api/contract.js';
+import type { ResponseOf } from '../../../main/api/contract.js';
+import { useServices } from '../../support/service-fixture.js';
 
 /** Monday 1 June 2026 08:00 on this computer's clock, whatever its zone. */
 const START = new Date(2026, 5, 1, 8, 0, 0).getTime();
 const HOUR = 3600_000;
-const dirs: string[] = [];
-const services: CrontrayService[] = [];
+const openService = useServices('crontray-until-');
 
 async function open(options: { dir?: string; at?: number } = {}) {
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'crontray-until-')));
-  if (!options.dir) dirs.push(dir);
-  const clock = new VirtualClock(options.at ?? START);
-  const service = new CrontrayService({
-    dataDir: dir,
-    host: 'headless',
-    version: '1.2.3',
-    testMode: true,
-    clock,
-    historyMode: 'polling',
+  const opened = await openService({
+    ...(options.dir === undefined ? {} : { dataDir: options.dir }),
+    clock: new VirtualClock(options.at ?? START),
   });
-  await service.open();
-  services.push(service);
-  const call = async <C extends Channel>(c: C, request?: RequestOf<C>): Promise<ResponseOf<C>> => {
-    const envelope = (await service.call(c, request)) as Envelope<ResponseOf<C>>;
-    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-    return envelope.value;
-  };
-  const fail = async (c: Channel, request: unknown) => {
-    const envelope = await service.call(c, request);
-    if (envelope.ok) throw new Error(`${c} unexpectedly succeeded`);
-    return envelope.error;
-  };
-  const close = async () => {
-    await service.close();
-    services.splice(services.indexOf(service), 1);
-  };
+  const { service, call } = opened;
   /** The task's runs once `count` of them are final (real shell processes take real time). */
   const runs = async (taskId: string, count: number) => {
     let items: ResponseOf<'history:runs'>['items'] = [];
@@ -56,13 +31,8 @@ async function open(options: { dir?: string; at?: number } = {}) {
     }
     return items.sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));
   };
-  return { dir, clock, service, call, fail, close, runs };
+  return { ...opened, runs };
 }
-
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
 
 const hourly = {
   name: 'sync',
