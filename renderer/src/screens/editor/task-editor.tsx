@@ -48,13 +48,13 @@ export function TaskEditor({ taskId, onSaved, previewDelayMs }: TaskEditorProps)
           {(loaded) => (
             <>
               <EditorFormView
-                key={loaded?.id ?? 'new'}
+                key={`form-${loaded?.id ?? 'new'}`}
                 task={loaded}
                 onSaved={onSaved}
                 previewDelayMs={previewDelayMs}
               />
               {/* Its own form (forms cannot nest), saved apart from the task. */}
-              {loaded && <TaskAlertsSection key={loaded.id} taskId={loaded.id} />}
+              {loaded && <TaskAlertsSection key={`alerts-${loaded.id}`} taskId={loaded.id} />}
             </>
           )}
         </LoadView>
