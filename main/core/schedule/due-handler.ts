@@ -38,6 +38,8 @@ export interface DueHandlerDeps<TAction> {
   random: () => number;
   /** Holds runs of tasks with conditions; null without a conditions provider. */
   gate: ConditionGate<RegisteredTask<TAction>> | null;
+  /** Why a due time fell inside the "Do not run until …" window, or null. */
+  heldAt?: (scheduledFor: number) => string | null;
 }
 
 function iso(ms: number): string {
@@ -330,7 +332,10 @@ export class DueHandler<TAction> {
     return { catchUps, onTime };
   }
 
-  /** Writes a 'missed' record for each listed due time, and one that counts the rest. */
+  /**
+   * Writes a 'missed' record for each listed due time, and one that counts the rest. A due time
+   * inside the "Do not run until …" window would not have run anyway: it is written 'skipped'.
+   */
   #recordMissed(
     task: RegisteredTask<TAction>,
     missed: MissedRuns,
@@ -339,8 +344,14 @@ export class DueHandler<TAction> {
   ): void {
     const { recorder } = this.deps;
     const policy = task.def.catchUp.policy;
-    for (const at of missed.instants)
-      created.push(recorder.missed(task, at, missedText(at, now, policy)));
+    for (const at of missed.instants) {
+      const held = this.deps.heldAt?.(at) ?? null;
+      created.push(
+        held === null
+          ? recorder.missed(task, at, missedText(at, now, policy))
+          : recorder.skipped(task, at, held, 'do-not-run-until'),
+      );
+    }
     if (missed.more)
       created.push(recorder.missed(task, null, moreMissedText(missed.more, now, policy)));
   }

@@ -89,10 +89,16 @@ export interface TaskSchedulerOptions<TAction> {
    * Default none.
    */
   hold?: (scheduledFor: number | null) => string | null;
+  /**
+   * The reason a due time fell inside the "Do not run until …" window (past or present), or
+   * null: a due time missed while Crontray was closed through the window is written 'skipped'
+   * with it, not 'missed' (it would not have run anyway). Default none.
+   */
+  heldAt?: (scheduledFor: number) => string | null;
 }
 
 /** The options with every default filled in. */
-type OptionalSettings = 'onEvent' | 'state' | 'conditions' | 'onWaitingChange' | 'hold';
+type OptionalSettings = 'onEvent' | 'state' | 'conditions' | 'onWaitingChange' | 'hold' | 'heldAt';
 
 export type SchedulerSettings<TAction> = Required<
   Omit<TaskSchedulerOptions<TAction>, OptionalSettings>

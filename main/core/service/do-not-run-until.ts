@@ -23,6 +23,8 @@ export interface HoldWindow {
   until: number;
 }
 
+const inside = (w: HoldWindow, at: number) => at >= w.from && at < w.until;
+
 /**
  * The global "Do not run until …", kept in <dataDir>/scheduler/do-not-run-until.json so a
  * restart before the time keeps it. The scheduler keeps running: a run due inside the window,
@@ -116,10 +118,22 @@ export class DoNotRunUntil {
   hold(scheduledFor: number | null): string | null {
     const w = this.#window;
     if (w === null) return null;
-    const now = this.#clock.now();
-    const inside = scheduledFor !== null && scheduledFor >= w.from && scheduledFor < w.until;
-    if (now >= w.until && !inside) return null;
-    return `Skipped: Crontray was told not to run until ${untilWords(w.until, now)}; Run now still runs a task.`;
+    if (this.#clock.now() >= w.until && (scheduledFor === null || !inside(w, scheduledFor)))
+      return null;
+    return this.#reason(w);
+  }
+
+  /**
+   * Why a run due at `scheduledFor` would not have run: the time fell inside the window, past or
+   * present (e.g. Crontray was closed through all of it). Null outside it.
+   */
+  heldAt(scheduledFor: number): string | null {
+    const w = this.#window;
+    return w !== null && inside(w, scheduledFor) ? this.#reason(w) : null;
+  }
+
+  #reason(w: HoldWindow): string {
+    return `Skipped: Crontray was told not to run until ${untilWords(w.until, this.#clock.now())}; Run now still runs a task.`;
   }
 
   close(): Promise<void> {

@@ -227,7 +227,10 @@ export class CrontrayService {
       conditions: this.#options.conditions,
       onWaitingChange: (runs) => this.#waiting?.save(runs),
       ...(this.#chains && { chains: this.#chains }),
-      ...(this.#hold && { hold: this.#hold.hold.bind(this.#hold) }),
+      ...(this.#hold && {
+        hold: this.#hold.hold.bind(this.#hold),
+        heldAt: this.#hold.heldAt.bind(this.#hold),
+      }),
     });
   }
 

@@ -121,6 +121,24 @@ describe('"Do not run until …" through the service', () => {
     ]);
   });
 
+  it('writes due times that fell inside the window as skipped, not missed, when catch-up runs only the latest', async () => {
+    const first = await open();
+    const task = await first.call('tasks:create', { ...hourly, catchUp: { policy: 'latest' } });
+    await first.call('scheduler:start');
+    await first.call('scheduler:until', { until: START + 2 * HOUR + 45 * 60_000 });
+    await first.close();
+    // Back at 11:40: 08:30, 09:30 and 10:30 fell inside the window (until 10:45), 11:30 after it.
+    const again = await open({ dir: first.dir, at: START + 3 * HOUR + 40 * 60_000 });
+    const done = await again.runs(task.id, 4);
+    const told = /^Skipped: Crontray was told not to run until /;
+    expect(done.map((r) => [r.status, told.test(r.error ?? '')])).toEqual([
+      ['skipped', true],
+      ['skipped', true],
+      ['skipped', true],
+      ['succeeded', false],
+    ]);
+  });
+
   it('ends by itself at the time and tells the window and the tray', async () => {
     const { call, clock, service } = await open();
     const states: (number | null)[] = [];
