@@ -19,6 +19,7 @@ import type { RunSummary } from './run-summary.js';
 import { runTime, toSummary, UNFINISHED } from './run-summary.js';
 import type { JobCacheOptions, JobCacheStart, JobChange } from './job-cache-options.js';
 import { keyOf, runKeyOf } from './job-cache-options.js';
+import type { PickFrom, Picked } from './run-pick.js';
 
 /**
  * An in-memory view of the run-record folder, so the UI can browse 100,000 runs without
@@ -208,6 +209,11 @@ export class JobCache {
 
   getJob(project: string, group: string, name: string, runId: string): RunSummary | undefined {
     return this.#index.get(keyOf({ project, group, name, runId }));
+  }
+
+  /** The runs of `from` that pass `filter`, as one page newest first (search's hits). */
+  pickRuns(from: PickFrom, filter: RunFilter, page: { offset: number; limit: number }): Picked {
+    return this.#index.pick(from, filter, page);
   }
 
   /** Every task folder ('project/group/name') with runs in the history. */

@@ -2,6 +2,8 @@ import type { FileSig } from './folder-scanner.js';
 import { DEAD, RunColumns, statusCode } from './run-columns.js';
 import type { Page, Position, RunFilter } from './run-filter.js';
 import { decodeCursor, encodeCursor, rowMatcher } from './run-filter.js';
+import type { PickFrom, Picked } from './run-pick.js';
+import { pickRows } from './run-pick.js';
 import type { RunSummary } from './run-summary.js';
 import { runTime } from './run-summary.js';
 import { TaskFolders } from './task-folders.js';
@@ -124,6 +126,11 @@ export class RunIndex {
     const out: string[] = [];
     for (let i = 0; i < folder.n; i++) out.push(this.#rows.runId(folder.rows[i]!));
     return out;
+  }
+
+  /** The runs of `from` that pass `filter`, as one page newest first (search's hits). */
+  pick(from: PickFrom, filter: RunFilter, page: { offset: number; limit: number }): Picked {
+    return pickRows(this.#rows, this.#folders, from, filter, page);
   }
 
   /** Every run of one task folder, as summaries, in no particular order. */

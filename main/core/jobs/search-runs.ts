@@ -6,8 +6,8 @@ import type { JobCache } from './job-cache.js';
 import type { JobChange } from './job-cache-options.js';
 import { keyOf } from './job-cache-options.js';
 import type { RunFilter } from './run-index.js';
+import type { PickFrom, Picked } from './run-pick.js';
 import type { RunSummary } from './run-summary.js';
-import { runTime } from './run-summary.js';
 import { SearchIndex } from './search-index.js';
 import type { SearchSnippet } from './search-text.js';
 import { queryWords, searchableFields, snippetsFor } from './search-text.js';
@@ -104,12 +104,13 @@ export class RunSearch {
 
   async search(request: SearchRequest): Promise<SearchResult> {
     const words = queryWords(request.query);
-    const matched = words.length === 0 ? [] : this.#matching(words, filterOf(request));
-    // Times first, so the sort compares numbers rather than calling runTime() n log n times.
-    const order = matched.map((run, i) => ({ at: runTime(run), i }));
-    order.sort((a, b) => b.at - a.at || a.i - b.i);
-    const offset = request.offset ?? 0;
-    const page = order.slice(offset, offset + (request.limit ?? 50)).map((o) => matched[o.i]!);
+    const { items: page, total }: Picked =
+      words.length === 0
+        ? { items: [], total: 0 }
+        : this.#jobs.pickRuns(this.#matching(words), filterOf(request), {
+            offset: request.offset ?? 0,
+            limit: request.limit ?? 50,
+          });
     const hits = await Promise.all(
       page.map(async (run): Promise<SearchHit> => {
         const record = await this.#jobs
@@ -121,7 +122,7 @@ export class RunSearch {
     const known = this.#jobs.listAllJobs({ limit: 1 }).total;
     return {
       hits,
-      total: matched.length,
+      total,
       indexing:
         this.#built && this.#queue.size === 0
           ? null
@@ -135,7 +136,7 @@ export class RunSearch {
    * runs, the others give the runs whose text holds all the words they lack (one FlexSearch
    * query per group, which intersects the words itself).
    */
-  #matching(words: string[], accept: (run: RunSummary) => boolean): RunSummary[] {
+  #matching(words: string[]): PickFrom {
     const groups = new Map<string, { lacking: string[]; folders: Set<string> }>();
     for (const folder of this.#jobs.taskFolders()) {
       const named = this.#wordsOfFolder(folder);
@@ -145,28 +146,18 @@ export class RunSearch {
       group.folders.add(folder);
       groups.set(id, group);
     }
-    const found: RunSummary[] = [];
+    const keys: string[] = [];
+    const whole: string[] = [];
     for (const { lacking, folders } of groups.values()) {
-      if (lacking.length > 0) {
-        // The usual case, no task named with any of the words, needs no folder check.
-        const inGroup =
-          groups.size === 1
-            ? accept
-            : (run: RunSummary) =>
-                folders.has(`${run.project}/${run.group}/${run.name}`) && accept(run);
-        for (const key of this.#index.keysWithAll(lacking)) {
-          const run = this.#summaryOf(key);
-          if (run && inGroup(run)) found.push(run);
-        }
+      if (lacking.length === 0) {
+        whole.push(...folders);
         continue;
       }
-      for (const folder of folders) {
-        const [project = '', group = '', name = ''] = folder.split('/');
-        for (const run of this.#jobs.getJobRuns(project, group, name))
-          if (accept(run)) found.push(run);
-      }
+      // The usual case, no task named with any of the words, needs no folder check.
+      for (const key of this.#index.keysWithAll(lacking))
+        if (groups.size === 1 || folders.has(key.slice(0, key.lastIndexOf('/')))) keys.push(key);
     }
-    return found;
+    return { keys, folders: whole };
   }
 
   #wordsOfFolder(folder: string): ReadonlySet<string> {
@@ -261,21 +252,8 @@ function textOf(record: RunRecord): string {
   return `${f.output}\n${f.error}`;
 }
 
-function filterOf(request: SearchRequest): (run: RunSummary) => boolean {
-  const statuses =
-    request.status === undefined
-      ? null
-      : new Set(Array.isArray(request.status) ? request.status : [request.status]);
-  return (run) => {
-    const at = runTime(run);
-    return (
-      (request.project === undefined || run.project === request.project) &&
-      (request.group === undefined || run.group === request.group) &&
-      (request.taskId === undefined || run.taskId === request.taskId) &&
-      (request.sessionId === undefined || run.sessionId === request.sessionId) &&
-      (statuses === null || statuses.has(run.status)) &&
-      (request.from === undefined || at >= request.from) &&
-      (request.to === undefined || at <= request.to)
-    );
-  };
+/** The request's filters as the history's (search has no task-name filter: names are words). */
+function filterOf(request: SearchRequest): RunFilter {
+  const { project, group, taskId, sessionId, status, from, to } = request;
+  return { project, group, taskId, sessionId, status, from, to };
 }
