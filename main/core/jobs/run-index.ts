@@ -23,7 +23,7 @@ export interface IndexEntry {
 const COMPACT_AFTER = 4096;
 
 /**
- * Every run, in columns (RunColumns: about a hundred bytes a run, off the garbage-collected
+ * Every run, in columns (RunColumns: about sixty bytes a run, off the garbage-collected
  * heap), with a time order kept as row numbers so a page is a walk from a binary-searched start
  * rather than a sort per query. The order runs oldest first, equal times by the larger key
  * first, so its reverse is what callers see (newest first, equal times by key) and a new run

@@ -68,8 +68,33 @@ function allPages(index: RunIndex, filter: RunFilter): { keys: string[]; totals:
   throw new Error('RunIndex test: paging did not end');
 }
 
+/**
+ * Run ids as the app makes them (lowercase UUIDs, kept as bytes) among others kept as they are:
+ * ones that differ from a UUID in one character (9 against a), in case, or by being a prefix of
+ * one or one longer, so that both kinds meet in one folder's id order.
+ */
+const UUID_A = '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a3c';
+const RUN_IDS = [
+  UUID_A,
+  '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a3d',
+  '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a39',
+  '0a9f3c2e-5b7d-4e1f-9c6a-2d4b9e0f1a3c',
+  '0a9f3c2e-5b7d-4e1f-ac6a-2d4b9e0f1a3c',
+  '00000000-0000-4000-8000-000000000000',
+  'ffffffff-ffff-4fff-bfff-ffffffffffff',
+  UUID_A.toUpperCase(),
+  UUID_A.slice(0, 13),
+  `${UUID_A}0`,
+  UUID_A.replaceAll('-', '_'),
+  '0a9f3c2e',
+  '0a9f3c2f',
+  '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a3',
+  'zzz',
+];
+const runIdOf = (n: number) => RUN_IDS[n] ?? `r${n}`;
+
 const op = fc.record({
-  runId: fc.integer({ min: 0, max: 40 }).map((n) => `r${n}`),
+  runId: fc.integer({ min: 0, max: 40 }).map(runIdOf),
   name: fc.constantFrom('a', 'b', 'c'),
   // Few distinct times, so many runs share an instant and the key decides their order.
   offset: fc.integer({ min: 0, max: 6 }),
@@ -165,6 +190,47 @@ describe('RunIndex', () => {
     );
     expect(totals[0]).toBe(400);
     expect(index.query({ limit: 1 }).items[0]?.runId).toBe('r5');
+  });
+
+  it('finds every run by its id, UUID or not, also after thousands of removals renumbered the rows', () => {
+    const index = new RunIndex();
+    const ids = [
+      ...RUN_IDS,
+      ...Array.from({ length: 6000 }, (_, i) =>
+        i % 2 ? `r${i}` : `${i.toString(16).padStart(8, '0')}-1111-4111-8111-111111111111`,
+      ),
+    ];
+    index.apply(
+      ids.map((id, i) => entry(id, 'a', T0 + i, 'succeeded')),
+      [],
+    );
+    for (let i = RUN_IDS.length; i < ids.length; i++) index.apply([], [`home/g/a/${ids[i]}.json`]);
+    index.apply([entry('r5', 'a', T0, 'failed')], []);
+    expect(index.runIdsOf('home/g/a')).toEqual([...RUN_IDS, 'r5'].sort());
+    for (const id of RUN_IDS) expect(index.get(`home/g/a/${id}.json`)?.runId).toBe(id);
+    expect(index.has(`home/g/a/${UUID_A.slice(0, 35)}e.json`)).toBe(false);
+    expect(index.query({ limit: 3 }).items.map((r) => r.runId)).toEqual(
+      [...RUN_IDS].reverse().slice(0, 3),
+    );
+  });
+
+  it('keeps every run apart past 65,536 tasks and sessions', () => {
+    const index = new RunIndex();
+    const n = 70_000;
+    const run = (i: number) => ({
+      ...summary(`r${i}`, `t${i}`, T0 + i, 'failed'),
+      sessionId: `s${i}`,
+      error: `e${i}`,
+    });
+    index.apply(
+      Array.from({ length: n }, (_, i) => entryFor(`home/g/t${i}/r${i}.json`, run(i), 0)),
+      [],
+    );
+    for (const i of [0, 1, 65_535, 65_536, 65_537, n - 1])
+      expect(index.get(`home/g/t${i}/r${i}.json`)).toEqual(run(i));
+    expect(index.query({ name: 't65536' }).items.map((r) => r.runId)).toEqual(['r65536']);
+    expect(index.query({ sessionId: 's69999' }).total).toBe(1);
+    expect(index.query({ taskId: 'task-t3' }).items.map((r) => r.runId)).toEqual(['r3']);
   });
 
   it('gives back every time of a run exactly, also fractions, far-apart times and nulls', () => {
