@@ -1,5 +1,6 @@
 import type { RunStatus, RunTrigger } from '../model/run.js';
 import { runStatus } from '../model/run.js';
+import type { FileSig } from './folder-scanner.js';
 import type { RunSummary } from './run-summary.js';
 
 /** The values a column holds once each, by a small number per row: ids, sessions, errors repeat. */
@@ -63,7 +64,7 @@ export const statusCode = new Map(STATUSES.map((s, i) => [s, i]));
 /** A removed row, until the next compaction. */
 export const DEAD = 255;
 
-type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type Column = Float64Array | Int32Array | Int16Array | Uint32Array | Uint16Array | Uint8Array;
 /** A column of codes: 16 bits a row until a code needs more, then 32 (see #putCode). */
 type Codes = Uint16Array | Uint32Array;
 
@@ -76,8 +77,11 @@ function grown<T extends Column>(a: T, cap: number): T {
 
 /** startedAt, scheduledFor, endedAt, heartbeatAt. */
 type Times = [number | null, number | null, number | null, number | null];
-const NULL_TIME = -0x80000000;
-const WIDE = -0x7fffffff;
+const MTIME_UNIT = 4096;
+const MTIME_UNKNOWN = -0x80000000;
+/** Markers that fit either width of the times column; a delta equal to one is kept wide. */
+const NULL_TIME = -0x8000;
+const WIDE = -0x7fff;
 const TIME_FIELDS = ['startedAt', 'scheduledFor', 'endedAt', 'heartbeatAt'] as const;
 /** A run id as the app makes it (crypto.randomUUID()): kept as its 16 bytes. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -107,7 +111,7 @@ function renumbered<T>(byRow: Map<number, T>, map: Int32Array): Map<number, T> {
 const GROWTH = 1.25;
 
 /**
- * Every run of the history as rows of typed arrays: about sixty bytes a run, outside the
+ * Every run of the history as rows of typed arrays: about fifty bytes a run, outside the
  * garbage-collected heap, instead of a summary object, its key and the map entries holding it
  * (about a kilobyte). Rows are appended; a removed row is marked DEAD until compact().
  * A summary object is made only when a reader asks for one.
@@ -119,13 +123,19 @@ export class RunColumns {
   at = new Float64Array(0);
   /**
    * startedAt, scheduledFor, endedAt and heartbeatAt as whole milliseconds from `at`, four per
-   * row (NULL_TIME for null): half the bytes of four doubles. A row whose times do not fit
+   * row (NULL_TIME for null): 16 bits each while every run's times lie within 32 s of its `at`,
+   * 32 bits for all rows from the first that does not. A row whose times do not fit even then
    * (fractions, or weeks apart) keeps them in #wide instead, marked WIDE.
    */
-  times = new Int32Array(0);
+  times: Int16Array | Int32Array = new Int16Array(0);
   #wide = new Map<number, Times>();
-  /** The run file's mtime and size when it was read or written (NaN: read it again). */
-  fileMtime = new Float64Array(0);
+  /**
+   * The run file's mtime when it was read or written (see fileSig()): in 1/4096 ms from `at`
+   * (MTIME_UNKNOWN: read it again), the grid every mtime from 2004 on lies on, while each
+   * fits (within 524 s of its `at`); as it is for all rows (NaN: unknown) from the first that
+   * does not.
+   */
+  fileMtime: Int32Array | Float64Array = new Int32Array(0);
   fileSize = new Uint32Array(0);
   folder: Codes = new Uint16Array(0);
   taskId: Codes = new Uint16Array(0);
@@ -190,19 +200,8 @@ export class RunColumns {
   /** Overwrites a row's summary fields (its run id and folder stay). */
   set(row: number, s: RunSummary, at: number, mtimeMs: number, size: number): void {
     this.at[row] = at;
-    this.#wide.delete(row);
-    for (let f = 0; f < 4; f++) {
-      const time = s[TIME_FIELDS[f]!];
-      const delta = time === null ? NULL_TIME : time - at;
-      if (time !== null && !(Number.isInteger(delta) && Math.abs(delta) < 0x7fff0000)) {
-        this.#wide.set(row, [s.startedAt, s.scheduledFor, s.endedAt, s.heartbeatAt]);
-        this.times.fill(WIDE, row * 4, row * 4 + 4);
-        break;
-      }
-      this.times[row * 4 + f] = delta;
-    }
-    this.fileMtime[row] = mtimeMs;
-    this.fileSize[row] = size;
+    this.#setTimes(row, s, at);
+    this.setFileSig(row, Number.isNaN(mtimeMs) ? null : { mtimeMs, size });
     this.#putCode('taskId', row, this.taskIds.code(s.taskId));
     this.#putCode('session', row, s.sessionId === null ? 0 : 1 + this.sessions.code(s.sessionId));
     this.#putCode(
@@ -221,11 +220,77 @@ export class RunColumns {
     this.status[row] = statusCode.get(s.status)!;
   }
 
+  #setTimes(row: number, s: RunSummary, at: number): void {
+    this.#wide.delete(row);
+    let wide = false;
+    let big = false;
+    for (const field of TIME_FIELDS) {
+      const time = s[field];
+      if (time === null) continue;
+      const delta = time - at;
+      if (!Number.isInteger(delta) || Math.abs(delta) >= 0x7fff0000) wide = true;
+      else if (delta === NULL_TIME || delta === WIDE) wide = true;
+      else if (delta < NULL_TIME || delta > 0x7fff) big = true;
+    }
+    if (wide) {
+      this.#wide.set(row, [s.startedAt, s.scheduledFor, s.endedAt, s.heartbeatAt]);
+      this.times.fill(WIDE, row * 4, row * 4 + 4);
+      return;
+    }
+    if (big && this.times instanceof Int16Array) this.times = Int32Array.from(this.times);
+    for (let f = 0; f < 4; f++) {
+      const time = s[TIME_FIELDS[f]!];
+      this.times[row * 4 + f] = time === null ? NULL_TIME : time - at;
+    }
+  }
+
   /** Most histories have fewer than 65,536 tasks, sessions and detail tuples: 2 bytes a code. */
   #putCode(name: 'folder' | 'taskId' | 'session' | 'details', row: number, code: number): void {
     if (code > 0xffff && this[name] instanceof Uint16Array)
       this[name] = Uint32Array.from(this[name]);
     this[name][row] = code;
+  }
+
+  /** The run file's stat when its summary was read or written; undefined: read it again. */
+  fileSig(row: number): FileSig | undefined {
+    const mtime = this.fileMtime[row]!;
+    const size = this.fileSize[row]!;
+    if (this.fileMtime instanceof Float64Array)
+      return Number.isNaN(mtime) ? undefined : { mtimeMs: mtime, size };
+    return mtime === MTIME_UNKNOWN
+      ? undefined
+      : { mtimeMs: this.at[row]! + mtime / MTIME_UNIT, size };
+  }
+
+  /** Notes the run file's stat (null: unknown); call after the row's `at` is set. */
+  setFileSig(row: number, sig: FileSig | null): void {
+    this.fileSize[row] = sig?.size ?? 0;
+    if (this.fileMtime instanceof Int32Array) {
+      if (!sig) {
+        this.fileMtime[row] = MTIME_UNKNOWN;
+        return;
+      }
+      const at = this.at[row]!;
+      const units = (sig.mtimeMs - at) * MTIME_UNIT;
+      // Kept only where it reads back as the very same number, the one a new stat is compared with.
+      if (Math.abs(units) < 0x7fffffff && at + Math.round(units) / MTIME_UNIT === sig.mtimeMs) {
+        this.fileMtime[row] = Math.round(units);
+        return;
+      }
+      this.#widenMtimes();
+    }
+    this.fileMtime[row] = sig?.mtimeMs ?? NaN;
+  }
+
+  /** Forgets every file's stat: each is read again. */
+  forgetFileSigs(): void {
+    this.fileMtime.fill(this.fileMtime instanceof Int32Array ? MTIME_UNKNOWN : NaN);
+  }
+
+  #widenMtimes(): void {
+    const mtimes = new Float64Array(this.fileMtime.length);
+    for (let row = 0; row < this.length; row++) mtimes[row] = this.fileSig(row)?.mtimeMs ?? NaN;
+    this.fileMtime = mtimes;
   }
 
   statusOf(row: number): RunStatus {

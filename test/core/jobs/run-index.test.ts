@@ -249,6 +249,54 @@ describe('RunIndex', () => {
     expect(index.get('home/g/a/plain.json')).toEqual({ ...plain, durationMs: null });
   });
 
+  it('gives back the times of short runs exactly also once long runs came among them', () => {
+    const index = new RunIndex();
+    const run = (id: string, endedAfter: number, scheduledBefore = 3) => ({
+      ...summary(id, 'a', T0, 'succeeded'),
+      scheduledFor: T0 - scheduledBefore,
+      endedAt: T0 + endedAfter,
+      heartbeatAt: T0 + endedAfter,
+      durationMs: endedAfter,
+    });
+    // Deltas of exactly -32,768 and -32,767 ms are the markers of null and wide times.
+    const runs = [
+      run('short', 1_500),
+      run('edge', 32_767, 32_766),
+      run('marker', 10, 32_768),
+      run('marker2', 10, 32_767),
+      run('long', 3 * 3_600_000),
+      run('after', 40, 32_769),
+    ];
+    for (const r of runs) index.apply([entryFor(`home/g/a/${r.runId}.json`, r, 0)], []);
+    for (const r of runs) expect(index.get(`home/g/a/${r.runId}.json`)).toEqual(r);
+  });
+
+  it("gives back each run file's stat exactly as noted, however far its mtime is from the run", () => {
+    const index = new RunIndex();
+    const at = (i: number) => T0 + i * 1000;
+    // A stat's mtime has nanoseconds: the nearest double, as Node gives it.
+    const sigs = [
+      { mtimeMs: at(0) + 12.345678901, size: 512 },
+      { mtimeMs: at(1) - 0.000244140625, size: 0 },
+      undefined,
+      { mtimeMs: at(3) + 86_400_000 + 0.123456789, size: 2 ** 32 - 1 },
+      { mtimeMs: at(4) + 3.999, size: 7 },
+    ];
+    const keys = sigs.map((_, i) => `home/g/a/r${i}.json`);
+    // The far one comes after others were noted, and one is noted again after it.
+    index.apply(
+      sigs.map((sig, i) => entryFor(keys[i]!, summary(`r${i}`, 'a', at(i), 'succeeded'), 0, sig)),
+      [],
+    );
+    index.setSig(keys[0]!, sigs[0]!);
+    sigs.forEach((sig, i) => expect(index.sigOf(keys[i]!)).toEqual(sig));
+    expect([...index.oldest()].map((e) => e.sig)).toEqual(sigs);
+    index.setSig(keys[1]!, null);
+    expect(index.sigOf(keys[1]!)).toBeUndefined();
+    index.forgetSigs();
+    expect(keys.map((k) => index.sigOf(k))).toEqual(sigs.map(() => undefined));
+  });
+
   it('says which attempt chain each run belongs to: its own, a first run, or none on old records', () => {
     const index = new RunIndex();
     const first = { ...summary('first', 'a', T0, 'failed'), firstRunId: 'first' };
