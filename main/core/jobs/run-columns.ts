@@ -1,5 +1,6 @@
 import type { RunStatus, RunTrigger } from '../model/run.js';
 import { runStatus } from '../model/run.js';
+import type { FileSig } from './folder-scanner.js';
 import type { RunSummary } from './run-summary.js';
 
 /** The values a column holds once each, by a small number per row: ids, sessions, errors repeat. */
@@ -63,38 +64,54 @@ export const statusCode = new Map(STATUSES.map((s, i) => [s, i]));
 /** A removed row, until the next compaction. */
 export const DEAD = 255;
 
-const grownF64 = (a: Float64Array, cap: number) => {
-  const b = new Float64Array(cap);
-  b.set(a.subarray(0, Math.min(a.length, cap)));
-  return b;
-};
-const grownU32 = (a: Uint32Array, cap: number) => {
-  const b = new Uint32Array(cap);
-  b.set(a.subarray(0, Math.min(a.length, cap)));
-  return b;
-};
-const grownU8 = (a: Uint8Array, cap: number) => {
-  const b = new Uint8Array(cap);
-  b.set(a.subarray(0, Math.min(a.length, cap)));
-  return b;
-};
+type Column = Float64Array | Int32Array | Int16Array | Uint32Array | Uint16Array | Uint8Array;
+/** A column of codes: 16 bits a row until a code needs more, then 32 (see #putCode). */
+type Codes = Uint16Array | Uint32Array;
 
-const grownI32 = (a: Int32Array, cap: number) => {
-  const b = new Int32Array(cap);
+/** The column with room for `cap` rows, its values kept. */
+function grown<T extends Column>(a: T, cap: number): T {
+  const b = new (a.constructor as new (length: number) => T)(cap);
   b.set(a.subarray(0, Math.min(a.length, cap)));
   return b;
-};
+}
 
 /** startedAt, scheduledFor, endedAt, heartbeatAt. */
 type Times = [number | null, number | null, number | null, number | null];
-const NULL_TIME = -0x80000000;
-const WIDE = -0x7fffffff;
+const MTIME_UNIT = 4096;
+const MTIME_UNKNOWN = -0x80000000;
+/** Markers that fit either width of the times column; a delta equal to one is kept wide. */
+const NULL_TIME = -0x8000;
+const WIDE = -0x7fff;
 const TIME_FIELDS = ['startedAt', 'scheduledFor', 'endedAt', 'heartbeatAt'] as const;
+/** A run id as the app makes it (crypto.randomUUID()): kept as its 16 bytes. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID_LENGTH = 36;
+const ID_BYTES = 16;
+/** For each character of a UUID: the byte it is a digit of (-1: a dash) and the digit's shift. */
+const CHAR_BYTE: number[] = [];
+const CHAR_SHIFT: number[] = [];
+for (let i = 0, digit = 0; i < UUID_LENGTH; i++) {
+  const dash = i === 8 || i === 13 || i === 18 || i === 23;
+  CHAR_BYTE.push(dash ? -1 : digit >> 1);
+  CHAR_SHIFT.push(digit % 2 === 0 ? 4 : 0);
+  if (!dash) digit++;
+}
+const DASH = 45;
+const ZERO = 48;
+const A = 97;
+
+/** A side map's entries under their rows' new numbers, without the dropped rows'. */
+function renumbered<T>(byRow: Map<number, T>, map: Int32Array): Map<number, T> {
+  const out = new Map<number, T>();
+  for (const [row, value] of byRow) if (map[row]! >= 0) out.set(map[row]!, value);
+  return out;
+}
+
 /** Growth of a full column: small, since every column of every row pays for the spare room. */
 const GROWTH = 1.25;
 
 /**
- * Every run of the history as rows of typed arrays: about a hundred bytes a run, outside the
+ * Every run of the history as rows of typed arrays: about fifty bytes a run, outside the
  * garbage-collected heap, instead of a summary object, its key and the map entries holding it
  * (about a kilobyte). Rows are appended; a removed row is marked DEAD until compact().
  * A summary object is made only when a reader asks for one.
@@ -106,57 +123,76 @@ export class RunColumns {
   at = new Float64Array(0);
   /**
    * startedAt, scheduledFor, endedAt and heartbeatAt as whole milliseconds from `at`, four per
-   * row (NULL_TIME for null): half the bytes of four doubles. A row whose times do not fit
+   * row (NULL_TIME for null): 16 bits each while every run's times lie within 32 s of its `at`,
+   * 32 bits for all rows from the first that does not. A row whose times do not fit even then
    * (fractions, or weeks apart) keeps them in #wide instead, marked WIDE.
    */
-  times = new Int32Array(0);
-  readonly #wide = new Map<number, Times>();
-  /** The run file's mtime and size when it was read or written (NaN: read it again). */
-  fileMtime = new Float64Array(0);
+  times: Int16Array | Int32Array = new Int16Array(0);
+  #wide = new Map<number, Times>();
+  /**
+   * The run file's mtime when it was read or written (see fileSig()): in 1/4096 ms from `at`
+   * (MTIME_UNKNOWN: read it again), the grid every mtime from 2004 on lies on, while each
+   * fits (within 524 s of its `at`); as it is for all rows (NaN: unknown) from the first that
+   * does not.
+   */
+  fileMtime: Int32Array | Float64Array = new Int32Array(0);
   fileSize = new Uint32Array(0);
-  folder = new Uint32Array(0);
-  taskId = new Uint32Array(0);
+  folder: Codes = new Uint16Array(0);
+  taskId: Codes = new Uint16Array(0);
   /** 0 for null, else 1 + the session's code. */
-  session = new Uint32Array(0);
-  details = new Uint32Array(0);
+  session: Codes = new Uint16Array(0);
+  details: Codes = new Uint16Array(0);
   status = new Uint8Array(0);
-  /** Run ids as ASCII bytes; row r's id is ids[idStart[r], idStart[r + 1]). */
+  /**
+   * Run ids, 16 bytes a row: row r's id is the UUID whose bytes are ids[16r, 16r + 16), written
+   * as the canonical lowercase 36 characters (what the app makes: a third of the bytes of its
+   * text). Any other id is kept as it is in #oddIds, and its 16 bytes are zero.
+   */
   ids = new Uint8Array(0);
-  idStart = new Uint32Array(1);
+  #oddIds = new Map<number, string>();
 
   readonly taskIds = new Interner<string>((v) => v);
   readonly sessions = new Interner<string>((v) => v);
   readonly detail = new Interner<RunDetails>(detailsKey);
 
   runId(row: number): string {
-    return Buffer.from(
-      this.ids.buffer,
-      this.idStart[row],
-      this.idStart[row + 1]! - this.idStart[row]!,
-    ).toString('latin1');
+    const odd = this.#oddIds.size > 0 ? this.#oddIds.get(row) : undefined;
+    if (odd !== undefined) return odd;
+    const hex = Buffer.from(this.ids.buffer, row * ID_BYTES, ID_BYTES).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
-  /** Compares row's run id with `id` as strings compare. */
+  /**
+   * Compares row's run id with `id` as strings compare (the sign), character by character from
+   * the bytes: a lowercase hex digit's order is its value's, and the dashes sit at the same places.
+   */
   compareId(row: number, id: string): number {
-    const from = this.idStart[row]!;
-    const n = this.idStart[row + 1]! - from;
-    const m = Math.min(n, id.length);
+    const odd = this.#oddIds.size > 0 ? this.#oddIds.get(row) : undefined;
+    if (odd !== undefined) return odd < id ? -1 : odd > id ? 1 : 0;
+    const from = row * ID_BYTES;
+    const m = Math.min(UUID_LENGTH, id.length);
     for (let i = 0; i < m; i++) {
-      const d = this.ids[from + i]! - id.charCodeAt(i);
+      const byte = CHAR_BYTE[i]!;
+      let code = DASH;
+      if (byte >= 0) {
+        const digit = (this.ids[from + byte]! >> CHAR_SHIFT[i]!) & 15;
+        code = digit < 10 ? ZERO + digit : A - 10 + digit;
+      }
+      const d = code - id.charCodeAt(i);
       if (d !== 0) return d;
     }
-    return n - id.length;
+    return UUID_LENGTH - id.length;
   }
 
   /** Appends a row; returns its number. */
   push(folder: number, s: RunSummary, at: number, mtimeMs: number, size: number): number {
     const row = this.length;
-    this.#ensure(row + 1, s.runId.length);
+    this.#ensure(row + 1);
     this.length++;
-    const start = this.idStart[row]!;
-    this.ids.set(Buffer.from(s.runId, 'latin1'), start);
-    this.idStart[row + 1] = start + s.runId.length;
-    this.folder[row] = folder;
+    if (UUID.test(s.runId))
+      this.ids.set(Buffer.from(s.runId.replaceAll('-', ''), 'hex'), row * ID_BYTES);
+    else this.#oddIds.set(row, s.runId);
+    this.#putCode('folder', row, folder);
     this.set(row, s, at, mtimeMs, size);
     return row;
   }
@@ -164,31 +200,97 @@ export class RunColumns {
   /** Overwrites a row's summary fields (its run id and folder stay). */
   set(row: number, s: RunSummary, at: number, mtimeMs: number, size: number): void {
     this.at[row] = at;
+    this.#setTimes(row, s, at);
+    this.setFileSig(row, Number.isNaN(mtimeMs) ? null : { mtimeMs, size });
+    this.#putCode('taskId', row, this.taskIds.code(s.taskId));
+    this.#putCode('session', row, s.sessionId === null ? 0 : 1 + this.sessions.code(s.sessionId));
+    this.#putCode(
+      'details',
+      row,
+      this.detail.code({
+        trigger: s.trigger,
+        attempt: s.attempt,
+        firstRunId: s.firstRunId === s.runId ? OWN_ID : s.firstRunId,
+        exitCode: s.exitCode,
+        httpStatus: s.httpStatus,
+        error: s.error,
+        fromCache: s.fromCache,
+      }),
+    );
+    this.status[row] = statusCode.get(s.status)!;
+  }
+
+  #setTimes(row: number, s: RunSummary, at: number): void {
     this.#wide.delete(row);
+    let wide = false;
+    let big = false;
+    for (const field of TIME_FIELDS) {
+      const time = s[field];
+      if (time === null) continue;
+      const delta = time - at;
+      if (!Number.isInteger(delta) || Math.abs(delta) >= 0x7fff0000) wide = true;
+      else if (delta === NULL_TIME || delta === WIDE) wide = true;
+      else if (delta < NULL_TIME || delta > 0x7fff) big = true;
+    }
+    if (wide) {
+      this.#wide.set(row, [s.startedAt, s.scheduledFor, s.endedAt, s.heartbeatAt]);
+      this.times.fill(WIDE, row * 4, row * 4 + 4);
+      return;
+    }
+    if (big && this.times instanceof Int16Array) this.times = Int32Array.from(this.times);
     for (let f = 0; f < 4; f++) {
       const time = s[TIME_FIELDS[f]!];
-      const delta = time === null ? NULL_TIME : time - at;
-      if (time !== null && !(Number.isInteger(delta) && Math.abs(delta) < 0x7fff0000)) {
-        this.#wide.set(row, [s.startedAt, s.scheduledFor, s.endedAt, s.heartbeatAt]);
-        this.times.fill(WIDE, row * 4, row * 4 + 4);
-        break;
-      }
-      this.times[row * 4 + f] = delta;
+      this.times[row * 4 + f] = time === null ? NULL_TIME : time - at;
     }
-    this.fileMtime[row] = mtimeMs;
-    this.fileSize[row] = size;
-    this.taskId[row] = this.taskIds.code(s.taskId);
-    this.session[row] = s.sessionId === null ? 0 : 1 + this.sessions.code(s.sessionId);
-    this.details[row] = this.detail.code({
-      trigger: s.trigger,
-      attempt: s.attempt,
-      firstRunId: s.firstRunId === s.runId ? OWN_ID : s.firstRunId,
-      exitCode: s.exitCode,
-      httpStatus: s.httpStatus,
-      error: s.error,
-      fromCache: s.fromCache,
-    });
-    this.status[row] = statusCode.get(s.status)!;
+  }
+
+  /** Most histories have fewer than 65,536 tasks, sessions and detail tuples: 2 bytes a code. */
+  #putCode(name: 'folder' | 'taskId' | 'session' | 'details', row: number, code: number): void {
+    if (code > 0xffff && this[name] instanceof Uint16Array)
+      this[name] = Uint32Array.from(this[name]);
+    this[name][row] = code;
+  }
+
+  /** The run file's stat when its summary was read or written; undefined: read it again. */
+  fileSig(row: number): FileSig | undefined {
+    const mtime = this.fileMtime[row]!;
+    const size = this.fileSize[row]!;
+    if (this.fileMtime instanceof Float64Array)
+      return Number.isNaN(mtime) ? undefined : { mtimeMs: mtime, size };
+    return mtime === MTIME_UNKNOWN
+      ? undefined
+      : { mtimeMs: this.at[row]! + mtime / MTIME_UNIT, size };
+  }
+
+  /** Notes the run file's stat (null: unknown); call after the row's `at` is set. */
+  setFileSig(row: number, sig: FileSig | null): void {
+    this.fileSize[row] = sig?.size ?? 0;
+    if (this.fileMtime instanceof Int32Array) {
+      if (!sig) {
+        this.fileMtime[row] = MTIME_UNKNOWN;
+        return;
+      }
+      const at = this.at[row]!;
+      const units = (sig.mtimeMs - at) * MTIME_UNIT;
+      // Kept only where it reads back as the very same number, the one a new stat is compared with.
+      if (Math.abs(units) < 0x7fffffff && at + Math.round(units) / MTIME_UNIT === sig.mtimeMs) {
+        this.fileMtime[row] = Math.round(units);
+        return;
+      }
+      this.#widenMtimes();
+    }
+    this.fileMtime[row] = sig?.mtimeMs ?? NaN;
+  }
+
+  /** Forgets every file's stat: each is read again. */
+  forgetFileSigs(): void {
+    this.fileMtime.fill(this.fileMtime instanceof Int32Array ? MTIME_UNKNOWN : NaN);
+  }
+
+  #widenMtimes(): void {
+    const mtimes = new Float64Array(this.fileMtime.length);
+    for (let row = 0; row < this.length; row++) mtimes[row] = this.fileSig(row)?.mtimeMs ?? NaN;
+    this.fileMtime = mtimes;
   }
 
   statusOf(row: number): RunStatus {
@@ -239,28 +341,22 @@ export class RunColumns {
   compact(keep: (row: number) => boolean): Int32Array {
     const map = new Int32Array(this.length).fill(-1);
     let n = 0;
-    let idAt = 0;
     for (let row = 0; row < this.length; row++) {
       if (!keep(row)) continue;
       map[row] = n;
-      const from = this.idStart[row]!;
-      const to = this.idStart[row + 1]!;
-      this.ids.copyWithin(idAt, from, to);
-      this.idStart[n] = idAt;
-      idAt += to - from;
+      this.ids.copyWithin(n * ID_BYTES, row * ID_BYTES, (row + 1) * ID_BYTES);
       for (const column of this.#numberColumns()) column[n] = column[row]!;
       this.times.copyWithin(n * 4, row * 4, row * 4 + 4);
-      const wide = this.#wide.get(row);
-      this.#wide.delete(row);
-      if (wide) this.#wide.set(n, wide);
       n++;
     }
-    this.idStart[n] = idAt;
+    // Side maps are rebuilt: a dropped row's entry must not stay on for the row taking its number.
+    this.#wide = renumbered(this.#wide, map);
+    this.#oddIds = renumbered(this.#oddIds, map);
     this.length = n;
     return map;
   }
 
-  #numberColumns(): (Float64Array | Uint32Array | Uint8Array)[] {
+  #numberColumns(): Column[] {
     return [
       this.at,
       this.fileMtime,
@@ -273,21 +369,18 @@ export class RunColumns {
     ];
   }
 
-  #ensure(rows: number, idBytes: number): void {
-    const used = this.idStart[this.length]!;
-    if (used + idBytes > this.ids.length)
-      this.ids = grownU8(this.ids, Math.max(1024, Math.ceil((used + idBytes) * GROWTH)));
+  #ensure(rows: number): void {
     if (rows <= this.status.length) return;
     const cap = Math.max(1024, Math.ceil(rows * GROWTH));
-    this.at = grownF64(this.at, cap);
-    this.times = grownI32(this.times, cap * 4);
-    this.fileMtime = grownF64(this.fileMtime, cap);
-    this.fileSize = grownU32(this.fileSize, cap);
-    this.folder = grownU32(this.folder, cap);
-    this.taskId = grownU32(this.taskId, cap);
-    this.session = grownU32(this.session, cap);
-    this.details = grownU32(this.details, cap);
-    this.status = grownU8(this.status, cap);
-    this.idStart = grownU32(this.idStart, cap + 1);
+    this.at = grown(this.at, cap);
+    this.times = grown(this.times, cap * 4);
+    this.fileMtime = grown(this.fileMtime, cap);
+    this.fileSize = grown(this.fileSize, cap);
+    this.folder = grown(this.folder, cap);
+    this.taskId = grown(this.taskId, cap);
+    this.session = grown(this.session, cap);
+    this.details = grown(this.details, cap);
+    this.status = grown(this.status, cap);
+    this.ids = grown(this.ids, cap * ID_BYTES);
   }
 }

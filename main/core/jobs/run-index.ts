@@ -25,7 +25,7 @@ export interface IndexEntry {
 const COMPACT_AFTER = 4096;
 
 /**
- * Every run, in columns (RunColumns: about a hundred bytes a run, off the garbage-collected
+ * Every run, in columns (RunColumns: about fifty bytes a run, off the garbage-collected
  * heap), with a time order kept as row numbers so a page is a walk from a binary-searched start
  * rather than a sort per query. The order runs oldest first, equal times by the larger key
  * first, so its reverse is what callers see (newest first, equal times by key) and a new run
@@ -59,22 +59,18 @@ export class RunIndex {
   /** The stat the run's file had when its summary was read or written; undefined when unknown. */
   sigOf(key: string): FileSig | undefined {
     const row = this.#rowOf(key);
-    if (row === undefined) return undefined;
-    const mtimeMs = this.#rows.fileMtime[row]!;
-    return Number.isNaN(mtimeMs) ? undefined : { mtimeMs, size: this.#rows.fileSize[row]! };
+    return row === undefined ? undefined : this.#rows.fileSig(row);
   }
 
   /** Notes the file's stat for a run in the index (or forgets it with null: read it again). */
   setSig(key: string, sig: FileSig | null): void {
     const row = this.#rowOf(key);
-    if (row === undefined) return;
-    this.#rows.fileMtime[row] = sig?.mtimeMs ?? NaN;
-    this.#rows.fileSize[row] = sig?.size ?? 0;
+    if (row !== undefined) this.#rows.setFileSig(row, sig);
   }
 
   /** Forgets every file's stat: each is read again on the next scan that lists its folder. */
   forgetSigs(): void {
-    this.#rows.fileMtime.fill(NaN);
+    this.#rows.forgetFileSigs();
   }
 
   /** Every entry, newest first, made one at a time. */
@@ -94,8 +90,8 @@ export class RunIndex {
       for (const row of order) {
         if (this.#rows.status[row] === DEAD) continue;
         const entry = this.#entry(row);
-        const mtimeMs = this.#rows.fileMtime[row]!;
-        if (!Number.isNaN(mtimeMs)) entry.sig = { mtimeMs, size: this.#rows.fileSize[row]! };
+        const sig = this.#rows.fileSig(row);
+        if (sig) entry.sig = sig;
         yield entry;
       }
     } finally {

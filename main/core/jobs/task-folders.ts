@@ -75,7 +75,8 @@ export class TaskFolders {
 
   insert(folder: TaskFolder, at: number, row: number): void {
     if (folder.n === folder.rows.length) {
-      const grown = new Int32Array(folder.rows.length * 2);
+      // A quarter more, not twice: every folder's spare room adds up over a thousand tasks.
+      const grown = new Int32Array(Math.ceil(folder.rows.length * 1.25));
       grown.set(folder.rows);
       folder.rows = grown;
     }

@@ -68,8 +68,33 @@ function allPages(index: RunIndex, filter: RunFilter): { keys: string[]; totals:
   throw new Error('RunIndex test: paging did not end');
 }
 
+/**
+ * Run ids as the app makes them (lowercase UUIDs, kept as bytes) among others kept as they are:
+ * ones that differ from a UUID in one character (9 against a), in case, or by being a prefix of
+ * one or one longer, so that both kinds meet in one folder's id order.
+ */
+const UUID_A = '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a3c';
+const RUN_IDS = [
+  UUID_A,
+  '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a3d',
+  '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a39',
+  '0a9f3c2e-5b7d-4e1f-9c6a-2d4b9e0f1a3c',
+  '0a9f3c2e-5b7d-4e1f-ac6a-2d4b9e0f1a3c',
+  '00000000-0000-4000-8000-000000000000',
+  'ffffffff-ffff-4fff-bfff-ffffffffffff',
+  UUID_A.toUpperCase(),
+  UUID_A.slice(0, 13),
+  `${UUID_A}0`,
+  UUID_A.replaceAll('-', '_'),
+  '0a9f3c2e',
+  '0a9f3c2f',
+  '0a9f3c2e-5b7d-4e1f-8c6a-2d4b9e0f1a3',
+  'zzz',
+];
+const runIdOf = (n: number) => RUN_IDS[n] ?? `r${n}`;
+
 const op = fc.record({
-  runId: fc.integer({ min: 0, max: 40 }).map((n) => `r${n}`),
+  runId: fc.integer({ min: 0, max: 40 }).map(runIdOf),
   name: fc.constantFrom('a', 'b', 'c'),
   // Few distinct times, so many runs share an instant and the key decides their order.
   offset: fc.integer({ min: 0, max: 6 }),
@@ -167,6 +192,47 @@ describe('RunIndex', () => {
     expect(index.query({ limit: 1 }).items[0]?.runId).toBe('r5');
   });
 
+  it('finds every run by its id, UUID or not, also after thousands of removals renumbered the rows', () => {
+    const index = new RunIndex();
+    const ids = [
+      ...RUN_IDS,
+      ...Array.from({ length: 6000 }, (_, i) =>
+        i % 2 ? `r${i}` : `${i.toString(16).padStart(8, '0')}-1111-4111-8111-111111111111`,
+      ),
+    ];
+    index.apply(
+      ids.map((id, i) => entry(id, 'a', T0 + i, 'succeeded')),
+      [],
+    );
+    for (let i = RUN_IDS.length; i < ids.length; i++) index.apply([], [`home/g/a/${ids[i]}.json`]);
+    index.apply([entry('r5', 'a', T0, 'failed')], []);
+    expect(index.runIdsOf('home/g/a')).toEqual([...RUN_IDS, 'r5'].sort());
+    for (const id of RUN_IDS) expect(index.get(`home/g/a/${id}.json`)?.runId).toBe(id);
+    expect(index.has(`home/g/a/${UUID_A.slice(0, 35)}e.json`)).toBe(false);
+    expect(index.query({ limit: 3 }).items.map((r) => r.runId)).toEqual(
+      [...RUN_IDS].reverse().slice(0, 3),
+    );
+  });
+
+  it('keeps every run apart past 65,536 tasks and sessions', () => {
+    const index = new RunIndex();
+    const n = 70_000;
+    const run = (i: number) => ({
+      ...summary(`r${i}`, `t${i}`, T0 + i, 'failed'),
+      sessionId: `s${i}`,
+      error: `e${i}`,
+    });
+    index.apply(
+      Array.from({ length: n }, (_, i) => entryFor(`home/g/t${i}/r${i}.json`, run(i), 0)),
+      [],
+    );
+    for (const i of [0, 1, 65_535, 65_536, 65_537, n - 1])
+      expect(index.get(`home/g/t${i}/r${i}.json`)).toEqual(run(i));
+    expect(index.query({ name: 't65536' }).items.map((r) => r.runId)).toEqual(['r65536']);
+    expect(index.query({ sessionId: 's69999' }).total).toBe(1);
+    expect(index.query({ taskId: 'task-t3' }).items.map((r) => r.runId)).toEqual(['r3']);
+  });
+
   it('gives back every time of a run exactly, also fractions, far-apart times and nulls', () => {
     const index = new RunIndex();
     const odd = {
@@ -181,6 +247,54 @@ describe('RunIndex', () => {
     index.apply([entryFor('home/g/a/plain.json', { ...plain, durationMs: null }, 0)], []);
     expect(index.get('home/g/a/odd.json')).toEqual({ ...odd, durationMs: null });
     expect(index.get('home/g/a/plain.json')).toEqual({ ...plain, durationMs: null });
+  });
+
+  it('gives back the times of short runs exactly also once long runs came among them', () => {
+    const index = new RunIndex();
+    const run = (id: string, endedAfter: number, scheduledBefore = 3) => ({
+      ...summary(id, 'a', T0, 'succeeded'),
+      scheduledFor: T0 - scheduledBefore,
+      endedAt: T0 + endedAfter,
+      heartbeatAt: T0 + endedAfter,
+      durationMs: endedAfter,
+    });
+    // Deltas of exactly -32,768 and -32,767 ms are the markers of null and wide times.
+    const runs = [
+      run('short', 1_500),
+      run('edge', 32_767, 32_766),
+      run('marker', 10, 32_768),
+      run('marker2', 10, 32_767),
+      run('long', 3 * 3_600_000),
+      run('after', 40, 32_769),
+    ];
+    for (const r of runs) index.apply([entryFor(`home/g/a/${r.runId}.json`, r, 0)], []);
+    for (const r of runs) expect(index.get(`home/g/a/${r.runId}.json`)).toEqual(r);
+  });
+
+  it("gives back each run file's stat exactly as noted, however far its mtime is from the run", () => {
+    const index = new RunIndex();
+    const at = (i: number) => T0 + i * 1000;
+    // A stat's mtime has nanoseconds: the nearest double, as Node gives it.
+    const sigs = [
+      { mtimeMs: at(0) + 12.345678901, size: 512 },
+      { mtimeMs: at(1) - 0.000244140625, size: 0 },
+      undefined,
+      { mtimeMs: at(3) + 86_400_000 + 0.123456789, size: 2 ** 32 - 1 },
+      { mtimeMs: at(4) + 3.999, size: 7 },
+    ];
+    const keys = sigs.map((_, i) => `home/g/a/r${i}.json`);
+    // The far one comes after others were noted, and one is noted again after it.
+    index.apply(
+      sigs.map((sig, i) => entryFor(keys[i]!, summary(`r${i}`, 'a', at(i), 'succeeded'), 0, sig)),
+      [],
+    );
+    index.setSig(keys[0]!, sigs[0]!);
+    sigs.forEach((sig, i) => expect(index.sigOf(keys[i]!)).toEqual(sig));
+    expect([...index.oldest()].map((e) => e.sig)).toEqual(sigs);
+    index.setSig(keys[1]!, null);
+    expect(index.sigOf(keys[1]!)).toBeUndefined();
+    index.forgetSigs();
+    expect(keys.map((k) => index.sigOf(k))).toEqual(sigs.map(() => undefined));
   });
 
   it('says which attempt chain each run belongs to: its own, a first run, or none on old records', () => {
