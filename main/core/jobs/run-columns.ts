@@ -52,6 +52,13 @@ export const detailsKey = (d: RunDetails): string =>
     d.fromCache,
   ]);
 
+/**
+ * firstRunId as details hold it when it is the run's own id, as for every first attempt: runs
+ * then share their details instead of each run making its own. Never an id (ids are letters,
+ * digits, '_' and '-').
+ */
+export const OWN_ID = '\u0000';
+
 export const STATUSES: readonly RunStatus[] = runStatus.options;
 export const statusCode = new Map(STATUSES.map((s, i) => [s, i]));
 /** A removed row, until the next compaction. */
@@ -80,10 +87,23 @@ const grownI32 = (a: Int32Array, cap: number) => {
 };
 
 /** startedAt, scheduledFor, endedAt, heartbeatAt. */
-type Times = [number | null, number | null, number | null, number | null];
+export type Times = [number | null, number | null, number | null, number | null];
 const NULL_TIME = -0x80000000;
 const WIDE = -0x7fffffff;
-const TIME_FIELDS = ['startedAt', 'scheduledFor', 'endedAt', 'heartbeatAt'] as const;
+
+/** One row's values as pushCoded() takes them: codes of this RunColumns' interners. */
+export interface CodedRow {
+  at: number;
+  /** startedAt, scheduledFor, endedAt, heartbeatAt; NaN for null. */
+  times: Float64Array;
+  mtimeMs: number;
+  size: number;
+  taskId: number;
+  /** 0 for null, else 1 + the session's code. */
+  session: number;
+  details: number;
+  status: number;
+}
 /** Growth of a full column: small, since every column of every row pays for the spare room. */
 const GROWTH = 1.25;
 
@@ -157,18 +177,7 @@ export class RunColumns {
 
   /** Overwrites a row's summary fields (its run id and folder stay). */
   set(row: number, s: RunSummary, at: number, mtimeMs: number, size: number): void {
-    this.at[row] = at;
-    this.#wide.delete(row);
-    for (let f = 0; f < 4; f++) {
-      const time = s[TIME_FIELDS[f]!];
-      const delta = time === null ? NULL_TIME : time - at;
-      if (time !== null && !(Number.isInteger(delta) && Math.abs(delta) < 0x7fff0000)) {
-        this.#wide.set(row, [s.startedAt, s.scheduledFor, s.endedAt, s.heartbeatAt]);
-        this.times.fill(WIDE, row * 4, row * 4 + 4);
-        break;
-      }
-      this.times[row * 4 + f] = delta;
-    }
+    this.#setTimes(row, at, [s.startedAt, s.scheduledFor, s.endedAt, s.heartbeatAt]);
     this.fileMtime[row] = mtimeMs;
     this.fileSize[row] = size;
     this.taskId[row] = this.taskIds.code(s.taskId);
@@ -176,13 +185,65 @@ export class RunColumns {
     this.details[row] = this.detail.code({
       trigger: s.trigger,
       attempt: s.attempt,
-      firstRunId: s.firstRunId,
+      firstRunId: s.firstRunId === s.runId ? OWN_ID : s.firstRunId,
       exitCode: s.exitCode,
       httpStatus: s.httpStatus,
       error: s.error,
       fromCache: s.fromCache,
     });
     this.status[row] = statusCode.get(s.status)!;
+  }
+
+  /**
+   * Appends a row whose values are already coded by this object's interners and statusCode:
+   * the run index file loads 100,000 rows this way, without a summary object (or a details
+   * key) per row. The run id is bytes [from, to) of `ids` (ASCII).
+   */
+  pushCoded(folder: number, ids: Uint8Array, from: number, to: number, v: CodedRow): number {
+    const row = this.length;
+    this.#ensure(row + 1, to - from);
+    this.length++;
+    const start = this.idStart[row]!;
+    // A loop, not set(subarray): a view per row costs more than copying its ten bytes.
+    for (let i = from; i < to; i++) this.ids[start + i - from] = ids[i]!;
+    this.idStart[row + 1] = start + to - from;
+    this.folder[row] = folder;
+    this.#setTimes(row, v.at, v.times);
+    this.fileMtime[row] = v.mtimeMs;
+    this.fileSize[row] = v.size;
+    this.taskId[row] = v.taskId;
+    this.session[row] = v.session;
+    this.details[row] = v.details;
+    this.status[row] = v.status;
+    return row;
+  }
+
+  /** Makes room for `rows` rows and `idBytes` more bytes of run ids at once (a bulk load). */
+  reserve(rows: number, idBytes: number): void {
+    this.#ensure(rows, idBytes);
+  }
+
+  /** startedAt, scheduledFor, endedAt and heartbeatAt of a row. */
+  timesOf(row: number): Times {
+    return this.#times(row);
+  }
+
+  /** `times` as Times, or as a Float64Array with NaN for null (no boxed number per time). */
+  #setTimes(row: number, at: number, times: Times | Float64Array): void {
+    this.at[row] = at;
+    this.#wide.delete(row);
+    for (let f = 0; f < 4; f++) {
+      const value = times[f]!;
+      const time = value === null || Number.isNaN(value) ? null : value;
+      const delta = time === null ? NULL_TIME : time - at;
+      if (time !== null && !(Number.isInteger(delta) && Math.abs(delta) < 0x7fff0000)) {
+        const t = (f: number) => (Number.isNaN(times[f]) ? null : times[f]!);
+        this.#wide.set(row, [t(0), t(1), t(2), t(3)]);
+        this.times.fill(WIDE, row * 4, row * 4 + 4);
+        return;
+      }
+      this.times[row * 4 + f] = delta;
+    }
   }
 
   statusOf(row: number): RunStatus {
@@ -194,8 +255,9 @@ export class RunColumns {
     const d = this.detail.value(this.details[row]!);
     const [startedAt, scheduledFor, endedAt, heartbeatAt] = this.#times(row);
     const session = this.session[row]!;
+    const runId = this.runId(row);
     return {
-      runId: this.runId(row),
+      runId,
       taskId: this.taskIds.value(this.taskId[row]!),
       project: place.project,
       group: place.group,
@@ -208,7 +270,7 @@ export class RunColumns {
       endedAt,
       heartbeatAt,
       attempt: d.attempt,
-      firstRunId: d.firstRunId,
+      firstRunId: d.firstRunId === OWN_ID ? runId : d.firstRunId,
       exitCode: d.exitCode,
       httpStatus: d.httpStatus,
       error: d.error,
