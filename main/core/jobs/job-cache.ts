@@ -106,7 +106,11 @@ export class JobCache {
     if (!this.#loop.stopped()) return { from: 'scan' };
     mkdirSync(this.statusDir, { recursive: true });
     this.#loop.begin();
-    const loaded = this.#indexFile ? await this.#indexFile.load() : { kind: 'missing' as const };
+    // Started again after stop(): the history in memory is newer than the file.
+    const loaded =
+      this.#indexFile && this.#version === 0
+        ? await this.#indexFile.load()
+        : { kind: 'missing' as const };
     if (loaded.kind === 'loaded') {
       loaded.fill(this.#index);
       for (const folder of loaded.folders) this.#scanner.restoreFolder(folder);

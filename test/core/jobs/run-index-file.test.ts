@@ -314,4 +314,18 @@ describe('the run index kept between starts', () => {
     expect(cache.getJob('project-0', 'group', 'task-9', 't9-r1')?.firstRunId).toBeNull();
     await cache.stop();
   });
+
+  it('a cache stopped and started again keeps its history and takes in what changed meanwhile', async () => {
+    await writeHistory();
+    const { cache } = cacheWith();
+    expect((await cache.start()).from).toBe('scan');
+    await cache.stop();
+    const writer = new RunRecordWriter({ jobsDir, heartbeatMs: 0 });
+    await writer.write(runOf(2, 98));
+    await writer.close();
+    await cache.start();
+    expect(everyRun(cache)).toHaveLength(TASKS * RUNS_PER_TASK + 1);
+    expect(everyRun(cache)).toContain('t2-r98:succeeded');
+    await cache.stop();
+  });
 });
