@@ -39,7 +39,7 @@ try {
   writeRunFiles(join(dataDir, 'jobs'), FILES, { start: Date.now() - FILES * 60_000, pretty: true });
   const writeMs = performance.now() - w0;
   const cold = await boot(dataDir);
-  const indexBytes = (await stat(join(dataDir, 'jobs', '.index', 'runs.jsonl')).catch(() => null))
+  const indexBytes = (await stat(join(dataDir, 'jobs', '.index', 'runs.bin')).catch(() => null))
     ?.size;
   const warm = [];
   for (let i = 0; i < BOOTS; i++) warm.push(await boot(dataDir));

@@ -92,17 +92,18 @@ describe('the saved run index across kill -9', () => {
     app = await spawnHeadless({ dataDir, start: false });
     await app.stop();
     app = null;
-    const indexFile = join(dataDir, 'jobs', '.index', 'runs.jsonl');
-    const text = await readFile(indexFile, 'utf8');
-    await writeFile(indexFile, text.slice(0, Math.floor(text.length * 0.6)));
+    const indexFile = join(dataDir, 'jobs', '.index', 'runs.bin');
+    const whole = await readFile(indexFile);
+    const torn = whole.subarray(0, Math.floor(whole.length * 0.6));
+    await writeFile(indexFile, torn);
 
     app = await spawnHeadless({ dataDir, start: false });
     const kept = (await readdir(join(dataDir, 'jobs', '.index'))).filter((n) =>
-      n.startsWith('runs.jsonl.corrupt-'),
+      n.startsWith('runs.bin.corrupt-'),
     );
     expect(kept).toHaveLength(1);
-    expect(await readFile(join(dataDir, 'jobs', '.index', kept[0] ?? ''), 'utf8')).toBe(
-      text.slice(0, Math.floor(text.length * 0.6)),
+    expect((await readFile(join(dataDir, 'jobs', '.index', kept[0] ?? ''))).equals(torn)).toBe(
+      true,
     );
     expect(await expectHistoryMatchesFiles(app, dataDir)).toBeGreaterThan(0);
     const log = await readFile(join(dataDir, 'logs', 'crontray.log'), 'utf8').catch(() => '');

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { EmailChannel } from './alert-config.js';
 import type { AlertMessage } from './alert-message.js';
 import type { AttemptResult } from './outbox.js';
@@ -30,6 +29,8 @@ export async function sendEmail(
   text: string,
   alertId: string,
 ): Promise<AttemptResult> {
+  // Loaded on the first mail, not at start-up: most installs never send one.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: channel.host,
     port: channel.port,

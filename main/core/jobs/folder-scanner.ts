@@ -143,9 +143,10 @@ export class FolderScanner {
     }
   }
 
-  /** True for a run that must be read again whatever its stat says (invalidated or unreadable). */
-  mustRead(key: string): boolean {
-    return this.#forced.has(key) || this.#unreadable.has(key);
+  /** Runs that must be read again whatever their stat says (invalidated or unreadable). */
+  *mustRead(): Generator<string> {
+    yield* this.#forced;
+    for (const key of this.#unreadable.keys()) if (!this.#forced.has(key)) yield key;
   }
 
   /**

@@ -107,12 +107,15 @@ export class JobCache {
     if (!this.#loop.stopped()) return { from: 'scan' };
     mkdirSync(this.statusDir, { recursive: true });
     this.#loop.begin();
-    const loaded = this.#indexFile ? await this.#indexFile.load() : { kind: 'missing' as const };
+    // Started again after stop(): the history in memory is newer than the file.
+    const loaded =
+      this.#indexFile && this.#version === 0
+        ? await this.#indexFile.load()
+        : { kind: 'missing' as const };
     if (loaded.kind === 'loaded') {
-      this.#index.apply(loaded.entries, []);
+      loaded.fill(this.#index);
       for (const folder of loaded.folders) this.#scanner.restoreFolder(folder);
-      for (const e of loaded.entries)
-        if (UNFINISHED.has(e.summary.status)) this.#scanner.restoreUnfinished(e.key);
+      for (const e of this.#index.unfinished()) this.#scanner.restoreUnfinished(e.key);
       this.#version++;
     }
     await this.#loop.scanNow({ full: false });
@@ -157,10 +160,12 @@ export class JobCache {
     await this.#loop.exclusive(async () => {
       const version = this.#version;
       try {
-        // oldest() walks a copy of the order: put() may insert while the save yields.
-        await file.save(this.#scanner.known(), this.#index.oldest(), (key) =>
-          this.#scanner.mustRead(key),
-        );
+        const folders = [...this.#scanner.known()];
+        const rels = folders.map((f) => f.rel);
+        const { runs, partial } = this.#index.stored(rels, this.#scanner.mustRead());
+        // A folder with a run left out is listed again on the next start.
+        for (const place of partial) folders[place]!.confirm = true;
+        await file.save(folders, runs);
         this.#savedVersion = version;
       } catch (error) {
         this.#logger.warn(

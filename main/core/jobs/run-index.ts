@@ -7,6 +7,8 @@ import { pickRows } from './run-pick.js';
 import type { RunSummary } from './run-summary.js';
 import { runTime } from './run-summary.js';
 import { TaskFolders } from './task-folders.js';
+import type { StoredRuns } from './stored-runs.js';
+import { restoreRuns, storeRuns } from './stored-runs.js';
 
 export type { Page, RunFilter } from './run-filter.js';
 
@@ -79,28 +81,32 @@ export class RunIndex {
   }
 
   /**
-   * Every entry as it is now, oldest first (the order the run index file keeps), with its
-   * file's stat. Safe to walk across awaits: changes made meanwhile show in rows not yet
-   * reached, removed ones are passed over, and rows are not renumbered until the walk ends.
+   * The runs of `folders` ('project/group/name', in this order) as the run index file keeps
+   * them, less the runs `skip` names and those whose file stat is unknown (their folders'
+   * places are in `partial`).
    */
-  *oldest(): Generator<IndexEntry> {
-    const order = this.#order.slice(0, this.#live);
-    this.#pinned++;
-    try {
-      for (const row of order) {
-        if (this.#rows.status[row] === DEAD) continue;
-        const entry = this.#entry(row);
-        const sig = this.#rows.fileSig(row);
-        if (sig) entry.sig = sig;
-        yield entry;
-      }
-    } finally {
-      this.#pinned--;
+  stored(
+    folders: readonly string[],
+    skip: Iterable<string>,
+  ): { runs: StoredRuns; partial: Set<number> } {
+    const skipRows = new Set<number>();
+    for (const key of skip) {
+      const row = this.#rowOf(key);
+      if (row !== undefined) skipRows.add(row);
     }
+    const order = this.#order.subarray(0, this.#live);
+    return storeRuns(this.#rows, this.#folders, order, folders, skipRows);
   }
 
-  /** Walks of oldest() in progress: rows keep their numbers meanwhile. */
-  #pinned = 0;
+  /** Loads what stored() gave (checked by the file's reader) into an index that holds nothing yet. */
+  restore(folders: readonly string[], runs: StoredRuns): void {
+    this.#version++;
+    const order = restoreRuns(this.#rows, this.#folders, folders, runs);
+    for (const folder of this.#folders.all()) folder.version = this.#version;
+    this.#order = new Int32Array(Math.max(1024, Math.ceil(order.length * 1.25)));
+    this.#order.set(order);
+    this.#live = order.length;
+  }
 
   /** Runs that are not over (queued or running), as entries. */
   unfinished(): IndexEntry[] {
@@ -189,8 +195,7 @@ export class RunIndex {
       else this.#insertOrdered(row);
     }
     if (bulk) this.#resort();
-    if (this.#pinned === 0 && this.#dead >= COMPACT_AFTER && this.#dead * 4 >= this.#rows.length)
-      this.#compact();
+    if (this.#dead >= COMPACT_AFTER && this.#dead * 4 >= this.#rows.length) this.#compact();
   }
 
   #remove(key: string, bulk: boolean): void {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ClusterView } from '../../api/contract/cluster-channels.js';
 import type { Handlers } from '../../api/contract.js';
-import { ClusterLink } from '../cluster/cluster-link.js';
+import type { ClusterLink } from '../cluster/cluster-link.js';
 import { redactRedisUrl } from '../cluster/cluster-connection.js';
 import { RedisUrlStore } from '../cluster/redis-url-store.js';
 import type { Cipher } from '../store/cipher.js';
@@ -37,6 +37,8 @@ export async function openClusterLink(
     }
     return null;
   }
+  // BullMQ and what it brings (a fifth of the modules start-up would load) only with a cluster.
+  const { ClusterLink } = await import('../cluster/cluster-link.js');
   const link = new ClusterLink({
     dataDir: parts.dataDir,
     redisUrl,

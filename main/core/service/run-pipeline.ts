@@ -64,7 +64,7 @@ export class RunPipeline {
       mode: options.historyMode,
       logger: options.logger,
       // Start-up reads this one file instead of every run record (the records stay the truth).
-      indexFile: join(jobsDir, '.index', 'runs.jsonl'),
+      indexFile: join(jobsDir, '.index', 'runs.bin'),
       onChange: (change) => this.#events.emit('history:changed', { reason: change.reason }),
     });
     this.search = new RunSearch({ jobs: this.jobs, logger: options.logger });

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtemp, rm, writeFile, readFile, readdir, utimes, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile, readFile, readdir, stat, utimes, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobCache } from '../../../main/core/jobs/job-cache.js';
@@ -8,6 +9,9 @@ import type { RunRecordInput } from '../../../main/core/store/run-records.js';
 import { listTaskDirs } from '../../../main/core/store/run-record-files.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
 import { run as finishedRun } from '../store/run-record-fixtures.js';
+import { toSummary } from '../../../main/core/jobs/run-summary.js';
+import { runRecord } from '../../../main/core/model/run.js';
+import { writeLegacyIndex } from './legacy-run-index.js';
 
 const NOW = Date.UTC(2026, 0, 10);
 /** 300 runs in 30 task folders: enough to show the behaviour, small enough for a unit test. */
@@ -20,7 +24,7 @@ let indexFile: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'crontray-runindex-'));
   jobsDir = join(root, 'jobs');
-  indexFile = join(jobsDir, '.index', 'runs.jsonl');
+  indexFile = join(jobsDir, '.index', 'runs.bin');
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
@@ -150,16 +154,15 @@ describe('the run index kept between starts', () => {
   it('a torn index file is moved aside and kept, and the history is rebuilt from the run files', async () => {
     await writeHistory();
     const before = await saveIndex();
-    const whole = await readFile(indexFile, 'utf8');
-    await writeFile(indexFile, whole.slice(0, Math.floor(whole.length / 2)));
+    const whole = await readFile(indexFile);
+    const torn = whole.subarray(0, Math.floor(whole.length / 2));
+    await writeFile(indexFile, torn);
 
     const { cache } = cacheWith();
     const start = await cache.start();
     expect(start.from).toBe('scan');
     expect(start.indexSetAside?.reason).toMatch(/cut short/);
-    expect(await readFile(start.indexSetAside?.movedTo ?? '', 'utf8')).toBe(
-      whole.slice(0, Math.floor(whole.length / 2)),
-    );
+    expect((await readFile(start.indexSetAside?.movedTo ?? '')).equals(torn)).toBe(true);
     expect(everyRun(cache)).toEqual(before);
     await cache.stop();
 
@@ -171,9 +174,11 @@ describe('the run index kept between starts', () => {
   it('an index file altered after it was written is not trusted: the run files decide', async () => {
     await writeHistory();
     const before = await saveIndex();
-    const text = await readFile(indexFile, 'utf8');
-    // Same length, different meaning: a run that failed now claims to have succeeded.
-    await writeFile(indexFile, text.replace('"failed"', '"skipped"'));
+    const bytes = await readFile(indexFile);
+    // Same length, different meaning: every run that failed now claims it was skipped.
+    const at = bytes.indexOf('"failed"');
+    bytes.write('"skiped"', at, 'latin1');
+    await writeFile(indexFile, bytes);
 
     const { cache } = cacheWith();
     const start = await cache.start();
@@ -215,12 +220,12 @@ describe('the run index kept between starts', () => {
   it('a save the process did not live to finish leaves no temp file after the next start', async () => {
     await writeHistory();
     await saveIndex();
-    const leftover = join(jobsDir, '.index', '.runs.jsonl.0123456789ab.tmp');
+    const leftover = join(jobsDir, '.index', '.runs.bin.0123456789ab.tmp');
     await writeFile(leftover, '{"format":"crontray-run-index"');
 
     const { cache } = cacheWith();
     expect((await cache.start()).from).toBe('index');
-    expect(await readdir(join(jobsDir, '.index'))).toEqual(['runs.jsonl']);
+    expect(await readdir(join(jobsDir, '.index'))).toEqual(['runs.bin']);
     await cache.stop();
   });
 
@@ -235,13 +240,92 @@ describe('the run index kept between starts', () => {
     // The first save follows start; the next one follows changes, a save interval later.
     await clock.advance(1_000);
     await cache.whenIdle();
-    const saved = await readFile(indexFile, 'utf8');
-    expect(saved).toContain('"t8-r70"');
+    const saved = await readFile(indexFile);
+    expect(saved.includes('t8-r70')).toBe(true);
     // Killed without stop(): the next start uses the saved file as it is.
     const next = cacheWith().cache;
     expect((await next.start()).from).toBe('index');
     expect(everyRun(next)).toContain('t8-r70:succeeded');
     await next.stop();
+    await cache.stop();
+  });
+
+  it('an index an older Crontray wrote is used, and the next save replaces it with the new format', async () => {
+    await writeHistory();
+    const legacyFile = join(jobsDir, '.index', 'runs.jsonl');
+    const runs = [];
+    for (let t = 0; t < TASKS; t++) {
+      for (let n = 0; n < RUNS_PER_TASK; n++) {
+        const record = runRecord.parse(runOf(t, n));
+        const { mtimeMs, size } = await stat(fileOf(record));
+        runs.push({ summary: toSummary(record), sig: { mtimeMs, size } });
+      }
+    }
+    const folders = [];
+    for (const task of listTaskDirs(jobsDir)) {
+      const rel = `${task.project}/${task.group}/${task.name}`;
+      folders.push({ rel, mtimeMs: (await stat(task.dir)).mtimeMs });
+    }
+    await writeLegacyIndex(legacyFile, folders, runs, NOW);
+
+    const { cache } = cacheWith();
+    expect(await cache.start()).toEqual({ from: 'index' });
+    const before = everyRun(cache);
+    expect(before).toHaveLength(TASKS * RUNS_PER_TASK);
+    expect(cache.getJob('project-1', 'group', 'task-1', 't1-r4')?.status).toBe('failed');
+    await cache.stop();
+    expect(await readdir(join(jobsDir, '.index'))).toEqual(['runs.bin']);
+
+    const next = cacheWith().cache;
+    expect(await next.start()).toEqual({ from: 'index' });
+    expect(everyRun(next)).toEqual(before);
+    await next.stop();
+  });
+
+  it('an index whose runs make no sense is not trusted, even with a checksum that matches', async () => {
+    await writeHistory();
+    const before = await saveIndex();
+    const bytes = await readFile(indexFile);
+    // A run id holding a '/', with the checksum made to fit: a bug, not a torn write.
+    bytes.write('/', bytes.indexOf('t3-r4') + 2, 'latin1');
+    const body = bytes.subarray(0, bytes.length - 32);
+    createHash('sha256').update(body).digest().copy(bytes, body.length);
+    await writeFile(indexFile, bytes);
+
+    const { cache } = cacheWith();
+    const start = await cache.start();
+    expect(start.indexSetAside?.reason).toMatch(/runs are invalid/);
+    expect(everyRun(cache)).toEqual(before);
+    await cache.stop();
+  });
+
+  it('a first attempt and its retry keep their first run id across a restart', async () => {
+    await writeHistory();
+    const writer = new RunRecordWriter({ jobsDir, heartbeatMs: 0 });
+    await writer.write(runOf(9, 40, { firstRunId: 't9-r40' }));
+    await writer.write(runOf(9, 41, { firstRunId: 't9-r40', trigger: 'retry', attempt: 2 }));
+    await writer.close();
+    await saveIndex();
+
+    const { cache } = cacheWith();
+    expect((await cache.start()).from).toBe('index');
+    expect(cache.getJob('project-0', 'group', 'task-9', 't9-r40')?.firstRunId).toBe('t9-r40');
+    expect(cache.getJob('project-0', 'group', 'task-9', 't9-r41')?.firstRunId).toBe('t9-r40');
+    expect(cache.getJob('project-0', 'group', 'task-9', 't9-r1')?.firstRunId).toBeNull();
+    await cache.stop();
+  });
+
+  it('a cache stopped and started again keeps its history and takes in what changed meanwhile', async () => {
+    await writeHistory();
+    const { cache } = cacheWith();
+    expect((await cache.start()).from).toBe('scan');
+    await cache.stop();
+    const writer = new RunRecordWriter({ jobsDir, heartbeatMs: 0 });
+    await writer.write(runOf(2, 98));
+    await writer.close();
+    await cache.start();
+    expect(everyRun(cache)).toHaveLength(TASKS * RUNS_PER_TASK + 1);
+    expect(everyRun(cache)).toContain('t2-r98:succeeded');
     await cache.stop();
   });
 });

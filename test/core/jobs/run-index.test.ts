@@ -290,7 +290,12 @@ describe('RunIndex', () => {
     );
     index.setSig(keys[0]!, sigs[0]!);
     sigs.forEach((sig, i) => expect(index.sigOf(keys[i]!)).toEqual(sig));
-    expect([...index.oldest()].map((e) => e.sig)).toEqual(sigs);
+    // What the run index file keeps: every stat that is known, the folder marked to list again.
+    const { runs, partial } = index.stored(['home/g/a'], []);
+    const known = sigs.filter((sig) => sig !== undefined);
+    expect([...runs.fileMtime]).toEqual(known.map((sig) => sig.mtimeMs));
+    expect([...runs.fileSize]).toEqual(known.map((sig) => sig.size));
+    expect(partial).toEqual(new Set([0]));
     index.setSig(keys[1]!, null);
     expect(index.sigOf(keys[1]!)).toBeUndefined();
     index.forgetSigs();
