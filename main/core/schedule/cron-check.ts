@@ -31,10 +31,12 @@ export function checkCronPattern(
     }
   }
   if (simple?.emptyField) return emptyField(pattern, simple.emptyField);
-  // A simple pattern that matches a wall time within 30 years fires: no zone-aware search needed.
+  // The next run is asked first: registering asks the same question right after (the task's
+  // first due time), and cronNextAfter keeps its last answer, so one search serves both. A
+  // simple pattern that matches a wall time within 30 years fires whatever that answer.
   const fires =
-    (simple !== null && simple.nextAfter(nowMs, utcOffsetMinutes(timezone, nowMs)) >= 0) ||
-    cronNextAfter(cache, pattern, timezone, dayMatch, nowMs) !== null;
+    cronNextAfter(cache, pattern, timezone, dayMatch, nowMs) !== null ||
+    (simple !== null && simple.nextAfter(nowMs, utcOffsetMinutes(timezone, nowMs)) >= 0);
   return fires ? null : neverFires(pattern, nowMs);
 }
 

@@ -114,7 +114,7 @@ export class TaskChanges<TAction> {
     const def = this.#p.registry.parse(merged, now);
     this.#p.chains.check(id, def, (t) => this.#p.registry.get(t));
     const nextAction = action === undefined ? task.action : action;
-    this.#p.registry.rekey(task, this.#p.registry.keyOf(def, nextAction));
+    this.#p.registry.rekey(task, def, nextAction);
     const timingChanged =
       scheduleKey(def.schedule) !== scheduleKey(task.def.schedule) ||
       def.timezone !== task.def.timezone ||

@@ -80,10 +80,21 @@ export interface Registration<TAction> {
   createdAt: number | undefined;
 }
 
+/**
+ * Tasks of one definition key: the one task, or (once a second task has the same definition with
+ * another action) the tasks by their action's fingerprint.
+ */
+type KeyEntry<TAction> = RegisteredTask<TAction> | Map<string, RegisteredTask<TAction>>;
+
 /** Every task by id and by identity (definition + action), and their persisted bookkeeping. */
 export class TaskRegistry<TAction> {
   readonly #byId = new Map<string, RegisteredTask<TAction>>();
-  readonly #byKey = new Map<string, RegisteredTask<TAction>>();
+  /**
+   * Tasks by definition key. The action's fingerprint is worked out only when two tasks share a
+   * definition: for a function it is a WeakMap entry, which 100,000 registrations with distinct
+   * definitions would pay for (and the collector with them) without ever comparing one.
+   */
+  readonly #byKey = new Map<string, KeyEntry<TAction>>();
 
   constructor(
     private readonly deps: {
@@ -135,8 +146,11 @@ export class TaskRegistry<TAction> {
     return def;
   }
 
-  /** Identity for idempotent registration: same name, place, schedule, zone and action. */
-  keyOf(def: TaskDefinition, action: TAction): string {
+  /**
+   * Identity for idempotent registration, but for the action: same name, place, schedule, zone
+   * and triggers. Tasks with the same key and the same action (fingerprint) are the same task.
+   */
+  keyOf(def: TaskDefinition): string {
     // join() makes one flat string; a template literal would keep a rope of its parts per task.
     return [
       def.project,
@@ -145,12 +159,46 @@ export class TaskRegistry<TAction> {
       scheduleKey(def.schedule),
       def.timezone ?? '',
       triggersKey(def),
-      this.deps.fingerprint(action),
     ].join('\u0000');
   }
 
-  byKey(key: string): RegisteredTask<TAction> | undefined {
-    return this.#byKey.get(key);
+  /** The task with this definition key and the same action, other than `except`. */
+  #find(
+    key: string,
+    action: TAction,
+    except?: RegisteredTask<TAction>,
+  ): RegisteredTask<TAction> | undefined {
+    const entry = this.#byKey.get(key);
+    if (entry === undefined || entry === except) return undefined;
+    if (entry instanceof Map) {
+      const task = entry.get(this.deps.fingerprint(action));
+      return task === except ? undefined : task;
+    }
+    const { fingerprint } = this.deps;
+    const same = entry.action === action || fingerprint(entry.action) === fingerprint(action);
+    return same ? entry : undefined;
+  }
+
+  /** Files the task under its key, with `action` (a change files it before it takes it). */
+  #index(task: RegisteredTask<TAction>, action: TAction): void {
+    const entry = this.#byKey.get(task.key);
+    const { fingerprint } = this.deps;
+    if (entry === undefined) this.#byKey.set(task.key, task);
+    else if (entry instanceof Map) entry.set(fingerprint(action), task);
+    else {
+      const shared = new Map([[fingerprint(entry.action), entry]]);
+      shared.set(fingerprint(action), task);
+      this.#byKey.set(task.key, shared);
+    }
+  }
+
+  #unindex(task: RegisteredTask<TAction>): void {
+    const entry = this.#byKey.get(task.key);
+    if (entry === task) this.#byKey.delete(task.key);
+    else if (entry instanceof Map) {
+      for (const [print, other] of entry) if (other === task) entry.delete(print);
+      if (entry.size === 0) this.#byKey.delete(task.key);
+    }
   }
 
   /**
@@ -162,8 +210,8 @@ export class TaskRegistry<TAction> {
     r: Registration<TAction>,
     now: number,
   ): { task: RegisteredTask<TAction>; existing: boolean } {
-    const key = this.keyOf(r.def, r.action);
-    const existing = this.#byKey.get(key);
+    const key = this.keyOf(r.def);
+    const existing = this.#find(key, r.action);
     if (existing) return { task: existing, existing: true };
     if (r.givenId !== undefined) this.#checkFreeId(r.givenId);
     // Kept as long as the task: one flat string, not a rope (see flat-id.ts).
@@ -201,30 +249,34 @@ export class TaskRegistry<TAction> {
 
   add(task: RegisteredTask<TAction>): void {
     this.#byId.set(task.id, task);
-    this.#byKey.set(task.key, task);
+    this.#index(task, task.action);
   }
 
   /** Takes a task out and forgets its persisted bookkeeping. */
   remove(task: RegisteredTask<TAction>): void {
     task.removed = true;
     this.#byId.delete(task.id);
-    this.#byKey.delete(task.key);
+    this.#unindex(task);
     const store = this.deps.state;
     if (store?.delete) this.#persist(() => store.delete?.(task.id));
   }
 
-  /** Gives a task a new identity after a change; refuses one another task already has. */
-  rekey(task: RegisteredTask<TAction>, key: string): void {
-    const other = this.#byKey.get(key);
-    if (other && other !== task) {
+  /**
+   * Gives a task a new identity after a change (its definition and action, not taken yet);
+   * refuses one another task already has.
+   */
+  rekey(task: RegisteredTask<TAction>, def: TaskDefinition, action: TAction): void {
+    const key = this.keyOf(def);
+    const other = this.#find(key, action, task);
+    if (other) {
       throw new SchedulerError(
         'conflict',
         `task '${other.id}' already has this name, schedule and action; change one of them`,
       );
     }
-    this.#byKey.delete(task.key);
+    this.#unindex(task);
     task.key = key;
-    this.#byKey.set(key, task);
+    this.#index(task, action);
   }
 
   /** Persists the task's bookkeeping; a failing store is logged, never fatal. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { RunRecord } from '../model/run.js';
 import type { TaskDefinitionInput } from '../model/task.js';
-import type { Clock } from '../time/clock.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { CronCache } from './cron-cache.js';
 import { DueHandler, type SchedulerNode } from './due-handler.js';
 import type { EngineEvent } from './engine-event.js';
@@ -112,7 +112,9 @@ export class TaskScheduler<TAction = InProcessAction> {
       emit,
       gate: this.#gate,
     });
-    this.#timer = new WakeTimer(o.clock, o.maxSleepMs, () => this.#tick(false), o.logger);
+    // Only the real clock can be waited on to the millisecond (see WakeTimer).
+    const precise = o.clock === systemClock;
+    this.#timer = new WakeTimer(o.clock, o.maxSleepMs, () => this.#tick(false), o.logger, precise);
     this.#changes = new TaskChanges<TAction>({
       ...{ clock: o.clock, registry: this.#registry, chains: this.#chains, due: this.#due },
       ...{ heap: this.#heap, gate: this.#gate, lastResult: this.#lastResult },

@@ -85,6 +85,26 @@ describe('registration', () => {
     expect(scheduler.list()).toHaveLength(3);
   });
 
+  it('keeps tasks of one definition apart by their action, through removal and change', async () => {
+    const { scheduler } = makeScheduler();
+    const def = { name: 'sync', pattern: '*/5 * * * *' };
+    const [one, two, three] = [() => 1, () => 2, () => 3];
+    const a = await scheduler.scheduleCron({ ...def, action: one });
+    const b = await scheduler.scheduleCron({ ...def, action: two });
+    const c = await scheduler.scheduleCron({ ...def, action: three });
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(await scheduler.scheduleCron({ ...def, action: two })).toBe(b);
+    expect(await scheduler.scheduleCron({ ...def, action: one })).toBe(a);
+    await scheduler.unschedule(b);
+    expect(await scheduler.scheduleCron({ ...def, action: two })).not.toBe(b);
+    await expect(scheduler.update(c, { action: one })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await scheduler.update(c, { action: () => 4 });
+    expect(await scheduler.scheduleCron({ ...def, action: three })).not.toBe(c);
+    expect(scheduler.list()).toHaveLength(4);
+  });
+
   it('treats data actions with the same content as the same action', async () => {
     const { scheduler } = makeScheduler<{ kind: string; url: string }>();
     const a = await scheduler.scheduleInterval({
