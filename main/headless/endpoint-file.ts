@@ -25,8 +25,10 @@ export const endpointSchema = z
 export type Endpoint = z.output<typeof endpointSchema>;
 
 export async function writeEndpointFile(dataDir: string, endpoint: Endpoint): Promise<void> {
+  // No fsync: it names this process's port, which a power cut ends too.
   await atomicWrite(join(dataDir, ENDPOINT_FILE), `${JSON.stringify(endpoint)}\n`, {
     mode: 0o600,
+    durable: false,
   });
 }
 

@@ -12,7 +12,8 @@ export const TOKEN_FILE = 'headless-token';
 export async function issueToken(dataDir: string): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const path = join(dataDir, TOKEN_FILE);
-  await atomicWrite(path, `${token}\n`, { mode: 0o600 });
+  // No fsync: a token lives as long as this process, which a power cut ends too.
+  await atomicWrite(path, `${token}\n`, { mode: 0o600, durable: false });
   await chmod(path, 0o600);
   return token;
 }
