@@ -73,7 +73,12 @@ describe('ticks handed to the workers before their instant', () => {
     );
     const once = (await rig.recordsOf('once')).filter((r) => r.status !== 'running');
     expect(once).toHaveLength(1);
-    expect(once[0]).toMatchObject({ status: 'succeeded', scheduledFor: at, worker: 'heir' });
+    expect(once[0]).toMatchObject({
+      status: 'succeeded',
+      scheduledFor: at,
+      worker: 'heir',
+      attempt: 2,
+    });
     expect(once[0]?.startedAt).toBeGreaterThanOrEqual(at);
     await waitFor(
       async () => {
