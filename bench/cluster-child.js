@@ -21,6 +21,8 @@ const TASKS = options.tasks ?? 1000;
 const SECONDS = options.seconds ?? 60;
 const LEAD_MS = options.leadMs ?? 30_000;
 const DRAIN_MS = options.drainMs ?? 120_000;
+/** How long before its instant each tick is handed to the workers (the controller's default if unset). */
+const HAND_OVER_MS = options.handOverMs;
 const noop = { run: async () => ({ status: 'succeeded' }) };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
@@ -118,6 +120,9 @@ function score(records, from, to) {
   const seen = new Map();
   const late = [];
   let completed = 0;
+  // A run started before its due instant is a bug (a held tick let go early): counted, not hidden.
+  let early = 0;
+  const bySecond = {};
   for (const r of records) {
     if (r.scheduledFor < from || r.scheduledFor > to || IN_FLIGHT.has(r.status)) continue;
     const key = `${r.taskId}@${r.scheduledFor}`;
@@ -125,6 +130,9 @@ function score(records, from, to) {
     if (r.status === 'succeeded') {
       completed++;
       late.push(r.startedAt - r.scheduledFor);
+      if (r.startedAt < r.scheduledFor) early++;
+      const second = (r.scheduledFor - from) / 1000;
+      (bySecond[second] ??= []).push(r.startedAt - r.scheduledFor);
     }
   }
   const expected = TASKS * (Math.floor((to - from) / 1000) + 1);
@@ -149,9 +157,15 @@ function score(records, from, to) {
     completed,
     lost: expected - seen.size,
     duplicated,
+    early,
     lostAt,
     notSucceeded: records.filter((r) => r.status !== 'succeeded').length,
+    statuses: records.reduce((n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }), {}),
     latenessMs: summary(late),
+    // Each second's median and worst lateness: a tail from a few bad seconds or from every one.
+    latenessBySecond: Object.fromEntries(
+      Object.entries(bySecond).map(([k, v]) => [k, [summary(v).median, summary(v).max]]),
+    ),
     loadAverage: loadavg(),
   };
 }
@@ -188,6 +202,7 @@ async function cluster() {
       redisUrl: redis.url,
       key,
       sink: keepFinal(records),
+      handOverMs: HAND_OVER_MS,
     });
     await controller.start();
     const self = fileURLToPath(import.meta.url);

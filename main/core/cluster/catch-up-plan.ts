@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dueInstants } from '../schedule/schedule-times.js';
 import type { TickData } from './cluster-payloads.js';
-import { timingContext } from './cluster-schedule.js';
+import { nextTickAfter, timingContext } from './cluster-schedule.js';
 
 /** Missed instants written one record each; the rest share one record. */
 const MISSED_LISTED = 100;
@@ -16,15 +16,47 @@ export interface TickPlan {
   missedUncounted: number;
 }
 
+/** At most this many instants still ahead run from one job (a lead spans a few intervals). */
+const AHEAD_MAX = 1000;
+
 /**
- * BullMQ keeps one delayed job per scheduler, and when a worker takes it late it computes the
- * next one from "now": the instants in between were never queued. This works them out with
- * Crontray's schedule code and applies the task's catch-up policy the way the local engine does:
- * the job's own instant and those after it up to `takenAt`, an instant later than the grace
- * period is a miss, 'none' records misses, 'latest' runs the newest, 'all' runs up to `cap`,
- * and a miss older than `deadlineMs` is only recorded.
+ * What one scheduler job stands for: its own instant and every one after it up to `coveredTo`
+ * (the next job starts after that). Those already past at `now` go through the catch-up policy
+ * the way the local engine applies it (BullMQ keeps one delayed job per scheduler, and when a
+ * worker takes it late the instants in between were never queued): the latest, when within the
+ * grace period, runs as scheduled, 'none' records the others missed, 'latest' runs the newest,
+ * 'all' runs up to `cap`, and a miss older than `deadlineMs` is only recorded. Those still ahead
+ * (the job was handed before its instant, or instants come closer than the lead) all run on time.
  */
-export function planTick(data: TickData, scheduledFor: number, takenAt: number): TickPlan {
+export function planTick(
+  data: TickData,
+  scheduledFor: number,
+  coveredTo: number,
+  now = coveredTo,
+): TickPlan {
+  const split = Math.min(coveredTo, now);
+  const ahead = instantsAhead(data, Math.max(split, scheduledFor - 1), coveredTo);
+  if (scheduledFor > split && !ahead.includes(scheduledFor)) ahead.unshift(scheduledFor);
+  const onSchedule = ahead.map((at) => ({ at, trigger: 'schedule' as const }));
+  if (scheduledFor > split) return { run: onSchedule, missed: [], missedUncounted: 0 };
+  const past = planPast(data, scheduledFor, split);
+  return { ...past, run: [...past.run, ...onSchedule] };
+}
+
+/** The due instants after `after` up to `to`, ascending (routines have none of their own). */
+function instantsAhead(data: TickData, after: number, to: number): number[] {
+  if (data.schedule.kind === 'routine') return [];
+  const found: number[] = [];
+  let at = nextTickAfter(data, after);
+  while (at !== null && at <= to && found.length < AHEAD_MAX) {
+    found.push(at);
+    at = nextTickAfter(data, at);
+  }
+  return found;
+}
+
+/** The plan for the instants from `scheduledFor` up to `takenAt`, all due by then. */
+function planPast(data: TickData, scheduledFor: number, takenAt: number): TickPlan {
   const { policy, cap, deadlineMs } = data.catchUp;
   const ctx = timingContext(data);
   const due =

@@ -46,6 +46,11 @@ export const tickData = z.object({
   /** Set on jobs added by hand (Run now) and for catch-up runs; scheduler ticks leave it out. */
   trigger: runTrigger.optional(),
   scheduledFor: z.number().nullable().optional(),
+  /**
+   * The due instant of a scheduler's first job, set by the controller: that job may be handed
+   * early or at once, so its time in Redis does not tell the instant (later jobs' times do).
+   */
+  firstDue: z.number().nullable().optional(),
 });
 
 /** A finished (or starting) run a worker hands back to the controller. */

@@ -30,12 +30,14 @@ export function definitionFingerprint(
   def: ClusterTaskDefinition,
   keyId: string,
   graceMs: number,
+  leadMs = 0,
 ): string {
   const { task } = def;
   const shape = {
     queue: def.queue,
     keyId,
     graceMs,
+    ...(leadMs > 0 ? { leadMs } : {}),
     action: def.action,
     project: task.project,
     group: task.group,
@@ -52,11 +54,15 @@ export function definitionFingerprint(
   return createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 32);
 }
 
-/** Builds the scheduler for a task; throws a sentence when the task cannot run on a cluster. */
+/**
+ * Builds the scheduler for a task; throws a sentence when the task cannot run on a cluster.
+ * `leadMs`: how long before each due instant its job is handed to the workers.
+ */
 export async function schedulerSpec(
   def: ClusterTaskDefinition,
   key: ClusterKey,
   graceMs: number,
+  leadMs = 0,
 ): Promise<SchedulerSpec> {
   const { task } = def;
   const problem = clusterScheduleProblem(task.schedule);
@@ -68,7 +74,7 @@ export async function schedulerSpec(
     project: task.project,
     group: task.group,
     name: task.name,
-    fingerprint: definitionFingerprint(def, key.id, graceMs),
+    fingerprint: definitionFingerprint(def, key.id, graceMs, leadMs),
     keyId: key.id,
     action: await key.encrypt(JSON.stringify(def.action)),
     schedule: task.schedule,
@@ -89,7 +95,12 @@ export async function schedulerSpec(
   return {
     id: task.id,
     queue: def.queue,
-    pattern: encodeTiming({ schedule: task.schedule, timezone, createdAt: task.createdAt }),
+    pattern: encodeTiming({
+      schedule: task.schedule,
+      timezone,
+      createdAt: task.createdAt,
+      ...(leadMs > 0 ? { leadMs } : {}),
+    }),
     data,
     opts: {
       attempts: task.maxRetries + 1,

@@ -24,12 +24,16 @@ import { TickBoundary } from './tick-boundary.js';
 import { processTick, retryDelay } from './tick-processor.js';
 import type { TickProcessorParts } from './tick-processor.js';
 import { ResultBatcher } from './result-batcher.js';
+import { RunGate } from './run-gate.js';
 import { TaskLocks } from './task-lock.js';
 
 /** Redis keys the controller and workers share (all under the hash-tag prefix). */
 export const KEY_ID_KEY = `${CLUSTER_PREFIX}:cluster-key-id`;
 export const WORKERS_KEY = `${CLUSTER_PREFIX}:workers`;
 export const CANCEL_CHANNEL = `${CLUSTER_PREFIX}:cancel`;
+
+/** BullMQ workers per worker process at most (fewer for fewer run slots). */
+const TAKERS = 8;
 
 export interface ClusterWorkerOptions {
   redisUrl: string;
@@ -51,6 +55,11 @@ export interface ClusterWorkerOptions {
   leaseMs?: number;
   /** How often this worker says it is alive. Default 5,000. */
   heartbeatMs?: number;
+  /**
+   * Jobs taken before their due instant and held until it, beyond the run slots. Default 1,000:
+   * a thousand tasks due at the same second are all in hand before it.
+   */
+  maxHeld?: number;
 }
 
 /**
@@ -68,7 +77,7 @@ export class ClusterWorker {
   readonly #boundary = new TickBoundary();
   #redis: Redis | null = null;
   #subscriber: Redis | null = null;
-  #worker: Worker | null = null;
+  #workers: Worker[] = [];
   #results: Queue | null = null;
   #tasks: Queue | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
@@ -134,8 +143,8 @@ export class ClusterWorker {
     this.#results = results;
     this.#tasks = tasks;
     await this.#subscribeCancels();
-    this.#worker = this.#takeJobs(connection, this.#parts(redis, results, tasks));
-    await this.#worker.waitUntilReady();
+    this.#workers = this.#takers(connection, this.#parts(redis, results, tasks));
+    for (const worker of this.#workers) await worker.waitUntilReady();
     await this.#writeHeartbeat();
     this.#heartbeat = setInterval(() => {
       this.#writeHeartbeat().catch(() => undefined);
@@ -145,15 +154,49 @@ export class ClusterWorker {
     );
   }
 
-  /** The BullMQ worker on this queue: runs each job through processTick with Crontray's backoff. */
-  #takeJobs(connection: { connection: Redis; prefix: string }, parts: TickProcessorParts): Worker {
+  /**
+   * The BullMQ workers taking this queue's jobs, sharing the run slots. A BullMQ worker takes
+   * one job at a time (a script to take it, one to plan its scheduler's next), and a job taken
+   * early completes only after its instant, so a thousand ticks due together were still being
+   * taken one by one well after their instant. Several takers take them side by side; each is
+   * let take as many more jobs as it holds (up to its share of `maxHeld`).
+   */
+  #takers(
+    connection: { connection: Redis; prefix: string },
+    parts: Omit<TickProcessorParts, 'taker'>,
+  ): Worker[] {
+    const concurrency = this.#options.concurrency ?? 1;
+    const count = Math.min(TAKERS, concurrency);
+    const slots = Math.ceil(concurrency / count);
+    const maxHeld = Math.ceil((this.#options.maxHeld ?? 1000) / count);
+    return Array.from({ length: count }, () => {
+      let held = 0;
+      const worker: Worker = this.#takeJobs(connection, slots, {
+        ...parts,
+        taker: {
+          change: (by: number) => {
+            held += by;
+            worker.concurrency = slots + Math.min(held, maxHeld);
+          },
+        },
+      });
+      return worker;
+    });
+  }
+
+  /** One BullMQ worker on this queue: runs each job through processTick with Crontray's backoff. */
+  #takeJobs(
+    connection: { connection: Redis; prefix: string },
+    concurrency: number,
+    parts: TickProcessorParts,
+  ): Worker {
     const worker = new Worker(
       bullQueueName(this.queue),
       (job: Job, _token?: string, signal?: AbortSignal) => processTick(parts, job, signal),
       {
         ...connection,
         name: this.name,
-        concurrency: this.#options.concurrency ?? 1,
+        concurrency,
         lockDuration: this.#options.lockDurationMs ?? 30_000,
         stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 1,
@@ -175,8 +218,9 @@ export class ClusterWorker {
     return worker;
   }
 
-  #parts(redis: Redis, results: Queue, tasks: Queue): TickProcessorParts {
+  #parts(redis: Redis, results: Queue, tasks: Queue): Omit<TickProcessorParts, 'taker'> {
     return {
+      gate: new RunGate(this.#options.concurrency ?? 1),
       worker: this.name,
       queue: this.queue,
       key: this.#options.key,
@@ -222,7 +266,7 @@ export class ClusterWorker {
     this.#refused = message;
     this.#logger.error(message);
     for (const listener of this.#refusedListeners) listener(message);
-    this.#worker?.close(true).catch(() => undefined);
+    for (const worker of this.#workers) worker.close(true).catch(() => undefined);
   }
 
   async #writeHeartbeat(): Promise<void> {
@@ -248,7 +292,7 @@ export class ClusterWorker {
     if (force)
       for (const run of this.#runs.values())
         run.controller.abort(new Error('the worker is stopping'));
-    await this.#worker?.close(force);
+    await Promise.all(this.#workers.map((worker) => worker.close(force)));
     if (this.#refused === null) await this.#redis?.hdel(WORKERS_KEY, this.name).catch(() => 0);
     await this.#results?.close();
     await this.#tasks?.close();

@@ -11,8 +11,10 @@ import { clusterRunId, instantRunId, planTick } from './catch-up-plan.js';
 import type { ClusterKey } from './cluster-key.js';
 import type { TickData } from './cluster-payloads.js';
 import { firstIssue, tickData } from './cluster-payloads.js';
+import type { HoldCount, RunGate } from './run-gate.js';
 import type { HeldLock, TaskLocks } from './task-lock.js';
 import type { TickBoundary } from './tick-boundary.js';
+import { dueOf, leadOf } from './tick-boundary.js';
 
 /** What the processor needs from the worker around it. */
 export interface TickProcessorParts {
@@ -30,6 +32,10 @@ export interface TickProcessorParts {
   onWrongKey(message: string): void;
   /** When BullMQ planned each taken job's successor: the end of the job's own due instants. */
   boundary: TickBoundary;
+  /** Holds a job handed early until its instant, and bounds the runs at once. */
+  gate: RunGate;
+  /** The BullMQ worker that took the job: told how many it holds. */
+  taker: HoldCount;
   /** Aborts this worker's runs of a task (overlap 'replace' elsewhere asked for it). */
   registerRun(taskId: string, jobId: string, controller: AbortController): () => void;
   /** Asks every worker to stop the task's runs in flight (overlap 'replace'). */
@@ -75,10 +81,18 @@ export async function processTick(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const data = checkedTick(parts, job);
-  const base = await tickRun(parts, job, data);
-  if (base === 'missed') return 'missed';
-  const action = await readAction(parts, data, base);
-  return runTick(parts, { job, data, base, action }, signal);
+  const due = dueOf(job, data);
+  // Before the first await: BullMQ takes the next job as soon as this returns its promise.
+  const held = parts.gate.hold(due, parts.taker);
+  try {
+    const base = await tickRun(parts, job, data, due);
+    if (base === 'missed') return 'missed';
+    const action = await readAction(parts, data, base);
+    await held.until();
+    return await runTick(parts, { job, data, base, action }, signal);
+  } finally {
+    held.done();
+  }
 }
 
 /** The record fields of this attempt: who, when, which run id, why it runs. */
@@ -114,17 +128,18 @@ async function tickRun(
   parts: TickProcessorParts,
   job: Job,
   data: TickData,
+  scheduledFor: number,
 ): Promise<TickBase | 'missed'> {
   const jobId = job.id ?? 'job';
   const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
-  const scheduledFor = data.scheduledFor ?? job.opts.prevMillis ?? job.timestamp;
   let trigger: RunTrigger = data.trigger ?? 'schedule';
   // Read for every job, so a retry's or catch-up's entry never lingers.
-  const plannedAt = parts.boundary.take(job);
+  const coveredTo = parts.boundary.take(job);
   if (attempt === 1 && data.trigger === undefined) {
-    const takenAt = plannedAt ?? job.processedOn ?? Date.now();
-    const plan = planTick(data, scheduledFor, takenAt);
-    await recordPlan(parts, data, plan, scheduledFor);
+    const lead = leadOf(job);
+    const now = Date.now();
+    const plan = planTick(data, scheduledFor, coveredTo ?? (job.processedOn ?? now) + lead, now);
+    await recordPlan(parts, data, plan, { scheduledFor, lead });
     const mine = plan.run.find((r) => r.at === scheduledFor);
     if (mine === undefined) return 'missed';
     trigger = mine.trigger;
@@ -132,7 +147,7 @@ async function tickRun(
   if (attempt > 1) trigger = 'retry';
   // A due instant's first attempt is named by the instant, so it replaces a miss recorded for it.
   const firstRunId =
-    data.trigger === undefined || data.trigger === 'catch-up'
+    data.trigger === undefined || data.trigger === 'catch-up' || data.trigger === 'schedule'
       ? instantRunId(data.taskId, scheduledFor)
       : clusterRunId(jobId, 1);
   return {
@@ -194,6 +209,9 @@ async function runTick(
     return 'skipped';
   }
   const unregister = parts.registerRun(data.taskId, jobId, cancel);
+  // The slot is the run's only: the lock before it and the record after it are Redis round
+  // trips, paid by all the runs due at one instant together, not one slot's worth at a time.
+  const free = await parts.gate.slot();
   const startedAt = Date.now();
   const notice = setTimeout(() => {
     const started = { runId, startedAt, worker: parts.worker, attempt, trigger, scheduledFor };
@@ -202,6 +220,7 @@ async function runTick(
   }, RUNNING_NOTICE_MS);
   try {
     const outcome = await runWithTimeout(parts, action, data, { runId, attempt, trigger }, cancel);
+    free();
     clearTimeout(notice);
     const record: RunRecordInput = {
       ...base,
@@ -217,6 +236,7 @@ async function runTick(
     }
     return outcome.status;
   } finally {
+    free();
     clearTimeout(notice);
     signal?.removeEventListener('abort', follow);
     unregister();
@@ -306,13 +326,17 @@ function outcomeFields(outcome: RunOutcome): Partial<RunRecord> & Pick<RunRecord
   };
 }
 
-/** Writes the plan's misses and queues its catch-up runs (ids fixed by the instant: never twice). */
+/**
+ * Writes the plan's misses and queues its other runs (ids fixed by the instant: never twice):
+ * catch-ups at once, instants still ahead handed `lead` before them, as the scheduler's are.
+ */
 async function recordPlan(
   parts: TickProcessorParts,
   data: TickData,
   plan: ReturnType<typeof planTick>,
-  scheduledFor: number,
+  tick: { scheduledFor: number; lead: number },
 ): Promise<void> {
+  const { scheduledFor, lead } = tick;
   const now = Date.now();
   const reason = `catch-up policy '${data.catchUp.policy}'`;
   // Sent together, so they share results jobs.
@@ -351,6 +375,11 @@ async function recordPlan(
       { ...data, trigger: run.trigger, scheduledFor: run.at },
       {
         jobId: `catchup-${clusterRunId(data.taskId, run.at)}`,
+        delay: Math.max(0, run.at - lead - Date.now()),
+        // An instant still ahead is an ordinary tick: it retries as the scheduler's would.
+        ...(run.trigger === 'schedule'
+          ? { attempts: data.retry.maxRetries + 1, backoff: { type: 'crontray' } }
+          : {}),
         removeOnComplete: true,
         removeOnFail: 1000,
       },

@@ -76,3 +76,35 @@ describe('ticks missed while every worker was down follow the catch-up policy', 
     expect(plan.missed).toEqual([T0, T0 + 3600_000, T0 + 2 * 3600_000]);
   });
 });
+
+describe('a tick handed to a worker before its instant', () => {
+  it('is run on schedule, at its instant, with nothing recorded missed', () => {
+    // Taken 400 ms early; the next job starts after T0 + 100.
+    expect(planTick(tick('none'), T0, T0 + 100, T0 - 400)).toEqual({
+      run: [{ at: T0, trigger: 'schedule' }],
+      missed: [],
+      missedUncounted: 0,
+    });
+  });
+
+  it('taken late, it also runs the instants still ahead up to where the next job starts', () => {
+    // Taken 700 ms late with a 500 ms lead: T0 + 1000 is this job's, and it is still ahead.
+    expect(planTick(tick('none'), T0, T0 + 1200, T0 + 700)).toEqual({
+      run: [
+        { at: T0, trigger: 'schedule' },
+        { at: T0 + 1000, trigger: 'schedule' },
+      ],
+      missed: [],
+      missedUncounted: 0,
+    });
+  });
+
+  it('taken after the grace period, its own instant is missed and those ahead still run', () => {
+    const plan = planTick(tick('none'), T0, T0 + 3400, T0 + 2900);
+    expect(plan.missed).toEqual([T0, T0 + 1000]);
+    expect(plan.run).toEqual([
+      { at: T0 + 2000, trigger: 'schedule' },
+      { at: T0 + 3000, trigger: 'schedule' },
+    ]);
+  });
+});

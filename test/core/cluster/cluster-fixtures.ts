@@ -8,7 +8,10 @@ import { runRecord } from '../../../main/core/model/run.js';
 import type { StoredTask } from '../../../main/core/model/task.js';
 import { storedTask } from '../../../main/core/model/task.js';
 import type { Envelope } from '../../../main/api/channel.js';
-import type { ClusterTaskDefinition } from '../../../main/core/cluster/index.js';
+import type {
+  ClusterControllerOptions,
+  ClusterTaskDefinition,
+} from '../../../main/core/cluster/index.js';
 import { ClusterController, ClusterKey } from '../../../main/core/cluster/index.js';
 import { RunRecordWriter } from '../../../main/core/store/run-records.js';
 import { startRedisServer } from '../../support/redis-server.js';
@@ -86,6 +89,7 @@ export interface ClusterRig {
 export async function startClusterRig(
   label: string,
   redisOptions: RedisServerOptions = {},
+  controllerOptions: Pick<ClusterControllerOptions, 'handOverMs'> = {},
 ): Promise<ClusterRig> {
   const redis = await startRedisServer(redisOptions);
   const dataDir = await tempDir(label);
@@ -95,6 +99,7 @@ export async function startClusterRig(
     redisUrl: redis.url,
     key,
     sink: new RunRecordWriter({ jobsDir, heartbeatMs: 0 }),
+    ...controllerOptions,
   });
   return {
     redis,

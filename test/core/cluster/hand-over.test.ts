@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../main/core/model/run.js';
+import { clusterTask, sleep, startClusterRig, waitFor } from './cluster-fixtures.js';
+import type { ClusterRig } from './cluster-fixtures.js';
+import { spawnWorker } from './worker-processes.js';
+import type { WorkerProcess } from './worker-processes.js';
+
+/** Succeeded runs' due instants, each once, ascending. */
+function succeededInstants(records: RunRecord[]): number[] {
+  const ticks = records.filter((r) => r.status === 'succeeded').map((r) => r.scheduledFor ?? 0);
+  return [...new Set(ticks)].sort((a, b) => a - b);
+}
+
+/**
+ * Ticks handed to the workers ahead of their instant (here 3 s ahead, longer than the tasks'
+ * interval, so a worker holds several of a task at once) and held until it: real redis-server,
+ * real `crontray worker` processes.
+ */
+describe('ticks handed to the workers before their instant', () => {
+  let rig: ClusterRig;
+  const workers = new Map<string, WorkerProcess>();
+  const startWorker = async (name: string) => {
+    const args = ['--redis', rig.redis.url, '--queue', 'main', '--concurrency', '4'];
+    args.push('--key-file', join(rig.dataDir, 'cluster.key'), '--lock-ms', '2000');
+    workers.set(name, await spawnWorker(args, name));
+  };
+
+  beforeAll(async () => {
+    rig = await startClusterRig('hand-over', {}, { handOverMs: 3000 });
+    await rig.controller.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const w of workers.values()) await w.kill9();
+    await rig?.close();
+  });
+
+  it('a run never starts before its due instant, and each second runs once', async () => {
+    await Promise.all([startWorker('w1'), startWorker('w2')]);
+    await rig.controller.upsert(clusterTask({ id: 'beat', overlap: 'parallel' }));
+    await sleep(8000);
+    await rig.controller.remove('beat');
+    await sleep(4000);
+    const records = (await rig.recordsOf('beat')).filter((r) => r.status !== 'running');
+    const instants = records.map((r) => r.scheduledFor ?? 0).sort((a, b) => a - b);
+    expect(instants.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(instants).size).toBe(instants.length);
+    for (let i = 1; i < instants.length; i++)
+      expect((instants[i] as number) - (instants[i - 1] as number)).toBe(1000);
+    for (const r of records) {
+      expect(r.status).toBe('succeeded');
+      expect(r.startedAt).toBeGreaterThanOrEqual(r.scheduledFor ?? 0);
+    }
+    for (const w of workers.values()) await w.stop();
+    workers.clear();
+  }, 60_000);
+
+  it('kill -9 of the worker holding the ticks: another runs every one of them (attempt 2)', async () => {
+    await startWorker('holder');
+    const at = Math.ceil((Date.now() + 6000) / 1000) * 1000;
+    await rig.controller.upsert(clusterTask({ id: 'once', schedule: { kind: 'once', at } }));
+    await rig.controller.upsert(clusterTask({ id: 'tick', overlap: 'parallel' }));
+    // The one-off is handed 3 s before its instant: the holder has it (and the next 3 ticks).
+    await sleep(at - 2000 - Date.now());
+    const killedAt = Date.now();
+    await workers.get('holder')?.kill9();
+    await startWorker('heir');
+    await waitFor(
+      async () => (await rig.recordsOf('once')).some((r) => r.status === 'succeeded'),
+      20_000,
+      "the one-off's run",
+    );
+    const once = (await rig.recordsOf('once')).filter((r) => r.status !== 'running');
+    expect(once).toHaveLength(1);
+    expect(once[0]).toMatchObject({
+      status: 'succeeded',
+      scheduledFor: at,
+      worker: 'heir',
+      attempt: 2,
+    });
+    expect(once[0]?.startedAt).toBeGreaterThanOrEqual(at);
+    await waitFor(
+      async () => {
+        const ticks = succeededInstants(await rig.recordsOf('tick'));
+        return (ticks[ticks.length - 1] ?? 0) > killedAt + 5000;
+      },
+      20_000,
+      'ticks after the kill',
+    );
+    await rig.controller.remove('tick');
+    const ticks = succeededInstants(await rig.recordsOf('tick'));
+    // Every second from the first tick to well after the kill has a succeeded run: the ticks the
+    // killed worker held came back when its BullMQ locks ran out.
+    for (let i = 1; i < ticks.length; i++)
+      expect((ticks[i] as number) - (ticks[i - 1] as number)).toBe(1000);
+    const records = await rig.recordsOf('tick');
+    expect(records.some((r) => r.attempt === 2 && r.worker === 'heir')).toBe(true);
+    expect(records.every((r) => r.startedAt === null || r.startedAt >= (r.scheduledFor ?? 0))).toBe(
+      true,
+    );
+  }, 60_000);
+});
