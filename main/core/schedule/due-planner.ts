@@ -1,6 +1,6 @@
 import type { Schedule } from '../model/schedule.js';
 import type { TaskDefinition } from '../model/task.js';
-import type { TimingContext } from './schedule-times.js';
+import type { DueInstants, TimingContext } from './schedule-times.js';
 import { dueInstants, nextDueAfter } from './schedule-times.js';
 
 /**
@@ -142,6 +142,23 @@ function afterRepeat(
   return { dueAt: nextDueAfter(state.def.schedule, ctx, repeat.through), repeat: null };
 }
 
+/**
+ * The due times less those handled before the clock went back (a wake that spans both sides of
+ * the repeat window would run them again); `latest` is still the last due time of all, where the
+ * next search starts.
+ */
+function withoutRepeat(
+  due: DueInstants,
+  repeat: DueState['repeat'],
+): DueInstants & { latest: number | undefined } {
+  const latest = due.tail[due.tail.length - 1];
+  if (repeat === null) return { ...due, latest };
+  const outside = (at: number) => at < repeat.from || at > repeat.through;
+  const listed = due.listed.filter(outside);
+  const tail = due.tail.filter(outside);
+  return { ...due, listed, tail, total: due.total - (due.listed.length - listed.length), latest };
+}
+
 /** A task fell due at `state.dueAt` and it is `now`: what runs, what is missed, when next. */
 export function planDue(
   state: DueState,
@@ -167,10 +184,11 @@ export function planDue(
     missed = onTime === null ? missedRuns([first], onTime, catchUps, null, first) : null;
   } else {
     const limit = settings.missedRecordLimit;
-    const due = dueInstants(s, ctx, first, now, limit, catchUp.cap + 1);
-    latest = due.tail[due.tail.length - 1] ?? first;
+    const due = withoutRepeat(dueInstants(s, ctx, first, now, limit, catchUp.cap + 1), repeat);
+    latest = due.latest ?? first;
     const candidates = [...due.tail];
-    if (now - latest <= settings.lateGraceMs) onTime = candidates.pop() ?? null;
+    if (now - latest <= settings.lateGraceMs && candidates.at(-1) === latest)
+      onTime = candidates.pop() ?? null;
     // With 'latest', an on-time run is the most recent one: it covers the missed ones.
     catchUps =
       onTime !== null && catchUp.policy === 'latest' ? [] : catchUpsFor(catchUp, candidates, now);
