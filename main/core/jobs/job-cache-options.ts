@@ -29,7 +29,7 @@ export interface JobCacheOptions {
   /** Told about every batch of changes, e.g. to push history:changed to the UI. */
   onChange?: (change: JobChange) => void;
   /**
-   * Keep the run index in this file between runs (e.g. <dataDir>/jobs/.index/runs.jsonl):
+   * Keep the run index in this file between runs (e.g. <dataDir>/jobs/.index/runs.bin):
    * start() then loads it and lists only folders that changed, instead of reading every run
    * file, and a full check follows in the background. Default: none, start() reads everything.
    */

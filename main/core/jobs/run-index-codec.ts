@@ -107,8 +107,11 @@ export function encodeIndex(
     parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
     offset = aligned(offset) + column.byteLength;
   }
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  // Hashed part by part, so the file is put together once (not the body, then body and hash).
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  parts.push(hash.digest());
+  return Buffer.concat(parts);
 }
 
 /** The folders and runs of a binary index file, checked; 'outdated' when another version wrote it. */
