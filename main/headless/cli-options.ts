@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { redisUrlSchema } from '../core/cluster/cluster-connection.js';
+import { redisUrlSchema } from '../core/cluster/redis-url.js';
 
 export interface HeadlessOptions {
   /** Where everything is stored. Default: the same folder the desktop app uses. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redisUrlSchema } from '../../core/cluster/cluster-connection.js';
+import { redisUrlSchema } from '../../core/cluster/redis-url.js';
 import type { ClusterStatus } from '../../core/cluster/cluster-status.js';
 import { channel } from '../channel.js';
 import type { ChannelSpec } from '../channel.js';

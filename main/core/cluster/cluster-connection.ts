@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import { z } from 'zod';
 import { queueName } from '../model/task.js';
+import { redactRedisUrl, redisUrlSchema } from './redis-url.js';
+
+export { redactRedisUrl, redisUrlSchema } from './redis-url.js';
 
 /**
  * Every key lives under this hash-tag prefix, so on a Redis Cluster all of Crontray's keys share
@@ -17,45 +19,6 @@ export const queueNameSchema = queueName;
 /** The BullMQ queue behind a Crontray cluster queue name. */
 export function bullQueueName(queue: string): string {
   return `crontray-q-${queue}`;
-}
-
-/** redis://[user:password@]host[:port][/db] or rediss:// (TLS). */
-export const redisUrlSchema = z
-  .string({ error: 'Redis URL must be text' })
-  .trim()
-  .max(2048, 'Redis URL is at most 2048 characters')
-  .superRefine((text, ctx) => {
-    const problem = redisUrlProblem(text);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
-function redisUrlProblem(text: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `Redis URL '${text}' is not a URL; write it as redis://host:6379 (or rediss://host:6380 for TLS)`;
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    return `Redis URL must start with redis:// or rediss:// (TLS), not ${url.protocol}//`;
-  }
-  if (url.hostname === '') return 'Redis URL has no host; write it as redis://host:6379';
-  const db = url.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d{1,2}$/.test(db)) {
-    return `Redis URL path '/${db}' must be a database number (e.g. redis://host:6379/0)`;
-  }
-  return null;
-}
-
-/** The URL with its password replaced, for logs and status screens. */
-export function redactRedisUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password !== '') url.password = '****';
-    return url.toString();
-  } catch {
-    return '(invalid URL)';
-  }
 }
 
 export interface ConnectOptions {

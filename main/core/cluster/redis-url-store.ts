@@ -6,7 +6,7 @@ import { moveAside } from '../fs/move-aside.js';
 import type { Cipher } from '../store/cipher.js';
 import { readSealedJson, writeSealedJson } from '../store/sealed-file.js';
 import type { TimeSource } from '../time/clock.js';
-import { redisUrlSchema } from './cluster-connection.js';
+import { redisUrlSchema } from './redis-url.js';
 
 const plain = z.object({ url: redisUrlSchema });
 

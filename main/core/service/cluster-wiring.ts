@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ClusterView } from '../../api/contract/cluster-channels.js';
 import type { Handlers } from '../../api/contract.js';
 import type { ClusterLink } from '../cluster/cluster-link.js';
-import { redactRedisUrl } from '../cluster/cluster-connection.js';
+import { redactRedisUrl } from '../cluster/redis-url.js';
 import { RedisUrlStore } from '../cluster/redis-url-store.js';
 import type { Cipher } from '../store/cipher.js';
 import type { CoreParts } from './core-parts.js';
