@@ -1,63 +1,19 @@
-import type { RunStatus, RunTrigger } from '../model/run.js';
+import type { RunStatus } from '../model/run.js';
 import { runStatus } from '../model/run.js';
 import type { FileSig } from './folder-scanner.js';
 import type { RunSummary } from './run-summary.js';
-
-/** The values a column holds once each, by a small number per row: ids, sessions, errors repeat. */
-export class Interner<T> {
-  readonly #codes = new Map<string, number>();
-  readonly #values: T[] = [];
-
-  constructor(private readonly keyOf: (value: T) => string) {}
-
-  code(value: T): number {
-    const key = this.keyOf(value);
-    let code = this.#codes.get(key);
-    if (code === undefined) {
-      code = this.#values.length;
-      this.#codes.set(key, code);
-      this.#values.push(value);
-    }
-    return code;
-  }
-
-  /** The code of `value` if any row ever held it (filters ask before walking). */
-  find(value: T): number | undefined {
-    return this.#codes.get(this.keyOf(value));
-  }
-
-  value(code: number): T {
-    return this.#values[code]!;
-  }
-}
-
-/** The summary fields that are the same for most runs of a task, kept as one coded tuple. */
-export interface RunDetails {
-  trigger: RunTrigger;
-  attempt: number;
-  firstRunId: string | null;
-  exitCode: number | null;
-  httpStatus: number | null;
-  error: string | null;
-  fromCache: boolean;
-}
-
-export const detailsKey = (d: RunDetails): string =>
-  JSON.stringify([
-    d.trigger,
-    d.attempt,
-    d.firstRunId,
-    d.exitCode,
-    d.httpStatus,
-    d.error,
-    d.fromCache,
-  ]);
-
-/**
- * `firstRunId` of a run that is its own first attempt (every run but a retry): kept as this marker
- * so that the details tuple stays the same for most runs of a task. A run id is never empty.
- */
-export const OWN_ID = '';
+import { Interner, OWN_ID, detailsKey } from './run-details.js';
+import type { RunDetails } from './run-details.js';
+import {
+  ID_BYTES,
+  UUID,
+  UUID_LENGTH,
+  compareUuid,
+  putUuidAscii,
+  putUuidString,
+  uuidText,
+  writeUuidAscii,
+} from './run-id-bytes.js';
 
 export const STATUSES: readonly RunStatus[] = runStatus.options;
 export const statusCode = new Map(STATUSES.map((s, i) => [s, i]));
@@ -101,23 +57,6 @@ const timeAt = (times: ArrayLike<number | null>, f: number): number | null => {
   const t = times[f]!;
   return t === null || Number.isNaN(t) ? null : t;
 };
-/** A run id as the app makes it (crypto.randomUUID()): kept as its 16 bytes. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const UUID_LENGTH = 36;
-const ID_BYTES = 16;
-/** For each character of a UUID: the byte it is a digit of (-1: a dash) and the digit's shift. */
-const CHAR_BYTE: number[] = [];
-const CHAR_SHIFT: number[] = [];
-for (let i = 0, digit = 0; i < UUID_LENGTH; i++) {
-  const dash = i === 8 || i === 13 || i === 18 || i === 23;
-  CHAR_BYTE.push(dash ? -1 : digit >> 1);
-  CHAR_SHIFT.push(digit % 2 === 0 ? 4 : 0);
-  if (!dash) digit++;
-}
-const DASH = 45;
-const ZERO = 48;
-const A = 97;
-
 /** A side map's entries under their rows' new numbers, without the dropped rows'. */
 function renumbered<T>(byRow: Map<number, T>, map: Int32Array): Map<number, T> {
   const out = new Map<number, T>();
@@ -176,8 +115,7 @@ export class RunColumns {
   runId(row: number): string {
     const odd = this.#oddIds.size > 0 ? this.#oddIds.get(row) : undefined;
     if (odd !== undefined) return odd;
-    const hex = Buffer.from(this.ids.buffer, row * ID_BYTES, ID_BYTES).toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    return uuidText(this.ids, row * ID_BYTES);
   }
 
   /**
@@ -187,19 +125,7 @@ export class RunColumns {
   compareId(row: number, id: string): number {
     const odd = this.#oddIds.size > 0 ? this.#oddIds.get(row) : undefined;
     if (odd !== undefined) return odd < id ? -1 : odd > id ? 1 : 0;
-    const from = row * ID_BYTES;
-    const m = Math.min(UUID_LENGTH, id.length);
-    for (let i = 0; i < m; i++) {
-      const byte = CHAR_BYTE[i]!;
-      let code = DASH;
-      if (byte >= 0) {
-        const digit = (this.ids[from + byte]! >> CHAR_SHIFT[i]!) & 15;
-        code = digit < 10 ? ZERO + digit : A - 10 + digit;
-      }
-      const d = code - id.charCodeAt(i);
-      if (d !== 0) return d;
-    }
-    return UUID_LENGTH - id.length;
+    return compareUuid(this.ids, row * ID_BYTES, id);
   }
 
   /** Appends a row; returns its number. */
@@ -207,8 +133,7 @@ export class RunColumns {
     const row = this.length;
     this.#ensure(row + 1);
     this.length++;
-    if (UUID.test(s.runId))
-      this.ids.set(Buffer.from(s.runId.replaceAll('-', ''), 'hex'), row * ID_BYTES);
+    if (UUID.test(s.runId)) putUuidString(s.runId, this.ids, row * ID_BYTES);
     else this.#oddIds.set(row, s.runId);
     this.#putCode('folder', row, folder);
     this.set(row, s, at, mtimeMs, size);
@@ -321,7 +246,7 @@ export class RunColumns {
     const row = this.length;
     this.#ensure(row + 1);
     this.length++;
-    if (!this.#putUuid(row, ids, from, to))
+    if (!putUuidAscii(ids, from, to, this.ids, row * ID_BYTES))
       this.#oddIds.set(
         row,
         Buffer.from(ids.buffer, ids.byteOffset + from, to - from).toString('latin1'),
@@ -335,25 +260,6 @@ export class RunColumns {
     this.#putCode('details', row, v.details);
     this.status[row] = v.status;
     return row;
-  }
-
-  /** A canonical lowercase UUID in ASCII bytes [from, to) into the row's 16 bytes; false if not one. */
-  #putUuid(row: number, text: Uint8Array, from: number, to: number): boolean {
-    if (to - from !== UUID_LENGTH) return false;
-    const out = row * ID_BYTES;
-    this.ids.fill(0, out, out + ID_BYTES);
-    for (let i = 0; i < UUID_LENGTH; i++) {
-      const c = text[from + i]!;
-      const byte = CHAR_BYTE[i]!;
-      if (byte < 0) {
-        if (c !== DASH) return false;
-        continue;
-      }
-      const digit = c >= ZERO && c < ZERO + 10 ? c - ZERO : c >= A && c < A + 6 ? c - A + 10 : -1;
-      if (digit < 0) return false;
-      this.ids[out + byte] = this.ids[out + byte]! | (digit << CHAR_SHIFT[i]!);
-    }
-    return true;
   }
 
   /** The bytes every row's run id takes as text (what writeIdText() writes for all rows). */
@@ -370,16 +276,7 @@ export class RunColumns {
       for (let i = 0; i < odd.length; i++) out[at + i] = odd.charCodeAt(i);
       return odd.length;
     }
-    const from = row * ID_BYTES;
-    for (let i = 0; i < UUID_LENGTH; i++) {
-      const byte = CHAR_BYTE[i]!;
-      if (byte < 0) {
-        out[at + i] = DASH;
-        continue;
-      }
-      const digit = (this.ids[from + byte]! >> CHAR_SHIFT[i]!) & 15;
-      out[at + i] = digit < 10 ? ZERO + digit : A - 10 + digit;
-    }
+    writeUuidAscii(this.ids, row * ID_BYTES, out, at);
     return UUID_LENGTH;
   }
 

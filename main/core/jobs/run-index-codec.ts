@@ -3,7 +3,7 @@ import { endianness } from 'node:os';
 import { z } from 'zod';
 import { groupName, projectName, taskName } from '../model/names.js';
 import { runRecord, runStatus } from '../model/run.js';
-import type { RunDetails } from './run-columns.js';
+import type { RunDetails } from './run-details.js';
 import type { KnownFolder } from './folder-scanner.js';
 import type { StoredRuns } from './stored-runs.js';
 

@@ -1,5 +1,6 @@
 import type { RunStatus } from '../model/run.js';
-import type { CodedRow, RunColumns, RunDetails } from './run-columns.js';
+import type { CodedRow, RunColumns } from './run-columns.js';
+import type { RunDetails } from './run-details.js';
 import { STATUSES, statusCode } from './run-columns.js';
 import type { TaskFolders } from './task-folders.js';
 
