@@ -14,7 +14,7 @@ import { RunIndexFile } from './run-index-file.js';
 import type { IndexEntry, Page, RunFilter } from './run-index.js';
 import { entryFor, RunIndex } from './run-index.js';
 import type { DashboardStats, ProjectSummary } from './job-stats.js';
-import { dashboardStats, projectSummaries } from './job-stats.js';
+import { dashboardStats, projectSummaries, recentRuns, runningRuns } from './job-stats.js';
 import type { RunSummary } from './run-summary.js';
 import { runTime, toSummary, UNFINISHED } from './run-summary.js';
 import type { JobCacheOptions, JobCacheStart, JobChange } from './job-cache-options.js';
@@ -279,27 +279,13 @@ export class JobCache {
 
   /** Runs that are 'running' with a heartbeat (else start) fresher than staleAfterMs, newest first. */
   getRunningJobs(): RunSummary[] {
-    const cutoff = this.#clock.now() - this.#staleAfterMs;
-    return this.#index
-      .unfinished()
-      .filter(
-        (e) =>
-          e.summary.status === 'running' &&
-          (e.summary.heartbeatAt ?? e.summary.startedAt ?? 0) >= cutoff,
-      )
-      .map((e) => e.summary);
+    return runningRuns(this.#index.unfinished(), this.#clock.now() - this.#staleAfterMs);
   }
 
   /** Runs from the last `hours` (default 24), newest first, at most `limit` (default 50). */
   getRecentJobs(options: { hours?: number; limit?: number } = {}): RunSummary[] {
     const since = this.#clock.now() - (options.hours ?? 24) * 3600_000;
-    const limit = options.limit ?? 50;
-    const out: RunSummary[] = [];
-    for (const e of this.#index.newest()) {
-      if (e.at < since || out.length >= limit) break;
-      out.push(e.summary);
-    }
-    return out;
+    return recentRuns(this.#index.newest(), since, options.limit ?? 50);
   }
 
   /** Counts, success rate, p50/p95 durations, per project and per task; recomputed only after a change or a minute. */

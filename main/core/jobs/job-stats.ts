@@ -151,3 +151,25 @@ export function dashboardStats(
     perProject: Object.fromEntries([...perProject.entries()].map(([k, b]) => [k, b.build()])),
   };
 }
+
+/** Runs 'running' with a heartbeat (else start) at or after `cutoff`, in the order given. */
+export function runningRuns(unfinished: Iterable<IndexEntry>, cutoff: number): RunSummary[] {
+  const out: RunSummary[] = [];
+  for (const { summary: s } of unfinished)
+    if (s.status === 'running' && (s.heartbeatAt ?? s.startedAt ?? 0) >= cutoff) out.push(s);
+  return out;
+}
+
+/** The first `limit` runs of `newest` (newest first) from `since` on. */
+export function recentRuns(
+  newest: Iterable<IndexEntry>,
+  since: number,
+  limit: number,
+): RunSummary[] {
+  const out: RunSummary[] = [];
+  for (const e of newest) {
+    if (e.at < since || out.length >= limit) break;
+    out.push(e.summary);
+  }
+  return out;
+}
