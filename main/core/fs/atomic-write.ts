@@ -30,8 +30,33 @@ export async function atomicWrite(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const tmp = tempPathFor(path);
-  await fileGate.run(async () => {
+  await writeViaTemp(path, data, options);
+}
+
+/**
+ * atomicWrite whose content is asked for only once the write has its descriptor: a write that
+ * waits behind others (a burst of run records) holds no text, still takes the newest content,
+ * or is dropped when `content()` says null. Resolves false when nothing was written.
+ */
+export function atomicWriteWhenFree(
+  path: string,
+  content: () => string | null,
+  options: AtomicWriteOptions = {},
+): Promise<boolean> {
+  return writeViaTemp(path, content, options);
+}
+
+async function writeViaTemp(
+  path: string,
+  data: string | Uint8Array | (() => string | null),
+  options: AtomicWriteOptions,
+): Promise<boolean> {
+  // Named once the write has its descriptor: a waiting write holds no path of its own.
+  let tmp = '';
+  const written = await fileGate.run(async () => {
+    const content = typeof data === 'function' ? data() : data;
+    if (content === null) return false;
+    tmp = tempPathFor(path);
     let handle;
     try {
       handle = await open(tmp, 'w', options.mode ?? 0o644);
@@ -41,7 +66,7 @@ export async function atomicWrite(
       handle = await open(tmp, 'w', options.mode ?? 0o644);
     }
     try {
-      await handle.writeFile(data);
+      await handle.writeFile(content);
       if (options.durable ?? true) await handle.datasync();
     } catch (error) {
       await handle.close();
@@ -49,13 +74,16 @@ export async function atomicWrite(
       throw error;
     }
     await handle.close();
+    return true;
   });
+  if (!written) return false;
   try {
     await rename(tmp, path);
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
+  return true;
 }
 
 /**

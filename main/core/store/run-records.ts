@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import { atomicWrite, removeAtomicTempFiles } from '../fs/atomic-write.js';
+import { atomicWrite, atomicWriteWhenFree, removeAtomicTempFiles } from '../fs/atomic-write.js';
 import type { RunRecord } from '../model/run.js';
 import { FINAL_STATUSES, runRecord } from '../model/run.js';
 import type { z } from 'zod';
@@ -57,13 +57,18 @@ export interface RunRecordRecovery {
   setAside: SetAsideRecord[];
 }
 
+/** A 'queued' or 'running' write that has not started yet: a newer state replaces its record. */
+interface WaitingWrite {
+  record: RunRecord;
+  done: Promise<void>;
+}
+
 interface LiveRun {
   latest: RunRecord;
   /** Writes of one run land in order, so a late heartbeat can never overwrite the final state. */
   chain: Promise<void>;
   timer: TimerHandle | undefined;
-  /** A 'queued' or 'running' write that has not started yet; a newer state replaces its record. */
-  waiting: { record: RunRecord; done: Promise<void> } | undefined;
+  waiting: WaitingWrite | undefined;
 }
 
 /**
@@ -251,10 +256,12 @@ export class RunRecordWriter {
   }
 
   /**
-   * Queues a write behind the run's earlier ones. A record that is not final waits one turn of
-   * the event loop before it is written, and a newer state arriving meanwhile takes its place:
-   * a run that ends at once (most do) is written once, final, instead of twice. Both callers'
-   * promises then settle with that one write, the earlier caller first.
+   * Queues a write behind the run's earlier ones. A record that is not final stays replaceable
+   * until its write gets a descriptor: a newer state arriving meanwhile takes its place. A run
+   * that ends at once (most do) is so written once, final, instead of twice; and when the disk
+   * falls behind (1,000 runs due in one second, most of them 'queued' for a slot a few ms),
+   * a run's 'queued' and 'running' states waiting for it are never written, only the newest.
+   * Every caller's promise settles with the write that carried its state, earlier callers first.
    */
   #enqueue(path: string, live: LiveRun, record: RunRecord): Promise<void> {
     if (live.waiting) {
@@ -264,13 +271,10 @@ export class RunRecordWriter {
       return done;
     }
     const final = FINAL_STATUSES.has(record.status);
-    const slot = { record, done: Promise.resolve() };
-    const write = live.chain
-      .then(() => (final ? undefined : new Promise<void>((resolve) => setImmediate(resolve))))
-      .then(() => {
-        if (live.waiting === slot) live.waiting = undefined;
-        return this.#writeFile(path, slot.record);
-      });
+    const slot: WaitingWrite = { record, done: Promise.resolve() };
+    const write = live.chain.then(() =>
+      final ? this.#writeFinal(path, slot.record) : this.#writeWaiting(path, live, slot),
+    );
     slot.done = write;
     // Only a write still waiting can be replaced; a final one is never replaced, so a finished
     // run's record is on disk before anything newer (a retry reusing its id) overwrites it.
@@ -280,15 +284,29 @@ export class RunRecordWriter {
   }
 
   /**
-   * A final record must survive a power cut: through the journal's group commit when there is
-   * one, else with its own fsync. A 'queued' or 'running' one need not: after a crash it would
-   * only be marked interrupted, so it is written without an fsync.
+   * A 'queued' or 'running' record need not survive a power cut (after a crash it would only be
+   * marked interrupted), so it is written without an fsync, and its text is made only once the
+   * write has a descriptor. If the run ended meanwhile, its final record goes the final way.
    */
-  #writeFile(path: string, record: RunRecord): Promise<void> {
+  async #writeWaiting(path: string, live: LiveRun, slot: WaitingWrite): Promise<void> {
+    // One turn first: a run that ends at once replaces its 'running' state before any I/O.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const written = await atomicWriteWhenFree(
+      path,
+      () => {
+        if (live.waiting === slot) live.waiting = undefined;
+        return FINAL_STATUSES.has(slot.record.status) ? null : JSON.stringify(slot.record, null, 2);
+      },
+      { durable: false },
+    );
+    if (!written) await this.#writeFinal(path, slot.record);
+  }
+
+  /** A final record must survive a power cut: the journal's group commit, else its own fsync. */
+  #writeFinal(path: string, record: RunRecord): Promise<void> {
     const text = JSON.stringify(record, null, 2);
-    const final = FINAL_STATUSES.has(record.status);
-    if (final && this.#journal) return this.#journal.commit(path, text);
-    return atomicWrite(path, text, { durable: final });
+    if (this.#journal) return this.#journal.commit(path, text);
+    return atomicWrite(path, text);
   }
 
   #armHeartbeat(path: string, live: LiveRun): void {

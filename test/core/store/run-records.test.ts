@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunRecordWriter } from '../../../main/core/store/run-records.js';
 import type { RunRecord } from '../../../main/core/model/run.js';
+import { DEFAULT_MAX_OPEN_FILES, fileGate } from '../../../main/core/fs/fd-gate.js';
 import { VirtualClock } from '../../../main/core/time/virtual-clock.js';
 import { run } from './run-record-fixtures.js';
 
@@ -92,6 +93,37 @@ describe('RunRecordWriter', () => {
     expect(order[0]).toBe('running saw succeeded');
     expect(order[1]).toBe('final');
     expect(writer.liveRuns()).toBe(0);
+  });
+
+  it('when the disk falls behind, writes only the newest state of a run that waited for it', async () => {
+    const writer = new RunRecordWriter({ jobsDir, clock: new VirtualClock(START) });
+    // Every descriptor taken: the writes below wait, as behind a burst of 1,000 runs.
+    fileGate.setLimit(1);
+    let free = (): void => undefined;
+    const busy = fileGate.run(() => new Promise<void>((resolve) => (free = resolve)));
+    try {
+      const seen: string[] = [];
+      const queued = writer.write(run({ status: 'queued', startedAt: null, endedAt: null }));
+      const waiting = writer.write(
+        run({ runId: 'run-2', status: 'queued', startedAt: null, endedAt: null }),
+      );
+      // Long enough for both 'queued' writes to be waiting for a descriptor.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(fileGate.stats().waiting).toBe(2);
+      const running = writer.write(run({ status: 'running', endedAt: null }));
+      const ended = writer.write(run({ status: 'succeeded' }));
+      const all = [queued, running, ended].map((p) => p.then(() => seen.push(statusNow())));
+      free();
+      await Promise.all([...all, waiting, busy]);
+      // Each caller learns its write landed once the final record is on disk; 'queued' and
+      // 'running' never reached it, and the run that still waits keeps its 'queued' record.
+      expect(seen).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      expect((await onDisk('run-2')).status).toBe('queued');
+      expect(await readdir(join(jobsDir, 'home', 'backups', 'nightly'))).toHaveLength(2);
+    } finally {
+      free();
+      fileGate.setLimit(DEFAULT_MAX_OPEN_FILES);
+    }
   });
 
   it('writes a final record before a retry reusing its id replaces it', async () => {
