@@ -99,6 +99,12 @@ export class RunLifecycle<TAction> {
     if (queue.length > 0) for (const run of queue.unannounced()) recorder.write(run);
   }
 
+  /** More slots start waiting runs now; fewer let the running ones finish and start no more. */
+  setGlobalConcurrency(slots: number): void {
+    this.deps.globalConcurrency = slots;
+    this.pump();
+  }
+
   // Made once: a pump per run started (1,000 in one second) would make two closures each.
   readonly #slotFree = (): boolean => this.runningCount < this.deps.globalConcurrency;
   readonly #startRun = (run: ActiveRun<TAction>): void => this.#start(run);

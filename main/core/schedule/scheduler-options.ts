@@ -124,7 +124,7 @@ export const SCHEDULER_DEFAULTS = {
   chains: nullChainJournal,
 } as const;
 
-function wholeAtLeastOne(name: string, value: number): void {
+export function wholeAtLeastOne(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
     throw new SchedulerError('invalid', `${name} ${value} must be a whole number of at least 1`, {
       field: name,

@@ -14,7 +14,7 @@ import { RunQueue } from './run-queue.js';
 import { RunRecorder } from './run-recorder.js';
 import { TRIGGER, triggerOf } from './run-trigger.js';
 import { errorText } from './scheduler-error.js';
-import { resolveOptions, type TaskSchedulerOptions } from './scheduler-options.js';
+import { resolveOptions, type TaskSchedulerOptions, wholeAtLeastOne } from './scheduler-options.js';
 import type {
   CronTaskInput,
   IntervalTaskInput,
@@ -123,8 +123,6 @@ export class TaskScheduler<TAction = InProcessAction> {
       info: (task) => this.#info(task),
     });
   }
-
-  // ---------------------------------------------------------------- registration
 
   scheduleCron(input: CronTaskInput<TAction>): Promise<string> {
     return this.schedule(cronInput(input));
@@ -244,6 +242,12 @@ export class TaskScheduler<TAction = InProcessAction> {
     this.#admission.resume();
   }
 
+  /** How many runs may run at once (Settings), applied now: no restart needed. */
+  setGlobalConcurrency(slots: number): void {
+    wholeAtLeastOne('globalConcurrency', slots);
+    this.#lifecycle.setGlobalConcurrency(slots);
+  }
+
   /**
    * Stops arming. Runs waiting for a slot are canceled; running runs finish (or are canceled with
    * `cancelRunning`). Resolves when no run is left.
@@ -338,8 +342,6 @@ export class TaskScheduler<TAction = InProcessAction> {
   resumeWaiting(runs: readonly WaitingRunState[]): void {
     this.#gate?.resume(waitingRunsOf(runs, this.#registry));
   }
-
-  // ---------------------------------------------------------------- wiring
 
   /** One wake: notices clock jumps, handles what is due, starts what may start, re-arms. */
   #tick(manual: boolean): ReturnType<DueHandler<TAction>['handle']> {

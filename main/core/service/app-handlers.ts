@@ -31,6 +31,8 @@ export function appHandlers(
       const settings = p.store.setSettings(patch);
       await p.store.saved();
       if (patch.retention) p.retention.setPolicy(settings.retention);
+      if (patch.globalConcurrency !== undefined)
+        p.engine.setGlobalConcurrency(settings.globalConcurrency);
       return settings;
     },
     'clock:advance': async ({ ms }) => {

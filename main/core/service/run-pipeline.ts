@@ -117,18 +117,18 @@ export class RunPipeline {
   readonly sink: RunSink = {
     write: async (record) => {
       this.#remember(record);
-      if (record.status === 'running') {
-        // Not awaited: the engine holds a run's next record behind this one, and a run that
-        // ends before its 'running' record reaches the disk is then written once, final
-        // (RunRecordWriter). Callbacks on the writer's promises run in call order, so the
-        // index and the events still see 'running' before the final state.
+      if (record.status === 'running' || record.status === 'queued') {
+        // Not awaited: the engine holds a run's next record behind this one, and a run whose
+        // 'queued' or 'running' record has not reached the disk when it moves on is then
+        // written once, in its newest state (RunRecordWriter). Callbacks on the writer's
+        // promises run in call order, so the index and the events still see each state in turn.
         void this.writer
           .write(record)
           .then(
             () => this.jobs.put(record),
             (error: unknown) =>
               this.#logger.error(
-                `Service: writing the 'running' record of run ${record.runId} failed`,
+                `Service: writing the '${record.status}' record of run ${record.runId} failed`,
                 error,
               ),
           )

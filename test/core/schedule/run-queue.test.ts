@@ -102,6 +102,25 @@ describe('concurrency', () => {
     expect(order).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('takes a new global limit at once: more slots start the waiting runs, a limit below 1 is refused', async () => {
+    const { scheduler, clock } = makeScheduler({ globalConcurrency: 1 });
+    const started: string[] = [];
+    for (const name of ['a', 'b', 'c'])
+      await scheduler.scheduleOnce({
+        ...{ name, at: T0 + SEC },
+        action: () => (started.push(name), deferred().promise),
+      });
+    scheduler.start();
+    await clock.advance(SEC);
+    expect(started).toEqual(['a']);
+    scheduler.setGlobalConcurrency(3);
+    await clock.advance(0);
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect(() => scheduler.setGlobalConcurrency(0)).toThrow(
+      expect.objectContaining({ code: 'invalid', field: 'globalConcurrency' }),
+    );
+  });
+
   it('starts the higher priority first among tasks due in the same second, whatever order they were registered in', async () => {
     const { scheduler, clock } = makeScheduler({ globalConcurrency: 1 });
     const order: string[] = [];
