@@ -51,9 +51,11 @@ export class FdGate {
   /**
    * Runs `work` (which opens at most one descriptor and closes it before it settles) once a
    * slot is free; retries it while the OS reports descriptor exhaustion. Other errors pass.
+   * `first` puts it ahead of the operations already waiting: for one that many others wait
+   * for, such as the journal append that makes a thousand run records durable at once.
    */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.#acquire();
+  async run<T>(work: () => Promise<T>, options: { first?: boolean } = {}): Promise<T> {
+    await this.#acquire(options.first ?? false);
     try {
       for (let delay = RETRY_FIRST_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
@@ -69,12 +71,15 @@ export class FdGate {
     }
   }
 
-  #acquire(): Promise<void> {
+  /** `first`: ahead of every waiting operation (one that many others wait for). */
+  #acquire(first: boolean): Promise<void> {
     if (this.#inUse < this.#limit) {
       this.#take();
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve) =>
+      first ? this.#waiting.unshift(resolve) : this.#waiting.push(resolve),
+    );
   }
 
   #take(): void {

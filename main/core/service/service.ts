@@ -2,11 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventMap, Handlers, SchedulerStatus } from '../../api/contract.js';
 import type { Envelope } from '../../api/channel.js';
-import type { Clock } from '../time/clock.js';
-import { systemClock } from '../time/clock.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { VirtualClock } from '../time/virtual-clock.js';
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
+import { type Logger, silentLogger } from '../log/logger.js';
 import { TaskScheduler } from '../schedule/task-scheduler.js';
 import type { EngineEvent } from '../schedule/engine-event.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -162,6 +160,7 @@ export class CrontrayService {
       engine,
       ledger,
       jobs: pipeline.jobs,
+      records: pipeline.writer,
       search: pipeline.search,
       cacheDir: new CacheDirectory({ dir: join(dataDir, 'cache'), clock }),
       retention: pipeline.retention,

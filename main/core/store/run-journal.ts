@@ -46,8 +46,12 @@ interface Segment {
 }
 
 const SEGMENT = /^runs-(\d{8})\.jsonl$/;
-/** fsyncs in flight during a checkpoint; the shared gate bounds descriptors anyway. */
-const CHECKPOINT_PARALLEL = 32;
+/**
+ * fsyncs in flight during a checkpoint. Few: the files were written back by then, so each is
+ * quick, and the checkpoint is background work that must not take the descriptors and I/O
+ * threads the next run records wait for (with 32, it held half of the shared gate's 64).
+ */
+const CHECKPOINT_PARALLEL = 4;
 
 /**
  * Group commit for final run records. Records that finish while one append is in flight are
@@ -162,20 +166,25 @@ export class RunJournal {
   async #append(batch: Pending[]): Promise<Segment> {
     const segment = (this.#segment ??= await this.#newSegment());
     const text = `${batch.map((p) => this.#line(p)).join('\n')}\n`;
-    await fileGate.run(async () => {
-      const handle = await open(segment.path, 'a', 0o600);
-      try {
-        await handle.write(text);
-        await handle.datasync();
-      } catch (error) {
-        // A full disk may take part of the write: cut it back so the segment stays whole lines.
-        await handle.truncate(segment.bytes).catch(() => undefined);
-        if (segment.bytes === 0) await unlink(segment.path).catch(() => undefined);
-        throw error;
-      } finally {
-        await handle.close();
-      }
-    });
+    // Ahead of the record files waiting for a descriptor: this one write makes the whole batch
+    // durable, and the batch's own files are only written after it.
+    await fileGate.run(
+      async () => {
+        const handle = await open(segment.path, 'a', 0o600);
+        try {
+          await handle.write(text);
+          await handle.datasync();
+        } catch (error) {
+          // A full disk may take part of the write: cut it back so the segment stays whole lines.
+          await handle.truncate(segment.bytes).catch(() => undefined);
+          if (segment.bytes === 0) await unlink(segment.path).catch(() => undefined);
+          throw error;
+        } finally {
+          await handle.close();
+        }
+      },
+      { first: true },
+    );
     segment.bytes += Buffer.byteLength(text);
     return segment;
   }
