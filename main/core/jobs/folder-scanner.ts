@@ -1,13 +1,10 @@
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  listTaskDirs,
-  parseRunRecord,
-  readTaskFolder,
-  TimeSlicer,
-} from '../store/run-record-files.js';
+import { listTaskDirs, readTaskFolder, TimeSlicer } from '../store/run-record-files.js';
+import { RunFileReader } from './run-file-reader.js';
+import { summaryOfText } from './run-file-summary.js';
 import type { RunSummary } from './run-summary.js';
-import { toSummary, UNFINISHED } from './run-summary.js';
+import { UNFINISHED } from './run-summary.js';
 
 /** A file that could not be used; the previous version (if any) stays in memory. */
 export interface UnreadableFile {
@@ -91,6 +88,7 @@ export class FolderScanner {
   /** Keys read again even if their stat is unchanged. */
   readonly #forced = new Set<string>();
   readonly #unreadable = new Map<string, UnreadableFile>();
+  readonly #reader = new RunFileReader();
   /** Wall-clock start of the last scan: file mtimes are wall-clock too. */
   #lastScanAt = 0;
 
@@ -268,19 +266,8 @@ export class FolderScanner {
       }
     }
     let text: string;
-    let mtimeMs: number;
-    let size: number;
     try {
-      // One open serves both the stat and the read: half the system calls of stat-then-read.
-      const fd = openSync(path, 'r');
-      try {
-        const st = fstatSync(fd);
-        mtimeMs = st.mtimeMs;
-        size = st.size;
-        text = readFileSync(fd, 'utf8');
-      } finally {
-        closeSync(fd);
-      }
+      text = this.#reader.read(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.#remove(key, changes);
       else
@@ -291,24 +278,22 @@ export class FolderScanner {
         );
       return;
     }
+    const sig = { mtimeMs: this.#reader.mtimeMs, size: this.#reader.size };
     try {
-      const record = parseRunRecord(text, path);
-      const [project, group, name, file] = key.split('/');
+      const summary = summaryOfText(text, path);
+      // A key has exactly three slashes, so one comparison checks all four parts.
       if (
-        record.project !== project ||
-        record.group !== group ||
-        record.name !== name ||
-        `${record.runId}.json` !== file ||
-        !RUN_ID.test(record.runId)
+        key !== `${summary.project}/${summary.group}/${summary.name}/${summary.runId}.json` ||
+        !RUN_ID.test(summary.runId)
       ) {
         throw new Error(
-          `run record ${path} says ${record.project}/${record.group}/${record.name}/${record.runId}; it belongs in that folder`,
+          `run record ${path} says ${summary.project}/${summary.group}/${summary.name}/${summary.runId}; it belongs in that folder`,
         );
       }
       this.#unreadable.delete(key);
-      if (UNFINISHED.has(record.status)) this.#hot.add(key);
+      if (UNFINISHED.has(summary.status)) this.#hot.add(key);
       else this.#hot.delete(key);
-      changes.upserts.push({ key, summary: toSummary(record), sig: { mtimeMs, size } });
+      changes.upserts.push({ key, summary, sig });
     } catch (error) {
       this.#markUnreadable(key, path, `JobCache: ${(error as Error).message}`);
     }
