@@ -80,14 +80,15 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const READ_AHEAD_FROM = 5_000;
 
 /**
- * Whether a core looks free for a second thread. On 2 cores loaded to 8-9 by other programs,
- * reading on a thread took longer than reading in place (median 3.78 against 3.29 s for
- * 100,000 files): each hand-off waits for the scheduler. With a core free it takes the reads
- * off the main thread (1.2 s of its CPU instead of 2.0 s).
+ * Whether a core looks free for a second thread: fewer runnable tasks than cores over the last
+ * minute, this process's own included. On 2 cores loaded to 8-9 by other programs, reading on a
+ * thread took longer than reading in place (median 3.78 against 3.29 s for 100,000 files): each
+ * hand-off waits for the scheduler. With a core free it takes the reads off the main thread
+ * (1.2 s of its CPU instead of 2.0 s).
  */
 function coreToSpare(): boolean {
   const cores = availableParallelism();
-  return cores >= 2 && loadavg()[0]! < cores - 0.5;
+  return cores >= 2 && loadavg()[0]! < cores;
 }
 
 /** A folder whose mtime is this close to a scan's start may change again within the same tick of a coarse clock. */
