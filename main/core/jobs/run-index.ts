@@ -199,24 +199,18 @@ export class RunIndex {
   }
 
   #remove(key: string, bulk: boolean): void {
-    const slash = key.lastIndexOf('/');
-    const folder = this.#folders.find(key.slice(0, slash));
-    if (!folder) return;
-    const found = this.#folders.search(folder, key.slice(slash + 1, -'.json'.length), this.#rows);
-    if (found.row === undefined) return;
-    folder.version = this.#version;
+    const found = this.#folders.locate(key, this.#rows);
+    if (!found) return;
+    found.folder.version = this.#version;
     if (bulk) this.#live--;
     else this.#unorder(found.row);
-    this.#folders.removeAt(folder, found.at);
+    this.#folders.removeAt(found.folder, found.at);
     this.#rows.status[found.row] = DEAD;
     this.#dead++;
   }
 
   #rowOf(key: string): number | undefined {
-    const slash = key.lastIndexOf('/');
-    const folder = this.#folders.find(key.slice(0, slash));
-    if (!folder || !key.endsWith('.json')) return undefined;
-    return this.#folders.search(folder, key.slice(slash + 1, -'.json'.length), this.#rows).row;
+    return this.#folders.locate(key, this.#rows)?.row;
   }
 
   #keyOf(row: number): string {

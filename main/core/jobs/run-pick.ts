@@ -38,11 +38,8 @@ export function pickRows(
     if (at >= lo && at <= hi && matches(row)) found.push(row);
   };
   for (const key of from.keys) {
-    const slash = key.lastIndexOf('/');
-    const folder = folders.find(key.slice(0, slash));
-    if (!folder || !key.endsWith('.json')) continue;
-    const row = folders.search(folder, key.slice(slash + 1, -'.json'.length), rows).row;
-    if (row !== undefined) take(row);
+    const found = folders.locate(key, rows);
+    if (found) take(found.row);
   }
   for (const rel of from.folders) {
     const folder = folders.find(rel);

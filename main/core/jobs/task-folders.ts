@@ -73,6 +73,21 @@ export class TaskFolders {
     return { row: undefined, at: lo };
   }
 
+  /**
+   * The run whose key is 'project/group/name/runId.json': its folder, row and place in the
+   * folder; undefined when the history does not hold it.
+   */
+  locate(
+    key: string,
+    rows: RunColumns,
+  ): { folder: TaskFolder; row: number; at: number } | undefined {
+    const slash = key.lastIndexOf('/');
+    const folder = this.#byRel.get(key.slice(0, slash));
+    if (!folder || !key.endsWith('.json')) return undefined;
+    const { row, at } = this.search(folder, key.slice(slash + 1, -'.json'.length), rows);
+    return row === undefined ? undefined : { folder, row, at };
+  }
+
   insert(folder: TaskFolder, at: number, row: number): void {
     if (folder.n === folder.rows.length) {
       // A quarter more, not twice: every folder's spare room adds up over a thousand tasks.

@@ -1,6 +1,16 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile, readFile, readdir, stat, utimes, unlink } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  rm,
+  writeFile,
+  readFile,
+  readdir,
+  stat,
+  utimes,
+  unlink,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobCache } from '../../../main/core/jobs/job-cache.js';
@@ -297,6 +307,34 @@ describe('the run index kept between starts', () => {
     expect(start.indexSetAside?.reason).toMatch(/runs are invalid/);
     expect(everyRun(cache)).toEqual(before);
     await cache.stop();
+  });
+
+  it('the history a scan builds is the one the index file gives back, field for field', async () => {
+    await writeHistory();
+    // Records the writer does not make: an older one's missing fields, odd times, a chained run.
+    const odd: Record<string, unknown>[] = [
+      { ...runOf(40, 0), sessionId: undefined, heartbeatAt: undefined, attempt: undefined },
+      { ...runOf(40, 1), startedAt: NOW + 0.5, endedAt: NOW + 86_400_000 * 30, exitCode: -1 },
+      { ...runOf(40, 2), trigger: 'chain', parent: { ...runOf(1, 1) }, error: 'Fehler: ä' },
+      { ...runOf(40, 3), status: 'running', startedAt: null, endedAt: null, heartbeatAt: NOW },
+    ];
+    await mkdir(join(jobsDir, 'project-1', 'group', 'task-40'), { recursive: true });
+    for (const r of odd) await writeFile(fileOf(r as RunRecordInput), JSON.stringify(r, null, 2));
+
+    const { cache } = cacheWith();
+    expect((await cache.start()).from).toBe('scan');
+    const scanned = cache.listAllJobs({ limit: 1000 }).items;
+    expect(scanned).toHaveLength(TASKS * RUNS_PER_TASK + odd.length);
+    for (const s of scanned) {
+      const text = await readFile(fileOf(s), 'utf8');
+      expect(s).toEqual(toSummary(runRecord.parse(JSON.parse(text))));
+    }
+    await cache.stop();
+
+    const next = cacheWith().cache;
+    expect((await next.start()).from).toBe('index');
+    expect(next.listAllJobs({ limit: 1000 }).items).toEqual(scanned);
+    await next.stop();
   });
 
   it('a first attempt and its retry keep their first run id across a restart', async () => {
