@@ -6,6 +6,7 @@ import { CrontrayService } from '../../dist/main/core/service/service.js';
 import { startHttpTransport } from '../../dist/main/headless/http-transport.js';
 import { issueToken } from '../../dist/main/headless/token.js';
 import { consoleLogger } from '../../dist/main/core/log/logger.js';
+import { fileGate } from '../../dist/main/core/fs/fd-gate.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) {
@@ -36,10 +37,13 @@ console.log(`Open: ${transport.url}`);
 // Sampled after a full collection, so a figure is what is live rather than where the
 // collector happened to be. ArrayBuffers are reported beside the heap: the history keeps its
 // runs in typed arrays, whose memory lies outside the JavaScript heap but is still the host's.
+// writesWaiting: file operations waiting for a descriptor, i.e. how far the disk is behind.
 const heap = () => {
   globalThis.gc?.();
   const m = process.memoryUsage();
+  const writesWaiting = fileGate.stats().waiting;
   const sample = { at: Date.now(), heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, rss: m.rss };
+  sample.writesWaiting = writesWaiting;
   console.log(`HEAP ${JSON.stringify(sample)}`);
 };
 setInterval(heap, 5000).unref();

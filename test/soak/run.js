@@ -206,6 +206,8 @@ async function loadStep() {
         start: inWindow[0] ? mb(inWindow[0].heapUsed + inWindow[0].arrayBuffers) : null,
         end: inWindow.at(-1) ? mb(inWindow.at(-1).heapUsed + inWindow.at(-1).arrayBuffers) : null,
       },
+      // How far the disk fell behind: file operations waiting for a descriptor, at most.
+      writesWaitingMax: Math.max(0, ...inWindow.map((h) => h.writesWaiting ?? 0)),
       rssMB: {
         end: inWindow.at(-1) ? +(inWindow.at(-1).rss / 2 ** 20).toFixed(1) : null,
         max:
