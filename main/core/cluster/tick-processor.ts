@@ -13,6 +13,7 @@ import type { TickData } from './cluster-payloads.js';
 import { firstIssue, tickData } from './cluster-payloads.js';
 import type { HoldCount, RunGate } from './run-gate.js';
 import type { HeldLock, TaskLocks } from './task-lock.js';
+import { baseRecord, planRetake, recordPlan } from './tick-plan.js';
 import type { TickBoundary } from './tick-boundary.js';
 import { dueOf, leadOf } from './tick-boundary.js';
 
@@ -55,18 +56,6 @@ export const RUNNING_NOTICE_MS = 500;
 export function retryDelay(data: TickData, attemptsMade: number): number {
   const { retryDelayMs, backoffFactor, retryMaxDelayMs } = data.retry;
   return Math.min(retryMaxDelayMs, retryDelayMs * backoffFactor ** Math.max(0, attemptsMade - 1));
-}
-
-/** The bookkeeping every record of this job shares. */
-function baseRecord(data: TickData, scheduledFor: number | null, trigger: RunTrigger) {
-  return {
-    taskId: data.taskId,
-    project: data.project,
-    group: data.group,
-    name: data.name,
-    trigger,
-    scheduledFor,
-  };
 }
 
 /**
@@ -145,6 +134,16 @@ async function tickRun(
     trigger = mine.trigger;
   }
   if (attempt > 1) trigger = 'retry';
+  // Retaken after a stall (never failed): the first worker may have died before planning the
+  // scheduler's next job, which leaves the instants up to it to this attempt.
+  if (
+    attempt > 1 &&
+    data.trigger === undefined &&
+    job.attemptsMade === 0 &&
+    coveredTo !== undefined
+  ) {
+    await planRetake(parts, job, data, { scheduledFor, coveredTo, lead: leadOf(job) });
+  }
   // A due instant's first attempt is named by the instant, so it replaces a miss recorded for it.
   const firstRunId =
     data.trigger === undefined || data.trigger === 'catch-up' || data.trigger === 'schedule'
@@ -324,67 +323,6 @@ function outcomeFields(outcome: RunOutcome): Partial<RunRecord> & Pick<RunRecord
     stderr: outcome.stderr ?? null,
     error: outcome.error ?? null,
   };
-}
-
-/**
- * Writes the plan's misses and queues its other runs (ids fixed by the instant: never twice):
- * catch-ups at once, instants still ahead handed `lead` before them, as the scheduler's are.
- */
-async function recordPlan(
-  parts: TickProcessorParts,
-  data: TickData,
-  plan: ReturnType<typeof planTick>,
-  tick: { scheduledFor: number; lead: number },
-): Promise<void> {
-  const { scheduledFor, lead } = tick;
-  const now = Date.now();
-  const reason = `catch-up policy '${data.catchUp.policy}'`;
-  // Sent together, so they share results jobs.
-  const sent: Promise<void>[] = [];
-  for (const at of plan.missed) {
-    sent.push(
-      sendResult(parts, {
-        ...baseRecord(data, at, 'schedule'),
-        runId: instantRunId(data.taskId, at),
-        status: 'missed',
-        startedAt: null,
-        endedAt: now,
-        worker: parts.worker,
-        error: `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
-      }),
-    );
-  }
-  if (plan.missedUncounted > 0) {
-    sent.push(
-      sendResult(parts, {
-        ...baseRecord(data, null, 'schedule'),
-        runId: clusterRunId(data.taskId, 'missed-more', scheduledFor),
-        status: 'missed',
-        startedAt: null,
-        endedAt: now,
-        worker: parts.worker,
-        error: `Missed: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} (${reason}); they are counted here, not listed one by one.`,
-      }),
-    );
-  }
-  await Promise.all(sent);
-  for (const run of plan.run) {
-    if (run.at === scheduledFor) continue;
-    await parts.tasks.add(
-      data.taskId,
-      { ...data, trigger: run.trigger, scheduledFor: run.at },
-      {
-        jobId: `catchup-${clusterRunId(data.taskId, run.at)}`,
-        delay: Math.max(0, run.at - lead - Date.now()),
-        // An instant still ahead is an ordinary tick: it retries as the scheduler's would.
-        ...(run.trigger === 'schedule'
-          ? { attempts: data.retry.maxRetries + 1, backoff: { type: 'crontray' } }
-          : {}),
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      },
-    );
-  }
 }
 
 async function sendResult(parts: TickProcessorParts, record: RunRecordInput): Promise<void> {
