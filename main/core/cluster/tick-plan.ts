@@ -3,6 +3,7 @@ import type { RunTrigger } from '../model/run.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { clusterRunId, instantRunId, planTick } from './catch-up-plan.js';
 import type { TickPlan } from './catch-up-plan.js';
+import type { RunHold } from './cluster-hold.js';
 import type { TickData } from './cluster-payloads.js';
 import { nextTickAfter } from './cluster-schedule.js';
 
@@ -11,6 +12,8 @@ export interface PlanParts {
   worker: string;
   results: { send(record: RunRecordInput): Promise<void> };
   tasks: Queue;
+  /** The "Do not run until …" window: a miss inside it is written skipped, as on the desktop. */
+  hold: RunHold;
 }
 
 /** The bookkeeping every record of a task's job shares. */
@@ -41,15 +44,20 @@ export async function recordPlan(
   // Sent together, so they share results jobs.
   const sent: Promise<void>[] = [];
   for (const at of plan.missed) {
+    const held = parts.hold.heldAt(at);
     sent.push(
       parts.results.send({
         ...baseRecord(data, at, 'schedule'),
         runId: instantRunId(data.taskId, at),
-        status: 'missed',
+        ...(held === null
+          ? { status: 'missed' }
+          : { status: 'skipped', skipReason: 'do-not-run-until' }),
         startedAt: null,
         endedAt: now,
         worker: parts.worker,
-        error: `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
+        error:
+          held ??
+          `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
       }),
     );
   }

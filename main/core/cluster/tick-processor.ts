@@ -8,6 +8,7 @@ import type { RunRecord, RunTrigger } from '../model/run.js';
 import type { Logger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { clusterRunId, instantRunId, planTick } from './catch-up-plan.js';
+import type { RunHold } from './cluster-hold.js';
 import type { ClusterKey } from './cluster-key.js';
 import type { TickData } from './cluster-payloads.js';
 import { firstIssue, tickData } from './cluster-payloads.js';
@@ -33,6 +34,8 @@ export interface TickProcessorParts {
   onWrongKey(message: string): void;
   /** When BullMQ planned each taken job's successor: the end of the job's own due instants. */
   boundary: TickBoundary;
+  /** The desktop's "Do not run until …": why a run must not start now, or null. */
+  hold: RunHold;
   /** Holds a job handed early until its instant, and bounds the runs at once. */
   gate: RunGate;
   /** The BullMQ worker that took the job: told how many it holds. */
@@ -78,6 +81,19 @@ export async function processTick(
     if (base === 'missed') return 'missed';
     const action = await readAction(parts, data, base);
     await held.until();
+    // Asked at the instant: a hold set while the job was held early still applies.
+    const holdReason = parts.hold.reason(base.scheduledFor, base.trigger);
+    if (holdReason !== null) {
+      await sendResult(parts, {
+        ...base,
+        status: 'skipped',
+        skipReason: 'do-not-run-until',
+        startedAt: null,
+        endedAt: Date.now(),
+        error: holdReason,
+      });
+      return 'skipped';
+    }
     return await runTick(parts, { job, data, base, action }, signal);
   } finally {
     held.done();
