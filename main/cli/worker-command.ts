@@ -20,6 +20,8 @@ Runs the tasks a Crontray controller puts on cluster queue NAME.
   --key-file PATH    the controller's cluster.key (or set CRONTRAY_CLUSTER_KEY)
   --name NAME        shown in run records and the cluster status (default host:pid)
   --lock-ms N        a run whose worker stops answering is retried after N ms (default 30000)
+  --max-held N       ticks taken before their instant and held until it, beyond the
+                     --concurrency run slots (default 1000)
   --help             show this help
 
 Exit codes: 0 stopped by SIGINT/SIGTERM after runs in flight ended; 2 bad arguments, an
@@ -33,6 +35,7 @@ export const WORKER_OPTIONS = {
   'key-file': { type: 'string' },
   name: { type: 'string' },
   'lock-ms': { type: 'string' },
+  'max-held': { type: 'string' },
 } as const;
 
 export interface WorkerArgs {
@@ -42,6 +45,7 @@ export interface WorkerArgs {
   keyFile: string | undefined;
   name: string | undefined;
   lockMs: number;
+  maxHeld: number;
 }
 
 /** A problem with the command line: printed with the usage, exit code 2. */
@@ -108,6 +112,7 @@ export function parseWorkerArgs(argv: string[], env = process.env): WorkerArgs |
     keyFile: values['key-file'] !== undefined ? resolve(values['key-file']) : undefined,
     name,
     lockMs: wholeNumber('--lock-ms', values['lock-ms'], 30_000, 1000, 3_600_000),
+    maxHeld: wholeNumber('--max-held', values['max-held'], 1000, 1, 100_000),
   };
 }
 
@@ -147,6 +152,7 @@ export async function runWorkerCommand(
       stalledIntervalMs: Math.max(500, Math.floor(args.lockMs / 2)),
       // A worker killed mid-run frees its task after the same time BullMQ takes to retry its run.
       leaseMs: args.lockMs,
+      maxHeld: args.maxHeld,
       ...(args.name !== undefined ? { name: args.name } : {}),
     });
     await worker.start();

@@ -25,6 +25,7 @@ describe('crontray worker', { timeout: 60_000 }, () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: crontray worker --redis URL --queue NAME');
     expect(help.stdout).toContain('--key-file PATH');
+    expect(help.stdout).toContain('--max-held N');
     expect(help.stdout).toMatch(/Exit codes: 0 stopped by SIGINT\/SIGTERM/);
   });
 
@@ -32,6 +33,10 @@ describe('crontray worker', { timeout: 60_000 }, () => {
     [['worker', '--queue', 'main'], /--redis URL is required/],
     [['worker', '--redis', 'redis://127.0.0.1:1', '--queue', 'a b'], /--queue 'a b'/],
     [['worker', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [
+      ['worker', '--redis', 'redis://127.0.0.1:1', '--queue', 'main', '--max-held', '0'],
+      /--max-held '0' must be a whole number from 1 to 100000/,
+    ],
   ])('crontray %j exits 2 and names the flag', async (args, message) => {
     const result = await crontray(rig.dataDir, args);
     expect(result.code).toBe(2);
@@ -50,6 +55,8 @@ describe('crontray worker', { timeout: 60_000 }, () => {
       join(dataDir, 'cluster.key'),
       '--name',
       'from-cli',
+      '--max-held',
+      '50',
     ]);
     const exited = new Promise<number | null>((r) => worker.child.once('exit', (code) => r(code)));
     await worker.waitFor(/serving queue/);

@@ -16,6 +16,8 @@ import {
 import type { ClusterKey } from './cluster-key.js';
 import { tickData } from './cluster-payloads.js';
 import { clusterRunId } from './catch-up-plan.js';
+import { publishHold } from './cluster-hold.js';
+import type { ClusterHold } from './cluster-hold.js';
 import {
   clusterScheduleProblem,
   crontrayRepeatStrategy,
@@ -92,6 +94,7 @@ export class ClusterController {
   #unfit = false;
   #syncing: Promise<void> = Promise.resolve();
   #closed = false;
+  #hold: ClusterHold | null = null;
 
   constructor(options: ClusterControllerOptions) {
     this.#options = options;
@@ -114,6 +117,7 @@ export class ClusterController {
       this.#graceMs,
       this.#logger,
       (r) => this.#options.onRecord?.(r),
+      () => this.#hold,
     );
     const redis = connectRedis(url, { connectionName: 'crontray-controller' });
     this.#redis = redis;
@@ -156,10 +160,14 @@ export class ClusterController {
       // Redis may have restarted empty: put back everything config.json defines.
       void this.#queueSync(async () => {
         await redis.set(KEY_ID_KEY, this.#options.key.id);
+        await publishHold(redis, this.#hold);
         await this.#reconcile();
       });
     });
-    await this.#queueSync(() => this.#reconcile());
+    await this.#queueSync(async () => {
+      await publishHold(redis, this.#hold);
+      await this.#reconcile();
+    });
     this.#logger.info(
       `Cluster: connected to ${redactRedisUrl(url)}; ${this.#desired.size} cluster task(s)`,
     );
@@ -295,6 +303,15 @@ export class ClusterController {
     this.#desired.clear();
     for (const def of tasks) if (def.task.enabled) this.#desired.set(def.task.id, def);
     await this.#queueSync(() => this.#reconcile());
+  }
+
+  /**
+   * The desktop's "Do not run until …" window (null: none), kept by the service in its data
+   * folder: written to Redis now and on every connect, and applied by every worker at each run.
+   */
+  async setHold(hold: ClusterHold | null): Promise<void> {
+    this.#hold = hold;
+    await this.#queueSync(() => publishHold(this.#redis as Redis, this.#hold));
   }
 
   /** Run now: one job on the task's queue, outside its schedule. Returns the run's id. */

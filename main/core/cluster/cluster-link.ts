@@ -3,6 +3,7 @@ import type { StoredTask } from '../model/task.js';
 import type { VaultGetResult } from '../store/vault.js';
 import { RedisUnfitError, redactRedisUrl } from './cluster-connection.js';
 import { ClusterController } from './cluster-controller.js';
+import type { ClusterHold } from './cluster-hold.js';
 import { ClusterKey } from './cluster-key.js';
 import type { ClusterStatus } from './cluster-status.js';
 import type { ClusterTaskDefinition } from './cluster-task.js';
@@ -22,6 +23,8 @@ export interface ClusterLinkOptions {
   onChange?: () => void;
   /** Read for CRONTRAY_CLUSTER_KEY. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The global "Do not run until …" window with its sentence (null: none). Default none. */
+  hold?: () => ClusterHold | null;
 }
 
 /** The first retry of a failed start waits this long; each next one twice as long, up to 30 s. */
@@ -79,6 +82,7 @@ export class ClusterLink {
         void this.#refreshStatus();
       },
     });
+    await this.#controller.setHold(o.hold?.() ?? null);
     this.#refresh = setInterval(() => void this.#refreshStatus(), STATUS_EVERY_MS);
     this.#refresh.unref();
     await this.#tryStart();
@@ -141,6 +145,11 @@ export class ClusterLink {
       this.#options.notice('error', error instanceof Error ? error.message : String(error));
     }
     void this.#refreshStatus();
+  }
+
+  /** The "Do not run until …" was set, cleared or ended: the workers follow at once. */
+  async holdChanged(): Promise<void> {
+    await this.#controller?.setHold(this.#options.hold?.() ?? null);
   }
 
   /** Run now for a cluster task: one job on its queue. */

@@ -16,6 +16,7 @@ import {
   queueNameSchema,
   redactRedisUrl,
 } from './cluster-connection.js';
+import { HOLD_CHANNEL, HoldFollower } from './cluster-hold.js';
 import type { ClusterKey } from './cluster-key.js';
 import { tickData } from './cluster-payloads.js';
 import type { WorkerHeartbeat } from './cluster-payloads.js';
@@ -75,6 +76,7 @@ export class ClusterWorker {
   readonly #startedAt = Date.now();
   readonly #runs = new Map<string, { taskId: string; controller: AbortController }>();
   readonly #boundary = new TickBoundary();
+  readonly #hold: HoldFollower;
   #redis: Redis | null = null;
   #subscriber: Redis | null = null;
   #workers: Worker[] = [];
@@ -100,6 +102,7 @@ export class ClusterWorker {
     this.#options = { ...options, concurrency };
     this.#logger = options.logger ?? silentLogger;
     this.#runner = options.runner ?? new ActionDispatcher({ logger: this.#logger });
+    this.#hold = new HoldFollower((message) => this.#logger.warn(message));
   }
 
   /** Why this worker stopped serving, or null. */
@@ -134,6 +137,7 @@ export class ClusterWorker {
         `Cluster worker: no controller has used ${redactRedisUrl(url)} yet; waiting for tasks`,
       );
     }
+    await this.#hold.refresh(redis);
     const connection = { connection: redis, prefix: CLUSTER_PREFIX };
     const results = new Queue(RESULTS_QUEUE, connection);
     const tasks = new Queue(bullQueueName(this.queue), {
@@ -148,6 +152,7 @@ export class ClusterWorker {
     await this.#writeHeartbeat();
     this.#heartbeat = setInterval(() => {
       this.#writeHeartbeat().catch(() => undefined);
+      this.#hold.refresh(redis).catch(() => undefined);
     }, this.#options.heartbeatMs ?? 5000);
     this.#logger.info(
       `Cluster worker ${this.name}: serving queue ${this.queue} on ${redactRedisUrl(url)} with concurrency ${this.#options.concurrency ?? 1}`,
@@ -221,6 +226,7 @@ export class ClusterWorker {
   #parts(redis: Redis, results: Queue, tasks: Queue): Omit<TickProcessorParts, 'taker'> {
     return {
       gate: new RunGate(this.#options.concurrency ?? 1),
+      hold: this.#hold,
       worker: this.name,
       queue: this.queue,
       key: this.#options.key,
@@ -245,8 +251,12 @@ export class ClusterWorker {
     const subscriber = (this.#redis as Redis).duplicate();
     this.#subscriber = subscriber;
     subscriber.on('error', () => undefined);
-    await subscriber.subscribe(CANCEL_CHANNEL);
-    subscriber.on('message', (_channel: string, text: string) => {
+    await subscriber.subscribe(CANCEL_CHANNEL, HOLD_CHANNEL);
+    subscriber.on('message', (channel: string, text: string) => {
+      if (channel === HOLD_CHANNEL) {
+        this.#hold.refresh(this.#redis as Redis).catch(() => undefined);
+        return;
+      }
       let request: { taskId?: unknown; jobId?: unknown };
       try {
         request = JSON.parse(text) as { taskId?: unknown; jobId?: unknown };

@@ -1,6 +1,8 @@
 import type { Logger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { instantRunId } from './catch-up-plan.js';
+import { heldAt } from './cluster-hold.js';
+import type { ClusterHold } from './cluster-hold.js';
 import { nextTickAfter } from './cluster-schedule.js';
 import type { ClusterTaskDefinition } from './cluster-task.js';
 import type { ClusterRunSink } from './results-consumer.js';
@@ -20,6 +22,7 @@ export class MissedWhileDown {
   readonly #graceMs: number;
   readonly #logger: Logger;
   readonly #onRecord: (record: RunRecordInput) => void;
+  readonly #hold: () => ClusterHold | null;
   #timer: NodeJS.Timeout | null = null;
   #since = 0;
   readonly #checkedThrough = new Map<string, number>();
@@ -31,12 +34,14 @@ export class MissedWhileDown {
     graceMs: number,
     logger: Logger,
     onRecord: (record: RunRecordInput) => void,
+    hold: () => ClusterHold | null = () => null,
   ) {
     this.#sink = sink;
     this.#tasks = tasks;
     this.#graceMs = graceMs;
     this.#logger = logger;
     this.#onRecord = onRecord;
+    this.#hold = hold;
   }
 
   start(now = Date.now()): void {
@@ -73,18 +78,23 @@ export class MissedWhileDown {
       while (at !== null && at <= through) {
         const listed = this.#listed.get(task.id) ?? 0;
         if (listed < LISTED_PER_TASK) {
+          // A due time inside the "Do not run until …" window would not have run anyway.
+          const held = heldAt(this.#hold(), at);
           const record: RunRecordInput = {
             runId: instantRunId(task.id, at),
             taskId: task.id,
             project: task.project,
             group: task.group,
             name: task.name,
-            status: 'missed',
+            status: held === null ? 'missed' : 'skipped',
+            ...(held === null ? {} : { skipReason: 'do-not-run-until' as const }),
             trigger: 'schedule',
             scheduledFor: at,
             startedAt: null,
             endedAt: now,
-            error: `Missed: due ${new Date(at).toISOString()} while Redis was unreachable (since ${new Date(this.#since).toISOString()}).`,
+            error:
+              held ??
+              `Missed: due ${new Date(at).toISOString()} while Redis was unreachable (since ${new Date(this.#since).toISOString()}).`,
           };
           await writeRecord(this.#sink, record);
           this.#onRecord(record);

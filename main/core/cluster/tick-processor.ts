@@ -8,11 +8,13 @@ import type { RunRecord, RunTrigger } from '../model/run.js';
 import type { Logger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { clusterRunId, instantRunId, planTick } from './catch-up-plan.js';
+import type { RunHold } from './cluster-hold.js';
 import type { ClusterKey } from './cluster-key.js';
 import type { TickData } from './cluster-payloads.js';
 import { firstIssue, tickData } from './cluster-payloads.js';
 import type { HoldCount, RunGate } from './run-gate.js';
 import type { HeldLock, TaskLocks } from './task-lock.js';
+import { baseRecord, planRetake, recordPlan } from './tick-plan.js';
 import type { TickBoundary } from './tick-boundary.js';
 import { dueOf, leadOf } from './tick-boundary.js';
 
@@ -32,6 +34,8 @@ export interface TickProcessorParts {
   onWrongKey(message: string): void;
   /** When BullMQ planned each taken job's successor: the end of the job's own due instants. */
   boundary: TickBoundary;
+  /** The desktop's "Do not run until …": why a run must not start now, or null. */
+  hold: RunHold;
   /** Holds a job handed early until its instant, and bounds the runs at once. */
   gate: RunGate;
   /** The BullMQ worker that took the job: told how many it holds. */
@@ -57,18 +61,6 @@ export function retryDelay(data: TickData, attemptsMade: number): number {
   return Math.min(retryMaxDelayMs, retryDelayMs * backoffFactor ** Math.max(0, attemptsMade - 1));
 }
 
-/** The bookkeeping every record of this job shares. */
-function baseRecord(data: TickData, scheduledFor: number | null, trigger: RunTrigger) {
-  return {
-    taskId: data.taskId,
-    project: data.project,
-    group: data.group,
-    name: data.name,
-    trigger,
-    scheduledFor,
-  };
-}
-
 /**
  * Runs one BullMQ job of a task queue: checks the payload and the key, applies the catch-up plan
  * (first attempt of a scheduler tick), the overlap policy (a lock with a lease shared by every
@@ -89,6 +81,19 @@ export async function processTick(
     if (base === 'missed') return 'missed';
     const action = await readAction(parts, data, base);
     await held.until();
+    // Asked at the instant: a hold set while the job was held early still applies.
+    const holdReason = parts.hold.reason(base.scheduledFor, base.trigger);
+    if (holdReason !== null) {
+      await sendResult(parts, {
+        ...base,
+        status: 'skipped',
+        skipReason: 'do-not-run-until',
+        startedAt: null,
+        endedAt: Date.now(),
+        error: holdReason,
+      });
+      return 'skipped';
+    }
     return await runTick(parts, { job, data, base, action }, signal);
   } finally {
     held.done();
@@ -145,6 +150,16 @@ async function tickRun(
     trigger = mine.trigger;
   }
   if (attempt > 1) trigger = 'retry';
+  // Retaken after a stall (never failed): the first worker may have died before planning the
+  // scheduler's next job, which leaves the instants up to it to this attempt.
+  if (
+    attempt > 1 &&
+    data.trigger === undefined &&
+    job.attemptsMade === 0 &&
+    coveredTo !== undefined
+  ) {
+    await planRetake(parts, job, data, { scheduledFor, coveredTo, lead: leadOf(job) });
+  }
   // A due instant's first attempt is named by the instant, so it replaces a miss recorded for it.
   const firstRunId =
     data.trigger === undefined || data.trigger === 'catch-up' || data.trigger === 'schedule'
@@ -324,67 +339,6 @@ function outcomeFields(outcome: RunOutcome): Partial<RunRecord> & Pick<RunRecord
     stderr: outcome.stderr ?? null,
     error: outcome.error ?? null,
   };
-}
-
-/**
- * Writes the plan's misses and queues its other runs (ids fixed by the instant: never twice):
- * catch-ups at once, instants still ahead handed `lead` before them, as the scheduler's are.
- */
-async function recordPlan(
-  parts: TickProcessorParts,
-  data: TickData,
-  plan: ReturnType<typeof planTick>,
-  tick: { scheduledFor: number; lead: number },
-): Promise<void> {
-  const { scheduledFor, lead } = tick;
-  const now = Date.now();
-  const reason = `catch-up policy '${data.catchUp.policy}'`;
-  // Sent together, so they share results jobs.
-  const sent: Promise<void>[] = [];
-  for (const at of plan.missed) {
-    sent.push(
-      sendResult(parts, {
-        ...baseRecord(data, at, 'schedule'),
-        runId: instantRunId(data.taskId, at),
-        status: 'missed',
-        startedAt: null,
-        endedAt: now,
-        worker: parts.worker,
-        error: `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
-      }),
-    );
-  }
-  if (plan.missedUncounted > 0) {
-    sent.push(
-      sendResult(parts, {
-        ...baseRecord(data, null, 'schedule'),
-        runId: clusterRunId(data.taskId, 'missed-more', scheduledFor),
-        status: 'missed',
-        startedAt: null,
-        endedAt: now,
-        worker: parts.worker,
-        error: `Missed: ${plan.missedUncounted} more runs due before ${new Date(now).toISOString()} (${reason}); they are counted here, not listed one by one.`,
-      }),
-    );
-  }
-  await Promise.all(sent);
-  for (const run of plan.run) {
-    if (run.at === scheduledFor) continue;
-    await parts.tasks.add(
-      data.taskId,
-      { ...data, trigger: run.trigger, scheduledFor: run.at },
-      {
-        jobId: `catchup-${clusterRunId(data.taskId, run.at)}`,
-        delay: Math.max(0, run.at - lead - Date.now()),
-        // An instant still ahead is an ordinary tick: it retries as the scheduler's would.
-        ...(run.trigger === 'schedule'
-          ? { attempts: data.retry.maxRetries + 1, backoff: { type: 'crontray' } }
-          : {}),
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      },
-    );
-  }
 }
 
 async function sendResult(parts: TickProcessorParts, record: RunRecordInput): Promise<void> {

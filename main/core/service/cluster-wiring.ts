@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ClusterView } from '../../api/contract/cluster-channels.js';
 import type { Handlers } from '../../api/contract.js';
+import type { ClusterHold } from '../cluster/cluster-hold.js';
 import type { ClusterLink } from '../cluster/cluster-link.js';
 import { redactRedisUrl } from '../cluster/redis-url.js';
 import { RedisUrlStore } from '../cluster/redis-url-store.js';
@@ -21,6 +22,7 @@ export async function openClusterLink(
   redisUrl: string | undefined,
   notice: Notice,
   onChange: () => void,
+  hold?: () => ClusterHold | null,
 ): Promise<ClusterLink | null> {
   const clusterTasks = parts.store.listTasks().filter((t) => t.runOn.kind === 'cluster');
   if (redisUrl === undefined) {
@@ -48,6 +50,7 @@ export async function openClusterLink(
     logger: parts.logger,
     notice,
     onChange,
+    ...(hold && { hold }),
   });
   try {
     await link.start();
@@ -66,6 +69,8 @@ export interface ClusterSwitchOptions {
   commandLineUrl: string | undefined;
   notice: Notice;
   onChange: () => void;
+  /** The "Do not run until …" window the cluster's workers apply too. */
+  hold?: () => ClusterHold | null;
 }
 
 /**
@@ -91,9 +96,9 @@ export class ClusterSwitch {
     const sw = new ClusterSwitch(options);
     const problem = await sw.#saved.load();
     if (problem !== null) options.notice('warning', problem);
-    const { parts, sink, notice, onChange } = options;
+    const { parts, sink, notice, onChange, hold } = options;
     const url = options.commandLineUrl ?? sw.#saved.url ?? undefined;
-    parts.cluster = await openClusterLink(parts, sink, url, notice, onChange);
+    parts.cluster = await openClusterLink(parts, sink, url, notice, onChange, hold);
     return sw;
   }
 
@@ -118,11 +123,18 @@ export class ClusterSwitch {
       .then(async () => {
         await this.#saved.set(url);
         if (this.#o.commandLineUrl === undefined) {
-          const { parts, sink, notice, onChange } = this.#o;
+          const { parts, sink, notice, onChange, hold } = this.#o;
           const before = parts.cluster;
           parts.cluster = null;
           await before?.close();
-          parts.cluster = await openClusterLink(parts, sink, url ?? undefined, notice, onChange);
+          parts.cluster = await openClusterLink(
+            parts,
+            sink,
+            url ?? undefined,
+            notice,
+            onChange,
+            hold,
+          );
           if (url === null && before !== null) notice('info', 'Cluster: disconnected.');
           onChange();
         }

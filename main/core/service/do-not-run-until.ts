@@ -132,6 +132,15 @@ export class DoNotRunUntil {
     return w !== null && inside(w, scheduledFor) ? this.#reason(w) : null;
   }
 
+  /**
+   * The window this process knows (lasting, ended or cleared) with its sentence, or null: the
+   * cluster's workers apply it as heldAt and hold do, to due times the controller hands them.
+   */
+  known(): (HoldWindow & { reason: string }) | null {
+    const w = this.#window;
+    return w === null ? null : { ...w, reason: this.#reason(w) };
+  }
+
   #reason(w: HoldWindow): string {
     return `Skipped: Crontray was told not to run until ${untilWords(w.until, this.#clock.now())}; Run now still runs a task.`;
   }

@@ -148,7 +148,10 @@ export class CrontrayService {
     this.#waiting = waiting;
     this.#chains = await PendingChains.open(dataDir, clock, notice);
     this.#hold = await DoNotRunUntil.open(dataDir, clock, notice);
-    this.#hold.onChange = () => this.events.emit('scheduler:state', this.#control.status());
+    this.#hold.onChange = () => {
+      this.events.emit('scheduler:state', this.#control.status());
+      void this.#parts?.cluster?.holdChanged();
+    };
     const engine = this.#createEngine(store, vault, ledger, dispatcher, pipeline);
     this.#parts = {
       dataDir,
@@ -175,6 +178,7 @@ export class CrontrayService {
       sink: alerts.sink(pipeline.sink),
       cipher,
       commandLineUrl: this.#options.redisUrl,
+      hold: () => this.#hold?.known() ?? null,
       notice,
       onChange: () => this.events.emit('scheduler:state', this.#control.status()),
     });

@@ -43,15 +43,19 @@ describe('the service with --redis: a task whose "Run on" is a cluster queue', (
   const runsOf = async (taskId: string) =>
     valueOf<Page<RunSummary>>(await service.call('history:runs', { taskId, limit: 1000 })).items;
 
-  it('runs on a worker, lands in the same history, and stops when disabled', async () => {
-    const task = valueOf<TaskView>(
+  /** A shell task every second on cluster queue 'night'. */
+  const everySecondOnNight = async (name: string, script: string) =>
+    valueOf<TaskView>(
       await service.call('tasks:create', {
-        name: 'remote',
+        name,
         schedule: { kind: 'interval', everyMs: 1000 },
-        action: { kind: 'shell', mode: 'script', script: 'echo from-far-away' },
+        action: { kind: 'shell', mode: 'script', script },
         runOn: { kind: 'cluster', queue: 'night' },
       }),
     );
+
+  it('runs on a worker, lands in the same history, and stops when disabled', async () => {
+    const task = await everySecondOnNight('remote', 'echo from-far-away');
     expect(task.runOn).toEqual({ kind: 'cluster', queue: 'night' });
     await waitFor(
       async () => (await runsOf(task.id)).some((r) => r.status === 'succeeded'),
@@ -72,6 +76,29 @@ describe('the service with --redis: a task whose "Run on" is a cluster queue', (
     const before = (await runsOf(task.id)).length;
     await sleep(2500);
     expect((await runsOf(task.id)).length).toBe(before);
+  }, 30_000);
+
+  it('holds its ticks under "Do not run until …" as a local task is held, then runs them again', async () => {
+    const until = Math.ceil((Date.now() + 4000) / 1000) * 1000 + 500;
+    valueOf(await service.call('scheduler:until', { until }));
+    const task = await everySecondOnNight('held', 'true');
+    await waitFor(
+      async () =>
+        (await runsOf(task.id)).some(
+          (r) => r.status === 'succeeded' && (r.scheduledFor ?? 0) > until,
+        ),
+      20_000,
+      'a run after the window',
+    );
+    await service.call('tasks:disable', { id: task.id });
+    const inside = (await runsOf(task.id)).filter((r) => (r.scheduledFor ?? 0) < until);
+    expect(inside.length).toBeGreaterThanOrEqual(2);
+    for (const run of inside) {
+      expect(run.status).toBe('skipped');
+      expect(run.error).toMatch(
+        /^Skipped: Crontray was told not to run until \d\d:\d\d .*; Run now still runs a task\.$/,
+      );
+    }
   }, 30_000);
 
   it('refuses a routine on a cluster queue, naming the field', async () => {
