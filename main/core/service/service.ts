@@ -26,6 +26,7 @@ import type { Notice } from './run-pipeline.js';
 import { PendingChains } from './pending-chains.js';
 import { SchedulerControl } from './scheduler-control.js';
 import { registerSavedTasks } from './saved-tasks.js';
+import { saveEngineEnabled } from './task-writes.js';
 import { openStores } from './open-stores.js';
 import { ServiceAlerts } from './alert-wiring.js';
 import { alertHandlers } from './alert-handlers.js';
@@ -255,20 +256,7 @@ export class CrontrayService {
         // Reported once the record is written (RunPipeline).
         break;
       case 'task:changed': {
-        // The engine changes tasks on its own too (a one-time task disables itself after it ran).
-        const info = parts?.engine.get(event.taskId);
-        const stored = parts?.store.getTask(event.taskId);
-        if (parts && info && stored && stored.enabled !== info.definition.enabled) {
-          parts.store.putTask({ ...stored, enabled: info.definition.enabled });
-          parts.store
-            .saved()
-            .catch((error: unknown) =>
-              parts.logger.error(
-                `Service: could not save that task '${stored.name}' is now disabled`,
-                error,
-              ),
-            );
-        }
+        const info = parts ? saveEngineEnabled(parts, event.taskId) : undefined;
         this.#alerts?.taskChanged(event.taskId, info ? info.definition.enabled : null);
         this.events.emit('task:changed', { taskId: event.taskId, deleted: !info });
         break;

@@ -44,6 +44,27 @@ export async function scheduleStored(parts: CoreParts, task: StoredTask): Promis
 }
 
 /**
+ * The engine changes tasks on its own too (a one-time task disables itself after it ran): saves
+ * a task's enabled state when the engine's differs. Returns the engine's view of the task.
+ */
+export function saveEngineEnabled(parts: CoreParts, taskId: string) {
+  const info = parts.engine.get(taskId);
+  const stored = parts.store.getTask(taskId);
+  if (info && stored && stored.enabled !== info.definition.enabled) {
+    parts.store.putTask({ ...stored, enabled: info.definition.enabled });
+    parts.store
+      .saved()
+      .catch((error: unknown) =>
+        parts.logger.error(
+          `Service: could not save that task '${stored.name}' is now disabled`,
+          error,
+        ),
+      );
+  }
+  return info;
+}
+
+/**
  * Creating, changing, enabling and deleting tasks: each checked against the engine's rules and
  * the other tasks first, then config.json and the vault written, then the engine told, so what
  * runs always matches what was saved.
