@@ -65,6 +65,12 @@ export interface KnownFolder {
   confirm: boolean;
 }
 
+/** Files a scan must read, in the order it lists them. */
+interface ToRead {
+  keys: string[];
+  paths: string[];
+}
+
 /** One file as read: its text and stat, or why it could not be read. */
 interface FileRead {
   text: string;
@@ -230,9 +236,11 @@ export class FolderScanner {
     const slicer = new TimeSlicer();
     this.#lastScanAt = Date.now();
     const changes: ScanChanges = { upserts: [], removals: [], folders: [] };
-    // Keys to check and their paths, listed first so that many reads can go to a second thread.
-    const keys: string[] = [];
-    const paths: string[] = [];
+    // Files whose stat moved (or that are unknown), listed before any is read so that many reads
+    // can go to a second thread. Only those: a full re-stat of 60,000 unchanged files holds no
+    // list of them (it held 25 MB while it ran).
+    const toRead: ToRead = { keys: [], paths: [] };
+    const hotSeen = new Set<string>();
     const present = new Set<string>();
     for (const task of listTaskDirs(this.#root)) {
       await slicer.maybeYield();
@@ -261,8 +269,10 @@ export class FolderScanner {
         if (!files.has(old)) this.#remove(`${rel}/${old}`, changes);
       this.#dirs.set(rel, { mtimeMs, confirm: moved, temps });
       for (const name of names) {
-        keys.push(`${rel}/${name}`);
-        paths.push(join(task.dir, name));
+        await slicer.maybeYield();
+        const key = `${rel}/${name}`;
+        if (this.#hot.has(key)) hotSeen.add(key);
+        this.#checkStat(key, join(task.dir, name), changes, toRead);
       }
     }
     for (const rel of this.#dirs.keys()) {
@@ -270,32 +280,25 @@ export class FolderScanner {
       for (const name of this.#filesOf(rel)) this.#remove(`${rel}/${name}`, changes);
       this.#dirs.delete(rel);
     }
-    const listed = new Set(keys);
-    for (const key of this.#hot) {
-      if (listed.has(key)) continue;
-      keys.push(key);
-      paths.push(join(this.#root, ...key.split('/')));
+    for (const key of [...this.#hot]) {
+      if (hotSeen.has(key)) continue;
+      await slicer.maybeYield();
+      this.#checkStat(key, join(this.#root, ...key.split('/')), changes, toRead);
     }
-    await this.#checkAll(keys, paths, changes, slicer);
+    await this.#readAll(toRead, changes, slicer);
     return changes;
   }
 
-  /** Checks each file: a stat where the history knows its last one, a read where that moved or is unknown. */
-  async #checkAll(
-    keys: readonly string[],
-    paths: readonly string[],
-    changes: ScanChanges,
-    slicer: TimeSlicer,
-  ): Promise<void> {
-    const readKeys: string[] = [];
-    const readPaths: string[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      await slicer.maybeYield();
-      if (!this.#unchanged(keys[i]!, paths[i]!, changes)) {
-        readKeys.push(keys[i]!);
-        readPaths.push(paths[i]!);
-      }
-    }
+  /** Lists the file for a read unless its stat is the one its summary was read with. */
+  #checkStat(key: string, path: string, changes: ScanChanges, toRead: ToRead): void {
+    if (this.#unchanged(key, path, changes)) return;
+    toRead.keys.push(key);
+    toRead.paths.push(path);
+  }
+
+  /** Reads the listed files: on a second thread when there are many and a core looks free. */
+  async #readAll(toRead: ToRead, changes: ScanChanges, slicer: TimeSlicer): Promise<void> {
+    const { keys: readKeys, paths: readPaths } = toRead;
     const ahead =
       readPaths.length >= this.#readAheadFrom && this.#coreToSpare()
         ? new RunFileReadAhead(readPaths)
