@@ -3,7 +3,6 @@ import type { TaskStore } from '../store/task-store.js';
 import type { Vault } from '../store/vault.js';
 import type { SessionLedger } from '../routine/session-ledger.js';
 import type { JobCache } from '../jobs/job-cache.js';
-import type { RunRecordWriter } from '../store/run-records.js';
 import type { RunSearch } from '../jobs/search-runs.js';
 import type { CacheDirectory } from '../cache/cache-directory.js';
 import type { RetentionSweeper } from '../store/retention.js';
@@ -24,8 +23,6 @@ export interface CoreParts {
   engine: TaskScheduler<string>;
   ledger: SessionLedger;
   jobs: JobCache;
-  /** Writes run records; makes a new task's folder before its first run. */
-  records: RunRecordWriter;
   /** Full-text search over the history, built in the background after open. */
   search: RunSearch;
   cacheDir: CacheDirectory;

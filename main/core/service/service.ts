@@ -164,7 +164,6 @@ export class CrontrayService {
       engine,
       ledger,
       jobs: pipeline.jobs,
-      records: pipeline.writer,
       search: pipeline.search,
       cacheDir: new CacheDirectory({ dir: join(dataDir, 'cache'), clock }),
       retention: pipeline.retention,

@@ -114,7 +114,6 @@ export class TaskWrites {
       });
       await Promise.all([actionSaved, parts.store.saved()]);
       await scheduleStored(parts, stored);
-      void parts.records.prepareFolder(stored);
     } catch (error) {
       // Nothing half-made stays behind: no orphan ciphertext, no task without an action.
       await actionSaved.catch(() => undefined);

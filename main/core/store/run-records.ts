@@ -14,9 +14,7 @@ import {
   runRecordPath,
   TimeSlicer,
 } from './run-record-files.js';
-import { dirname, join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { fileGate } from '../fs/fd-gate.js';
+import { join } from 'node:path';
 import { moveAside } from '../fs/move-aside.js';
 import { RunJournal } from './run-journal.js';
 
@@ -104,21 +102,6 @@ export class RunRecordWriter {
   pathFor(key: { project: string; group: string; name: string; runId: string }): string {
     checkRunKey('RunRecordWriter', key);
     return runRecordPath(this.jobsDir, key);
-  }
-
-  /**
-   * Makes a task's run folder ahead of its first run, in the background: the first records of
-   * 1,000 new tasks would otherwise each make their folder while the scheduler is busiest. A
-   * failure is left to the first write, which makes the folder itself.
-   */
-  prepareFolder(key: { project: string; group: string; name: string }): Promise<void> {
-    const dir = dirname(this.pathFor({ ...key, runId: 'folder' }));
-    return fileGate
-      .run(() => mkdir(dir, { recursive: true }))
-      .then(
-        () => undefined,
-        (error: unknown) => this.#logger.debug(`RunRecordWriter: could not make ${dir} yet`, error),
-      );
   }
 
   /**
