@@ -48,7 +48,7 @@ describe('two worker processes and a controller on a real redis-server', () => {
     await rig?.close();
   });
 
-  it('a one-second task for 15 s gives one record per tick, none duplicated, spread over both workers', async () => {
+  it('a one-second task for 15 s gives one record per tick, none duplicated, each run by one of the workers', async () => {
     await controller.upsert(
       clusterTask(
         { id: 'beat', overlap: 'parallel' },
@@ -69,7 +69,10 @@ describe('two worker processes and a controller on a real redis-server', () => {
     for (let i = 1; i < ticks.length; i++)
       expect((ticks[i] as number) - (ticks[i - 1] as number)).toBe(1000);
     expect(records.every((r) => r.status === 'succeeded' && r.attempt === 1)).toBe(true);
-    expect(new Set(records.map((r) => r.worker))).toEqual(new Set(['w1', 'w2']));
+    // Each record names the worker that ran it. Which one that is, BullMQ decides: a tick goes
+    // to whichever worker asks first, and since ticks are handed over 500 ms early and held
+    // outside the run slots, one worker may take all 15 (a clean-clone CI run did).
+    for (const r of records) expect(['w1', 'w2']).toContain(r.worker);
   }, 40_000);
 
   it('kill -9 of a worker mid-run: the other worker runs it again as attempt 2 and no tick is lost', async () => {
