@@ -111,16 +111,25 @@ function refuse(res: ServerResponse, guard: GuardResult): void {
   sendJson(res, guard.status, envelope);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string | GuardResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit)
-      return { status: 413, message: `Headless: request body is larger than ${limit} bytes` };
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The request's body as text. Read with 'data' events: an async iterator over the request cost
+ * 2 % of a create's time in the host (measured with --cpu-prof in bench/api-child.js).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string | GuardResult> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      resolve({ status: 413, message: `Headless: request body is larger than ${limit} bytes` });
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }
 
 /** GET /api/events: Server-Sent Events of every service event, with start-up notices first. */

@@ -84,8 +84,9 @@ export class TaskWrites {
 
   async create(input: ParsedRequestOf<'tasks:create'>): Promise<TaskView> {
     const parts = this.#parts;
-    const { action, ...rest } = input;
-    const def = taskDefinition.parse(rest);
+    // The contract's schema (taskCreateInput) already parsed and defaulted every field: parsing
+    // the definition again cost 3 % of a create's time.
+    const { action, ...def } = input;
     // Same name, schedule and action: the task already exists, so creating it again is a no-op.
     const twin = parts.store.findByName(def);
     if (twin && sameJson(definitionOf(twin), def)) {
