@@ -1,4 +1,5 @@
-import type { RunRecord } from '../model/run.js';
+import type { RunContext } from '../actions/runner.js';
+import type { RunRecord, RunTrigger } from '../model/run.js';
 import type { HeapNode } from './next-run-heap.js';
 import type { RegisteredTask } from './task-registry.js';
 import type { Trigger } from './run-trigger.js';
@@ -33,8 +34,13 @@ export class ActiveRun<TAction> {
   writes: Promise<void> = Promise.resolve();
   /** The parent run of a chained run (its action is told about it); null for others. */
   chain: ChainStart | null = null;
-  readonly done: Promise<RunRecord>;
-  resolve!: (record: RunRecord) => void;
+  /**
+   * `done` is made when first asked for: of 1,000 runs started in one second, few are awaited
+   * (Run now, a stop), and a promise with its resolver per run was garbage for the rest.
+   */
+  #done: Promise<RunRecord> | null = null;
+  #resolveDone: ((record: RunRecord) => void) | null = null;
+  #final: RunRecord | null = null;
 
   constructor(
     readonly task: RegisteredTask<TAction>,
@@ -42,10 +48,27 @@ export class ActiveRun<TAction> {
     readonly forced: boolean,
     /** Arrival order, the last tie-breaker between waiting runs. */
     readonly seq: number,
-  ) {
-    this.done = new Promise<RunRecord>((resolve) => {
-      this.resolve = resolve;
-    });
+  ) {}
+
+  /** Resolves with the run's final record. */
+  get done(): Promise<RunRecord> {
+    if (this.#done === null) {
+      const final = this.#final;
+      this.#done =
+        final !== null
+          ? Promise.resolve(final)
+          : new Promise<RunRecord>((resolve) => {
+              this.#resolveDone = resolve;
+            });
+    }
+    return this.#done;
+  }
+
+  /** The final record, once: `done` resolves with it. */
+  resolve(record: RunRecord): void {
+    if (this.#final !== null) return;
+    this.#final = record;
+    this.#resolveDone?.(record);
   }
 
   /** A deadline node for this run, due at `dueAt`. */
@@ -83,4 +106,38 @@ export function newRunRecord<TAction>(
     error: null,
     fromCache: false,
   };
+}
+
+/**
+ * What an action is told about its run. A class, so 1,000 runs started in one second share one
+ * getter on the prototype instead of each context defining its own (1.8 us a run, profiled).
+ * The signal is made on first use: an AbortController and its EventTarget cost ~10 us, which
+ * most actions never look at.
+ */
+export class ActiveRunContext<TAction> implements RunContext {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly trigger: RunTrigger;
+  readonly timeoutMs: number;
+  readonly #run: ActiveRun<TAction>;
+
+  constructor(run: ActiveRun<TAction>) {
+    const record = run.record;
+    this.runId = record.runId;
+    this.taskId = run.task.id;
+    this.attempt = record.attempt;
+    this.trigger = record.trigger;
+    this.timeoutMs = run.timeoutMs;
+    this.#run = run;
+  }
+
+  get signal(): AbortSignal {
+    const run = this.#run;
+    if (!run.controller) {
+      run.controller = new AbortController();
+      if (run.abortReason !== undefined) run.controller.abort(run.abortReason);
+    }
+    return run.controller.signal;
+  }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { RunRecord } from '../model/run.js';
 import type { Clock } from '../time/clock.js';
 import type { ActiveRun, RunDeadline } from './active-run.js';
+import { ActiveRunContext } from './active-run.js';
 import type { EngineEvent } from './engine-event.js';
 import type { LastResult } from './last-result.js';
 import type { HeapNode, NextRunHeap } from './next-run-heap.js';
@@ -151,24 +152,8 @@ export class RunLifecycle<TAction> {
   }
 
   #context(run: ActiveRun<TAction>): RunContext {
-    const record = run.record;
-    const context: RunContext = {
-      runId: record.runId,
-      taskId: run.task.id,
-      attempt: record.attempt,
-      trigger: record.trigger,
-      // Made on first use: an AbortController and its EventTarget cost ~10 us, which 1000 runs
-      // started in the same second would pay although most actions never look at the signal.
-      get signal(): AbortSignal {
-        if (!run.controller) {
-          run.controller = new AbortController();
-          if (run.abortReason !== undefined) run.controller.abort(run.abortReason);
-        }
-        return run.controller.signal;
-      },
-      timeoutMs: run.timeoutMs,
-    };
-    // Added, not spread in: a spread makes every context (one per run) on V8's slow path.
+    const context: RunContext = new ActiveRunContext(run);
+    // Added, not set in the constructor: only a chained run's context has a parent at all.
     if (run.chain !== null) context.parent = parentContext(run.chain);
     return context;
   }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { ActionRunner, RunContext, RunOutcome } from '../../../main/core/actions/runner.js';
 import { isTimeoutReason } from '../../../main/core/actions/run-signal.js';
-import { MIN, SEC, T0, makeScheduler } from './scheduler-fixture.js';
+import { MIN, SEC, T0, deferred, makeScheduler } from './scheduler-fixture.js';
 
 describe('runs and records', () => {
   it('writes running then the final record with the action’s value, and emits events', async () => {
@@ -263,5 +263,46 @@ describe('aborted runs keep what the runner reports', () => {
     const signal = contexts[0]?.signal;
     expect(signal?.aborted).toBe(true);
     expect(isTimeoutReason(signal?.reason)).toBe(true);
+  });
+
+  it('an action sees its run and nothing of the engine', async () => {
+    const seen: RunContext[] = [];
+    const { scheduler, clock } = makeScheduler();
+    const id = await scheduler.scheduleOnce({
+      name: 'looks around',
+      at: T0 + SEC,
+      timeoutMs: 5000,
+      action: (ctx: RunContext) => void seen.push(ctx),
+    });
+    scheduler.start();
+    await clock.advance(2 * SEC);
+    const ctx = seen[0];
+    expect(ctx && Object.keys(ctx).sort()).toEqual([
+      'attempt',
+      'runId',
+      'taskId',
+      'timeoutMs',
+      'trigger',
+    ]);
+    expect(ctx).toMatchObject({ taskId: id, attempt: 1, trigger: 'schedule', timeoutMs: 5000 });
+    expect(ctx?.signal.aborted).toBe(false);
+  });
+
+  it('runPending resolves with a run skipped before anyone waited for it', async () => {
+    const hold = deferred();
+    const { scheduler, clock } = makeScheduler();
+    await scheduler.scheduleCron({
+      name: 'slow',
+      pattern: '* * * * *',
+      action: () => hold.promise,
+    });
+    clock.jump(T0 + MIN);
+    const first = scheduler.runPending();
+    clock.jump(T0 + 2 * MIN);
+    // The first run still holds the task: overlap 'skip' writes the second due time skipped.
+    const second = await scheduler.runPending();
+    expect(second.map((r) => [r.status, r.scheduledFor])).toEqual([['skipped', T0 + 2 * MIN]]);
+    hold.resolve();
+    expect((await first).map((r) => r.status)).toEqual(['succeeded']);
   });
 });
