@@ -17,13 +17,10 @@ import { ServiceError } from './service-error.js';
  * queue are named in a warning (they do not run here and are never silently moved).
  */
 export async function openClusterLink(
-  parts: CoreParts,
-  sink: RunSink,
+  options: ClusterSwitchOptions,
   redisUrl: string | undefined,
-  notice: Notice,
-  onChange: () => void,
-  hold?: () => ClusterHold | null,
 ): Promise<ClusterLink | null> {
+  const { parts, sink, notice, onChange, hold } = options;
   const clusterTasks = parts.store.listTasks().filter((t) => t.runOn.kind === 'cluster');
   if (redisUrl === undefined) {
     if (clusterTasks.length > 0) {
@@ -96,9 +93,8 @@ export class ClusterSwitch {
     const sw = new ClusterSwitch(options);
     const problem = await sw.#saved.load();
     if (problem !== null) options.notice('warning', problem);
-    const { parts, sink, notice, onChange, hold } = options;
     const url = options.commandLineUrl ?? sw.#saved.url ?? undefined;
-    parts.cluster = await openClusterLink(parts, sink, url, notice, onChange, hold);
+    options.parts.cluster = await openClusterLink(options, url);
     return sw;
   }
 
@@ -123,18 +119,11 @@ export class ClusterSwitch {
       .then(async () => {
         await this.#saved.set(url);
         if (this.#o.commandLineUrl === undefined) {
-          const { parts, sink, notice, onChange, hold } = this.#o;
+          const { parts, notice, onChange } = this.#o;
           const before = parts.cluster;
           parts.cluster = null;
           await before?.close();
-          parts.cluster = await openClusterLink(
-            parts,
-            sink,
-            url ?? undefined,
-            notice,
-            onChange,
-            hold,
-          );
+          parts.cluster = await openClusterLink(this.#o, url ?? undefined);
           if (url === null && before !== null) notice('info', 'Cluster: disconnected.');
           onChange();
         }
