@@ -27,6 +27,16 @@ export function heldAt(hold: ClusterHold | null, at: number): string | null {
 }
 
 /**
+ * The record fields of a due time that did not run: 'skipped' with the hold's sentence when it
+ * fell inside the window (it would not have run anyway), else 'missed' with `missed`.
+ */
+export function notRunFields(held: string | null, missed: string) {
+  return held === null
+    ? { status: 'missed' as const, error: missed }
+    : { status: 'skipped' as const, skipReason: 'do-not-run-until' as const, error: held };
+}
+
+/**
  * Why a run due at `scheduledFor` must not start now, or null: as on the desktop, nothing starts
  * while the window lasts, a due time inside it is never run (a catch-up of it later neither), and
  * Run now always runs.

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { instantRunId } from './catch-up-plan.js';
-import { heldAt } from './cluster-hold.js';
+import { heldAt, notRunFields } from './cluster-hold.js';
 import type { ClusterHold } from './cluster-hold.js';
 import { nextTickAfter } from './cluster-schedule.js';
 import type { ClusterTaskDefinition } from './cluster-task.js';
@@ -78,23 +78,20 @@ export class MissedWhileDown {
       while (at !== null && at <= through) {
         const listed = this.#listed.get(task.id) ?? 0;
         if (listed < LISTED_PER_TASK) {
-          // A due time inside the "Do not run until …" window would not have run anyway.
-          const held = heldAt(this.#hold(), at);
           const record: RunRecordInput = {
             runId: instantRunId(task.id, at),
             taskId: task.id,
             project: task.project,
             group: task.group,
             name: task.name,
-            status: held === null ? 'missed' : 'skipped',
-            ...(held === null ? {} : { skipReason: 'do-not-run-until' as const }),
+            ...notRunFields(
+              heldAt(this.#hold(), at),
+              `Missed: due ${new Date(at).toISOString()} while Redis was unreachable (since ${new Date(this.#since).toISOString()}).`,
+            ),
             trigger: 'schedule',
             scheduledFor: at,
             startedAt: null,
             endedAt: now,
-            error:
-              held ??
-              `Missed: due ${new Date(at).toISOString()} while Redis was unreachable (since ${new Date(this.#since).toISOString()}).`,
           };
           await writeRecord(this.#sink, record);
           this.#onRecord(record);

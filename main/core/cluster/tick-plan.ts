@@ -3,6 +3,7 @@ import type { RunTrigger } from '../model/run.js';
 import type { RunRecordInput } from '../store/run-records.js';
 import { clusterRunId, instantRunId, planTick } from './catch-up-plan.js';
 import type { TickPlan } from './catch-up-plan.js';
+import { notRunFields } from './cluster-hold.js';
 import type { RunHold } from './cluster-hold.js';
 import type { TickData } from './cluster-payloads.js';
 import { nextTickAfter } from './cluster-schedule.js';
@@ -44,20 +45,17 @@ export async function recordPlan(
   // Sent together, so they share results jobs.
   const sent: Promise<void>[] = [];
   for (const at of plan.missed) {
-    const held = parts.hold.heldAt(at);
     sent.push(
       parts.results.send({
         ...baseRecord(data, at, 'schedule'),
         runId: instantRunId(data.taskId, at),
-        ...(held === null
-          ? { status: 'missed' }
-          : { status: 'skipped', skipReason: 'do-not-run-until' }),
+        ...notRunFields(
+          parts.hold.heldAt(at),
+          `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
+        ),
         startedAt: null,
         endedAt: now,
         worker: parts.worker,
-        error:
-          held ??
-          `Missed: due ${new Date(at).toISOString()}, taken by a worker only at ${new Date(now).toISOString()} (no worker was free or running; ${reason}).`,
       }),
     );
   }
