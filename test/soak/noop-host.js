@@ -41,9 +41,13 @@ console.log(`Open: ${transport.url}`);
 const heap = () => {
   globalThis.gc?.();
   const m = process.memoryUsage();
-  const writesWaiting = fileGate.stats().waiting;
-  const sample = { at: Date.now(), heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, rss: m.rss };
-  sample.writesWaiting = writesWaiting;
+  const sample = {
+    at: Date.now(),
+    heapUsed: m.heapUsed,
+    arrayBuffers: m.arrayBuffers,
+    rss: m.rss,
+    writesWaiting: fileGate.stats().waiting,
+  };
   console.log(`HEAP ${JSON.stringify(sample)}`);
 };
 setInterval(heap, 5000).unref();

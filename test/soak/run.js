@@ -208,9 +208,9 @@ async function loadStep() {
       },
       heapUsedMB: {
         twoSecondsAfterStart: afterStart ? mb(afterStart.heapUsed) : null,
-        start: inWindow[0] ? +(inWindow[0].heapUsed / 2 ** 20).toFixed(1) : null,
-        end: inWindow.at(-1) ? +(inWindow.at(-1).heapUsed / 2 ** 20).toFixed(1) : null,
-        samples: inWindow.map((h) => +(h.heapUsed / 2 ** 20).toFixed(1)),
+        start: inWindow[0] ? mb(inWindow[0].heapUsed) : null,
+        end: inWindow.at(-1) ? mb(inWindow.at(-1).heapUsed) : null,
+        samples: inWindow.map((h) => mb(h.heapUsed)),
       },
       // ArrayBuffers hold the history's index of runs (typed columns), which grows with every
       // run kept until retention trims it: reported beside the heap, with its growth per run.
@@ -231,11 +231,8 @@ async function loadStep() {
         ...host.heap.filter((h) => h.at >= startedAt).map((h) => h.writesWaiting ?? 0),
       ),
       rssMB: {
-        end: inWindow.at(-1) ? +(inWindow.at(-1).rss / 2 ** 20).toFixed(1) : null,
-        max:
-          inWindow.length > 0
-            ? +(Math.max(...inWindow.map((h) => h.rss)) / 2 ** 20).toFixed(1)
-            : null,
+        end: inWindow.at(-1) ? mb(inWindow.at(-1).rss) : null,
+        max: inWindow.length > 0 ? mb(Math.max(...inWindow.map((h) => h.rss))) : null,
       },
       openFiles: { peak: host.fds.peak, samples: host.fds.samples, limit: FD_LIMIT },
       hostExit,
